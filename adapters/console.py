@@ -1,0 +1,145 @@
+"""The console adapter: the same core in a terminal, and the scripting interface of the contract.
+
+Each input line is what a user types in chat: `/seller ...`, an answer to the dialogue step in
+progress, or `!choice VALUE` to press a button. With `--json` every response is one JSON object on
+one line; otherwise it is rendered with rich. Output is flushed after every response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import IO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+
+from bot.i18n import detect_lang
+from bot.model import Request, Response, error
+from bot.sender import Outgoing
+from bot.services import Services
+
+CHOICE_PREFIX = "!choice"
+
+
+class ConsolePrinter:
+    """Writes responses to a stream, as JSON lines or as readable panels."""
+
+    def __init__(self, stream: IO[str] | None = None, *, json_mode: bool = False):
+        self.stream = stream or sys.stdout
+        self.json_mode = json_mode
+        self.rich = Console(file=self.stream, highlight=False)
+
+    def show(self, response: Response) -> None:
+        if self.json_mode:
+            self.stream.write(json.dumps(response.to_contract(), ensure_ascii=False) + "\n")
+        else:
+            self.rich.print(self._panel(response))
+        self.stream.flush()
+
+    def _panel(self, response: Response) -> Panel:
+        body = escape(response.text)
+        for section in response.sections:
+            body += f"\n\n[bold]{escape(section.title)}[/bold]\n" if section.title else "\n\n"
+            body += escape(section.text)
+        for attachment in response.files:
+            body += f"\n\n[bold]📎 {escape(attachment.filename)}[/bold]\n{escape(attachment.content)}"
+        if response.choices:
+            buttons = "  ".join(f"[reverse] {escape(c.label)} [/reverse] [dim]{escape(c.value)}[/dim]" for c in response.choices)
+            hint = "pick several, one at a time" if response.multi else "press with !choice VALUE"
+            body += f"\n\n{buttons}\n[dim]({hint})[/dim]"
+        for line in response.context:
+            body += f"\n[dim]{escape(line)}[/dim]"
+        style = {"error": "red", "reminder": "yellow", "draft": "green"}.get(response.kind, "blue")
+        title = escape(response.title) if response.title else response.kind
+        return Panel(body, title=title, title_align="left", border_style=style)
+
+
+class ConsoleSender:
+    """Delivers reminders by printing them (the console's `Sender`)."""
+
+    def __init__(self, printer: ConsolePrinter):
+        self.printer = printer
+
+    async def send(self, message: Outgoing) -> str | None:
+        response = message.response.model_copy(update={"channel": message.channel})
+        self.printer.show(response)
+        return None
+
+
+def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> Request | Response | None:
+    """Turn one typed line into a Request; an error Response for a slash-command that is not ours;
+    None for a blank line."""
+    text = line.strip()
+    if not text:
+        return None
+    base = {"user": user, "channel": channel, "platform": "console", "lang": lang}
+    if text.startswith(CHOICE_PREFIX + " ") or text == CHOICE_PREFIX:
+        return Request(kind="choice", values=[text[len(CHOICE_PREFIX):].strip()], **base)
+    if text.startswith("/"):
+        head, _, rest = text.partition(" ")
+        if head[1:].lower() == root:
+            base["lang"] = detect_lang(rest, default=lang)
+            return Request(kind="command", text=rest, **base)
+        return error(f"Commands start with /{root} (got {head}).", usage=f"/{root} help")
+    return Request(kind="message", text=text, **{**base, "lang": detect_lang(text, default=lang)})
+
+
+async def _lines(stream: IO[str], prompt: str | None):
+    loop = asyncio.get_running_loop()
+    while True:
+        if prompt is not None:
+            line = await loop.run_in_executor(None, _prompted_input, prompt)
+        else:
+            line = await loop.run_in_executor(None, stream.readline)
+            if line == "":
+                line = None
+        if line is None:
+            return
+        yield line
+
+
+def _prompted_input(prompt: str) -> str | None:
+    try:
+        return input(prompt)
+    except EOFError:
+        return None
+
+
+async def run_console(
+    services: Services,
+    *,
+    json_mode: bool = False,
+    user: str = "console-user",
+    channel: str = "console",
+    lang: str = "en",
+    stdin: IO[str] | None = None,
+    stdout: IO[str] | None = None,
+) -> int:
+    """Read lines until end of input, answer each, exit 0."""
+    stdin = stdin or sys.stdin
+    printer = ConsolePrinter(stdout, json_mode=json_mode)
+    root = services.config.root_command
+    interactive = stdin.isatty() and not json_mode
+    await services.start({"console": ConsoleSender(printer)})
+    try:
+        if interactive:
+            printer.rich.print(f"[bold]sellerbot[/bold] console — type [bold]/{root} help[/bold], Ctrl-D to quit.")
+        async for line in _lines(stdin, f"{root}> " if interactive else None):
+            req = parse_line(line, root=root, user=user, channel=channel, lang=lang)
+            if req is None:
+                continue
+            response = req if isinstance(req, Response) else await services.dispatcher.handle(req)
+            if response is None:
+                response = error(
+                    f"No dialogue is waiting for an answer here. Type /{root} help to see the commands.",
+                    usage=f"/{root} help",
+                )
+            if response.channel is None:
+                response.channel = channel
+            printer.show(response)
+    finally:
+        await services.stop()
+    return 0

@@ -1,0 +1,67 @@
+"""Configuration from the environment, validated once at start (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Annotated
+
+from bot import ROOT
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    return value
+
+
+class Config(BaseSettings):
+    """Every setting the bot reads. `SELLERBOT_*` for the bot, the platforms' own names for tokens."""
+
+    model_config = SettingsConfigDict(env_prefix="SELLERBOT_", extra="ignore", populate_by_name=True)
+
+    db: Path = Path("sellerbot.db")
+    tz: str = "UTC"
+    knowledge_dir: Path = ROOT / "knowledge"
+    root_command: str = "seller"
+    log_level: str | None = None  # default: INFO for servers, WARNING for the console
+    log_format: str = "text"  # "json" for one JSON object per line
+    curators: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    curator_roles: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["curator", "admin"])
+    console_is_curator: bool = True
+    scheduler: str = "auto"  # auto | off
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
+    discord_token: str | None = Field(default=None, alias="DISCORD_TOKEN")
+    discord_api_url: str | None = Field(default=None, alias="DISCORD_API_URL")
+    discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")
+    discord_guild_id: int | None = Field(default=None, alias="DISCORD_GUILD_ID")
+
+    _split_lists = field_validator("curators", "curator_roles", mode="before")(_split)
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (try Asia/Shanghai or UTC)") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    def redacted(self) -> dict:
+        """The settings with secrets masked, safe to log."""
+        data = self.model_dump()
+        for key in data:
+            if any(word in key for word in ("token", "secret")) and data[key]:
+                data[key] = "***"
+        return data

@@ -1,0 +1,133 @@
+"""The platform-neutral Request and Response that flow between adapters and the core.
+
+Adapters build a `Request` from a platform event and render the `Response` the core returns;
+commands never see Slack or Discord objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+RequestKind = Literal["command", "message", "choice"]
+
+ACTION_PREFIX = "cmd:"
+"""A choice whose value starts with this runs a command line (e.g. `cmd:kb show order-defect-rate`);
+any other choice value is an answer to the dialogue step in progress."""
+
+
+class Request(BaseModel):
+    """What a user did: typed a slash-command, typed a message, or pressed a button."""
+
+    kind: RequestKind = "command"
+    text: str = ""
+    """For a command, what follows the root command (`ask what is ODR`); for a message, the text."""
+    values: list[str] = Field(default_factory=list)
+    """For a choice, the value(s) pressed or selected (several for a multi-select)."""
+    platform: str = "console"
+    user: str = "console-user"
+    user_name: str | None = None
+    channel: str = "console"
+    thread: str | None = None
+    lang: str = "en"
+    """The interface language of the user (`zh` or `en`); answers follow the question's language."""
+    roles: list[str] = Field(default_factory=list)
+    """Platform roles or groups, used by the core's permission check."""
+    is_admin: bool = False
+    """True when the platform says the user administers the workspace or guild."""
+
+    @property
+    def value(self) -> str:
+        return self.values[0] if self.values else ""
+
+
+class Choice(BaseModel):
+    label: str
+    value: str
+    style: Literal["primary", "danger"] | None = None
+
+
+class Section(BaseModel):
+    title: str | None = None
+    text: str
+
+
+class Attachment(BaseModel):
+    """A file delivered with the response (a letter, an export)."""
+
+    filename: str
+    content: str
+    mime: str = "text/markdown"
+
+
+class Input(BaseModel):
+    """Asks for free text; platforms with forms (Discord modals) may show a text box."""
+
+    label: str
+    long: bool = False
+    placeholder: str | None = None
+
+
+class Response(BaseModel):
+    """What the core answers. `data` holds the per-kind fields of the scripting contract."""
+
+    kind: str = "info"
+    text: str
+    title: str | None = None
+    sections: list[Section] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    """Small print: source, verified-on date, hints."""
+    choices: list[Choice] = Field(default_factory=list)
+    multi: bool = False
+    """The choices may be picked several at a time."""
+    input: Input | None = None
+    files: list[Attachment] = Field(default_factory=list)
+    ephemeral: bool = False
+    channel: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def to_contract(self) -> dict[str, Any]:
+        """The flat JSON object of the scripting contract (`sellerbot console --json`)."""
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "text": self.text,
+            "channel": self.channel,
+            "ephemeral": self.ephemeral,
+        }
+        if self.title:
+            out["title"] = self.title
+        if self.sections:
+            out["sections"] = [s.model_dump(exclude_none=True) for s in self.sections]
+        if self.context:
+            out["context"] = self.context
+        if self.choices:
+            out["choices"] = [c.model_dump(exclude_none=True) for c in self.choices]
+            out["multi"] = self.multi
+        if self.input:
+            out["input"] = self.input.model_dump(exclude_none=True)
+        if self.files:
+            out["files"] = [f.model_dump() for f in self.files]
+        for key, value in self.data.items():
+            out.setdefault(key, value)
+        return out
+
+    def plain_text(self) -> str:
+        """A readable text rendering, used as the fallback of rich renderings too."""
+        parts = [f"*{self.title}*" if self.title else None, self.text]
+        for section in self.sections:
+            parts.append(f"*{section.title}*\n{section.text}" if section.title else section.text)
+        if self.choices:
+            parts.append("  ".join(f"[{c.label}]" for c in self.choices))
+        parts.extend(f"_{line}_" for line in self.context)
+        return "\n".join(p for p in parts if p)
+
+
+def error(text: str, *, usage: str | None = None, example: str | None = None) -> Response:
+    """A short, clear error: what was wrong, then how to use the command."""
+    context = []
+    if usage:
+        context.append(f"Usage: {usage}")
+    if example:
+        context.append(f"Example: {example}")
+    return Response(kind="error", text=text, context=context, ephemeral=True)

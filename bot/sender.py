@@ -1,0 +1,40 @@
+"""The one interface through which the core posts on its own (reminders): adapters implement it,
+so the scheduler knows nothing of Slack, Discord or the console."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from bot.model import Response
+
+
+class Outgoing(BaseModel):
+    """A message the core wants posted into a channel."""
+
+    platform: str
+    channel: str
+    response: Response
+    mention: str | None = None
+    """User id to mention (the owner of a case or the author of a reminder)."""
+    key: str
+    """Idempotency key: the same key must never produce two posts."""
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (HTTP 429 Retry-After, or a 5xx): try again, never drop."""
+
+    def __init__(self, retry_after: float, reason: str = ""):
+        super().__init__(reason or f"retry after {retry_after:.1f}s")
+        self.retry_after = retry_after
+
+
+class DeliveryFailed(Exception):
+    """The platform refused for good (channel gone, bot removed): recorded, not retried."""
+
+
+class Sender(Protocol):
+    async def send(self, message: Outgoing) -> str | None:
+        """Post the message; return the platform's message id if it has one.
+        Raise RetryLater or DeliveryFailed on failure."""

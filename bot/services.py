@@ -1,0 +1,42 @@
+"""The services a command may use, built once per process and handed to every command.
+
+Feature packages build their own service from this container (`bot.knowledge.build(services)`
+and so on), lazily, so a process only pays for what it uses.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from bot.auth import Auth
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.store import Store
+
+
+class Services:
+    def __init__(self, config: Config | None = None, clock: Clock | None = None, store: Store | None = None):
+        self.config = config or Config()
+        self.clock = clock or SystemClock()
+        self.store = store or Store.open(self.config.db)
+        self.auth = Auth(self.config)
+
+    @cached_property
+    def dispatcher(self):
+        from bot.dispatcher import Dispatcher
+
+        return Dispatcher(self)
+
+    def channel_zone(self, platform: str, channel: str):
+        """The channel's time zone (`/seller settings tz`), else SELLERBOT_TZ."""
+        from zoneinfo import ZoneInfo
+
+        name = self.store.get_setting(platform, channel, "tz")
+        return ZoneInfo(name) if name else self.config.zone
+
+    async def start(self, senders: dict | None = None) -> None:
+        """Start background work (the reminder scheduler) for a long-running process."""
+
+    async def stop(self) -> None:
+        """Stop background work and close the database."""
+        self.store.close()

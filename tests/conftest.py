@@ -1,0 +1,64 @@
+"""Shared fixtures: a real SQLite database in a temp folder, a fake clock, the real dispatcher."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.model import Request
+from bot.services import Services
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return Config(db=tmp_path / "sellerbot.db", tz="UTC")
+
+
+@pytest.fixture
+def services(config: Config, clock: FakeClock):
+    svc = Services(config, clock=clock)
+    yield svc
+    svc.store.close()
+
+
+@pytest.fixture
+def ask(services: Services):
+    """Send one command line (without the root) as a user would and get the Response."""
+
+    async def send(text: str, **fields):
+        return await services.dispatcher.handle(Request(kind="command", text=text, **fields))
+
+    return send
+
+
+def run_cli(args: list[str], stdin: str = "", env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the real `sellerbot` entry point in a fresh process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=full_env,
+    )
+
+
+def json_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]

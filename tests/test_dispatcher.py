@@ -1,0 +1,128 @@
+"""The dispatcher's contract: routing, usage errors with examples, permissions, failures hidden."""
+
+import logging
+
+import pytest
+
+from bot.dispatcher import COMMANDS, MAX_INPUT_CHARS, Command, command
+from bot.model import Request, Response
+from tests.conftest import json_lines, run_cli
+
+
+async def test_help_lists_commands_in_the_users_language(ask):
+    en = await ask("help")
+    zh = await ask("help", lang="zh")
+    assert en.kind == "help" and "/seller help" in en.sections[0].text
+    assert "查看所有命令" in zh.sections[0].text
+
+
+async def test_unknown_command_names_the_commands_and_how_to_get_help(ask):
+    response = await ask("frobnicate now")
+    assert response.kind == "error"
+    assert "frobnicate" in response.text and "help" in response.text
+    assert any(line.startswith("Usage: /seller help") for line in response.context)
+
+
+async def test_help_for_unknown_command_is_a_usage_error(ask):
+    response = await ask("help nothing-here")
+    assert response.kind == "error" and "nothing-here" in response.text
+    assert "Example: /seller help ask" in response.context
+
+
+async def test_empty_command_shows_help(ask):
+    response = await ask("   ")
+    assert response.kind == "help"
+
+
+async def test_too_long_input_is_refused_clearly(ask):
+    response = await ask("help " + "x" * (MAX_INPUT_CHARS + 1))
+    assert response.kind == "error" and "too long" in response.text
+
+
+async def test_control_characters_are_removed_before_routing(ask):
+    response = await ask("\x00he\u200blp\x07")
+    assert response.kind == "help"
+
+
+async def test_plain_message_outside_a_dialogue_is_not_answered(services):
+    assert await services.dispatcher.handle(Request(kind="message", text="hello there")) is None
+
+
+@pytest.fixture
+def temporary_command():
+    """Registers throwaway commands for one test and removes them after."""
+    added: list[str] = []
+
+    def declare(name: str, **kwargs) -> Command:
+        defaults = dict(summary_en="test", summary_zh="测试", usage=f"{name} <thing>", examples=[f"{name} x"])
+        cmd = command(name, **{**defaults, **kwargs})(None)
+        added.append(name)
+        return cmd
+
+    yield declare
+    for name in added:
+        COMMANDS.pop(name, None)
+
+
+async def test_subcommands_route_and_unknown_actions_list_the_actions(ask, temporary_command):
+    cmd = temporary_command("widget")
+
+    @cmd.sub("spin", usage="widget spin <n>")
+    async def spin(ctx):
+        return Response(kind="info", text=f"spun {ctx.args}")
+
+    assert (await ask("widget spin 3")).text == "spun 3"
+    response = await ask("widget fly")
+    assert response.kind == "error" and "spin" in response.text
+
+
+async def test_curator_only_actions_are_refused_for_others_and_allowed_for_curators(ask, temporary_command, services):
+    cmd = temporary_command("vault")
+
+    @cmd.sub("open", usage="vault open", curator=True)
+    async def open_(ctx):
+        return Response(kind="info", text="opened")
+
+    refused = await ask("vault open", platform="slack", user="U1")
+    assert refused.kind == "error" and "curator" in refused.text.lower()
+    assert (await ask("vault open", platform="slack", user="U2", roles=["Curator"])).text == "opened"
+    assert (await ask("vault open", platform="discord", user="U3", is_admin=True)).text == "opened"
+    services.config.curators.append("slack:U4")
+    assert (await ask("vault open", platform="slack", user="U4")).text == "opened"
+
+
+async def test_a_crash_is_hidden_behind_a_reference_and_logged(ask, temporary_command, caplog):
+    cmd = temporary_command("boom")
+
+    @cmd.sub("now", usage="boom now")
+    async def now(ctx):
+        raise RuntimeError("secret internals")
+
+    with caplog.at_level(logging.ERROR, logger="sellerbot"):
+        response = await ask("boom now")
+    assert response.kind == "error" and "Reference" in response.text
+    assert "secret internals" not in response.text and "Traceback" not in response.text
+    assert any("secret internals" in (r.exc_text or str(r.exc_info)) for r in caplog.records)
+
+
+async def test_button_with_a_command_value_runs_that_command(services):
+    response = await services.dispatcher.handle(Request(kind="choice", values=["cmd:help"]))
+    assert response.kind == "help"
+
+
+def test_console_json_contract_end_to_end(tmp_path):
+    result = run_cli(
+        ["console", "--json", "--db", str(tmp_path / "c.db"), "--channel", "C1"],
+        stdin="/seller help\n/seller nope\n/remind me\nstray text\n!choice cmd:help\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = json_lines(result.stdout)
+    assert [o["kind"] for o in out] == ["help", "error", "error", "error", "help"]
+    assert all(o["channel"] == "C1" and "ephemeral" in o and "text" in o for o in out)
+    assert "Commands start with /seller" in out[2]["text"]
+
+
+def test_bad_configuration_is_reported_without_a_trace(tmp_path):
+    result = run_cli(["console", "--db", str(tmp_path / "c.db")], env={"SELLERBOT_TZ": "Mars/Base"})
+    assert result.returncode == 2
+    assert "Mars/Base" in result.stderr and "Traceback" not in result.stderr

@@ -27,6 +27,12 @@ class Services:
 
         return Dispatcher(self)
 
+    @cached_property
+    def kb(self):
+        from bot.knowledge import build
+
+        return build(self)
+
     def channel_zone(self, platform: str, channel: str):
         """The channel's time zone (`/seller settings tz`), else SELLERBOT_TZ."""
         from zoneinfo import ZoneInfo

@@ -1,0 +1,258 @@
+"""An in-memory BM25 index over article sections, per language, with article-level boosts.
+
+Each section is a document of its language (its title counts twice). Each article also has one
+"meta" document — titles, aliases and example questions in both languages — whose score is added,
+weighted, to every section of that article: the meta picks the article, the body picks the section.
+
+The index also decides when to abstain: the best section must cover most of the question's
+distinctive terms (weighted by rarity; a word the knowledge base has never seen, such as
+"Mercadolibre" or "天气", weighs as much as the rarest known word) and score above a floor.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.knowledge.articles import LANGS, Article, Section
+from bot.knowledge.text import CONCEPT, Analyzer, stem
+
+K1 = 1.2
+B_BODY = 0.75
+B_META = 0.4
+META_WEIGHT = 0.7
+"""How much the article's titles, aliases and example questions count against the section body."""
+TITLE_REPEAT = 2
+MIN_COVERAGE = 0.6
+"""The best section must hold at least this share of the question's term weight."""
+MIN_SCORE = 4.0
+"""...and score at least this much (a single common word is not an answer)."""
+UNKNOWN_FLOOR = 3.0
+NAME_FACTOR = 2.0
+_CJK_TERM = re.compile(r"^[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_SENTENCE_START = re.compile(r"(^|[.?!。？！]\s*)$")
+
+
+def _names(question: str, lang: str) -> set[str]:
+    """Terms of the question that look like names: capitalised words inside an English sentence
+    (not its first word) and any Latin word inside a Chinese question."""
+    found = set()
+    for match in _LATIN_WORD.finditer(question):
+        word = match.group(0)
+        if lang == "zh":
+            found.add(stem(word.lower()))
+        elif word[0].isupper() and not _SENTENCE_START.search(question[: match.start()]):
+            found.add(stem(word.lower()))
+    return found
+
+
+ANSWER_TYPES: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    # kind of answer: (a question that asks for it, a section that contains one)
+    "duration": (
+        re.compile(r"\bhow (long|soon|quickly|fast)\b|\bhow many (hours|days|weeks|months)\b|\bdeadline|\bwhen\b"
+                   r"|多久|多长时间|多少天|几天|几个小时|多少小时|什么时候|期限|时限|多快|几周|几个月", re.I),
+        re.compile(r"\d+\s*(-|‑)?\s*(hours?|days?|weeks?|months?|business days)\b|\d+\s*(个)?(小时|天|周|个月|日内|日)"
+                   r"|\b(one|two|three|seven|thirty|sixty|ninety) (hours?|days?|weeks?|months?)\b", re.I),
+    ),
+    "money": (
+        re.compile(r"\bhow much (does|do|is|will|would)\b.*\b(cost|charge|pay|fee|price)|\bcost\b|\bfees?\b|\bprice\b"
+                   r"|多少钱|费用|收费|价格|花多少|多少费用", re.I),
+        re.compile(r"\b(usd|jpy|eur|gbp|yen)\b|[$¥€£]|円|美元|日元|欧元|英镑", re.I),
+    ),
+    "address": (
+        re.compile(r"\be-?mail\b|\bmailbox|\baddress\b|邮箱|邮件地址|发到哪", re.I),
+        re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
+    ),
+    "percent": (
+        re.compile(r"\b(percent|percentage|threshold|maximum|minimum|target|limit|how much)\b"
+                   r"|降低多少|提高多少|减少多少|超过多少|低于多少|多少%|比例|百分之|标准是多少|上限|下限", re.I),
+        re.compile(r"\d\s*%"),
+    ),
+}
+TYPE_BOOST = 1.25
+"""A section that holds the kind of answer asked for (a duration, a price, an address, a rate)
+ranks this much higher than one that only shares words with the question."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    section: Section
+    score: float
+    coverage: float
+    """Share of the question's known term weight found in the section or its article's metadata."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    terms: list[str]
+    answered: bool
+    known_share: float = 0.0
+    """Share of the question's term weight that the knowledge base knows at all."""
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def _bm25(docs: list[list[str]], b: float) -> tuple[dict[str, dict[int, float]], dict[str, float]]:
+    """Postings term -> {doc: weight} with the BM25 weight precomputed, and each term's idf."""
+    n = len(docs)
+    avgdl = (sum(len(d) for d in docs) / n) if n else 1.0
+    df: Counter[str] = Counter()
+    counts = []
+    for doc in docs:
+        tf = Counter(doc)
+        counts.append(tf)
+        df.update(tf.keys())
+    idf = {term: math.log(1 + (n - f + 0.5) / (f + 0.5)) for term, f in df.items()}
+    postings: dict[str, dict[int, float]] = {term: {} for term in df}
+    for doc_id, tf in enumerate(counts):
+        norm = K1 * (1 - b + b * len(docs[doc_id]) / (avgdl or 1.0))
+        for term, f in tf.items():
+            postings[term][doc_id] = idf[term] * f * (K1 + 1) / (f + norm)
+    return postings, idf
+
+
+class Index:
+    """Immutable once built; a reload builds a new one and swaps it in."""
+
+    def __init__(self, articles: Iterable[Article], analyzer: Analyzer):
+        self.analyzer = analyzer
+        self.articles: list[Article] = sorted(articles, key=lambda a: a.id)
+        self.by_id = {a.id: i for i, a in enumerate(self.articles)}
+        meta_docs = [self._meta_terms(a) for a in self.articles]
+        self.meta_postings, self.meta_idf = _bm25(meta_docs, B_META)
+        self.sections: dict[str, list[tuple[int, Section]]] = {}
+        self.first_section: dict[str, dict[int, int]] = {}
+        self.postings: dict[str, dict[str, dict[int, float]]] = {}
+        self.idf: dict[str, dict[str, float]] = {}
+        for lang in LANGS:
+            entries: list[tuple[int, Section]] = []
+            docs: list[list[str]] = []
+            first: dict[int, int] = {}
+            for article_no, article in enumerate(self.articles):
+                for section in article.sections.get(lang, ()):
+                    first.setdefault(article_no, len(entries))
+                    entries.append((article_no, section))
+                    docs.append(analyzer.terms(section.title) * TITLE_REPEAT + analyzer.terms(section.text))
+            self.sections[lang] = entries
+            self.first_section[lang] = first
+            self.postings[lang], self.idf[lang] = _bm25(docs, B_BODY)
+
+    def _meta_terms(self, article: Article) -> list[str]:
+        terms: list[str] = []
+        for lang in LANGS:
+            terms += self.analyzer.terms(article.title[lang]) * TITLE_REPEAT
+            for alias in article.aliases.get(lang, ()):
+                terms += self.analyzer.terms(alias)
+            for question in article.questions.get(lang, ()):
+                terms += self.analyzer.terms(question)
+        return terms
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def article(self, article_id: str) -> Article | None:
+        i = self.by_id.get(article_id)
+        return self.articles[i] if i is not None else None
+
+    def section_count(self) -> int:
+        return sum(len(v) for v in self.sections.values())
+
+    def known(self, term: str, lang: str) -> bool:
+        return term in self.idf[lang] or term in self.meta_idf
+
+    def term_weights(self, question: str, query: dict[str, float], lang: str) -> dict[str, float]:
+        """How much each question term matters when judging whether a section answers it.
+
+        A known term weighs its rarity (idf). A term the knowledge base has never seen weighs as
+        much as the rarest known term of the question (at least UNKNOWN_FLOOR): "capital" in
+        "capital of France" cancels "France". An unknown name — a capitalised word inside an
+        English sentence, a Latin word in a Chinese one, such as Mercadolibre or Shopee — weighs
+        twice that, since it says the question is about something else. Chinese sub-words
+        (百分之几 beside 百分) are not counted twice. Each weight is scaled by the term's share of
+        the question (`Analyzer.query`).
+        """
+        idf, meta_idf = self.idf[lang], self.meta_idf
+        known = {t: idf.get(t, meta_idf.get(t)) for t in query if t in idf or t in meta_idf}
+        unknown_weight = max([UNKNOWN_FLOOR, *known.values()])
+        names = _names(question, lang)
+        weights: dict[str, float] = {}
+        for term, qw in query.items():
+            if term in known:
+                weights[term] = qw * known[term]
+            elif _CJK_TERM.match(term) and any(k in term for k in known if k != term and _CJK_TERM.match(k)):
+                continue
+            else:
+                weights[term] = qw * unknown_weight * (NAME_FACTOR if term in names else 1.0)
+        return weights
+
+    def search(self, question: str, lang: str, limit: int = 5) -> SearchResult:
+        """The best sections in `lang`, best first, and whether the best one answers."""
+        query = self.analyzer.query(question)
+        terms = list(query)
+        if lang not in self.sections or not terms:
+            return SearchResult([], terms, False)
+        body_postings = self.postings[lang]
+        body: dict[int, float] = {}
+        get = body.get
+        for term, qw in query.items():
+            for doc, w in body_postings.get(term, {}).items():
+                body[doc] = get(doc, 0.0) + qw * w
+        meta: dict[int, float] = {}
+        mget = meta.get
+        for term, qw in query.items():
+            for doc, w in self.meta_postings.get(term, {}).items():
+                meta[doc] = mget(doc, 0.0) + qw * w
+        entries = self.sections[lang]
+        wanted = [kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(question)]
+        scores: dict[int, float] = {}
+        for doc, s in body.items():
+            scores[doc] = s + META_WEIGHT * meta.get(entries[doc][0], 0.0)
+        if wanted:
+            for doc in scores:
+                if self._holds(lang, doc, wanted):
+                    scores[doc] *= TYPE_BOOST
+        first = self.first_section[lang]
+        for article_no, m in meta.items():
+            doc = first.get(article_no)
+            if doc is not None and doc not in scores:
+                scores[doc] = META_WEIGHT * m
+        if not scores:
+            return SearchResult([], terms, False)
+        # Keep the best section per article so the runners-up are other topics.
+        best_per_article: dict[int, tuple[float, int]] = {}
+        for doc, s in scores.items():
+            article_no = entries[doc][0]
+            current = best_per_article.get(article_no)
+            if current is None or s > current[0] or (s == current[0] and doc < current[1]):
+                best_per_article[article_no] = (s, doc)
+        ranked = sorted(best_per_article.values(), key=lambda item: (-item[0], item[1]))[:limit]
+        weights = self.term_weights(question, query, lang)
+        total = sum(weights.values()) or 1.0
+        hits = []
+        for s, doc in ranked:
+            article_no, section = entries[doc]
+            covered = sum(
+                w
+                for t, w in weights.items()
+                if doc in body_postings.get(t, ()) or article_no in self.meta_postings.get(t, ())
+            )
+            hits.append(Hit(self.articles[article_no], section, s, covered / total))
+        best = hits[0]
+        answered = best.coverage >= MIN_COVERAGE and best.score >= MIN_SCORE
+        return SearchResult(hits, terms, answered)
+
+    def _holds(self, lang: str, doc: int, kinds: list[str]) -> bool:
+        text = self.sections[lang][doc][1].text
+        return any(ANSWER_TYPES[kind][1].search(text) for kind in kinds)
+
+    def known_terms(self, question: str, lang: str) -> list[str]:
+        """The question's terms the knowledge base knows (for explaining a search)."""
+        return [t for t in self.analyzer.query(question) if self.known(t, lang) or t.startswith(CONCEPT)]

@@ -26,8 +26,10 @@ B_META = 0.4
 META_WEIGHT = 0.7
 """How much the article's titles, aliases and example questions count against the section body."""
 TITLE_REPEAT = 2
-MIN_COVERAGE = 0.6
-"""The best section must hold at least this share of the question's term weight."""
+MIN_KNOWN = 0.6
+"""At least this share of the question's term weight must be words the knowledge base knows."""
+MIN_COVERAGE = 0.45
+"""The best section (with its article's metadata) must hold this share of the known weight."""
 MIN_SCORE = 4.0
 """...and score at least this much (a single common word is not an answer)."""
 UNKNOWN_FLOOR = 3.0
@@ -69,7 +71,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "percent": (
         re.compile(r"\b(percent|percentage|threshold|maximum|minimum|target|limit|how much)\b"
-                   r"|降低多少|提高多少|减少多少|超过多少|低于多少|多少%|比例|百分之|标准是多少|上限|下限", re.I),
+                   r"|(达到|需要|要求|保持|控制在|低于|高于|超过|不超过|降低|提高|减少|降)(百分之)?多少(?!天|小时|钱|次|个|周|年)"
+                   r"|多少%|比例|百分之|标准是多少|上限|下限", re.I),
         re.compile(r"\d\s*%"),
     ),
 }
@@ -236,6 +239,8 @@ class Index:
         ranked = sorted(best_per_article.values(), key=lambda item: (-item[0], item[1]))[:limit]
         weights = self.term_weights(question, query, lang)
         total = sum(weights.values()) or 1.0
+        known_weight = sum(w for t, w in weights.items() if self.known(t, lang))
+        known_share = known_weight / total
         hits = []
         for s, doc in ranked:
             article_no, section = entries[doc]
@@ -244,10 +249,10 @@ class Index:
                 for t, w in weights.items()
                 if doc in body_postings.get(t, ()) or article_no in self.meta_postings.get(t, ())
             )
-            hits.append(Hit(self.articles[article_no], section, s, covered / total))
+            hits.append(Hit(self.articles[article_no], section, s, covered / (known_weight or 1.0)))
         best = hits[0]
-        answered = best.coverage >= MIN_COVERAGE and best.score >= MIN_SCORE
-        return SearchResult(hits, terms, answered)
+        answered = known_share >= MIN_KNOWN and best.coverage >= MIN_COVERAGE and best.score >= MIN_SCORE
+        return SearchResult(hits, terms, answered, known_share)
 
     def _holds(self, lang: str, doc: int, kinds: list[str]) -> bool:
         text = self.sections[lang][doc][1].text

@@ -22,9 +22,9 @@ from bot.knowledge.text import Analyzer, Synonyms, warm_up
 
 log = logging.getLogger("sellerbot.knowledge")
 
-_BUILT: dict[tuple, tuple[Index, list[str]]] = {}
-"""Indexes already built in this process, by the fingerprint of their files (tests build many
-services over the same folder; a reload always rebuilds)."""
+_BUILT: dict[str, tuple[tuple, Index, list[str]]] = {}
+"""The latest index built in this process per folder, with the fingerprint of its files: services
+created over an unchanged folder (every test, every `sellerbot ask`) share it; a reload replaces it."""
 _BUILT_LOCK = threading.Lock()
 
 
@@ -36,8 +36,8 @@ def _fingerprint(directory: Path) -> tuple:
             stat = path.stat()
         except FileNotFoundError:
             continue
-        out.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return (str(directory.resolve()), tuple(out))
+        out.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(out)
 
 
 def build_index(directory: Path) -> tuple[Index, list[str]]:
@@ -80,13 +80,13 @@ class KnowledgeBase:
     def __init__(self, directory: Path, store: KnowledgeStore):
         self.directory = Path(directory)
         self.store = store
-        key = _fingerprint(self.directory)
+        key, fingerprint = str(self.directory.resolve()), _fingerprint(self.directory)
         with _BUILT_LOCK:
             built = _BUILT.get(key)
-            if built is None:
-                built = build_index(self.directory)
-                _BUILT[key] = built
-        self._index, self.errors = built
+            if built is None or built[0] != fingerprint:
+                index, errors = build_index(self.directory)
+                built = _BUILT[key] = (fingerprint, index, errors)
+        _, self._index, self.errors = built
         for problem in self.errors:
             log.warning("knowledge: %s", problem)
 
@@ -101,7 +101,7 @@ class KnowledgeBase:
             raise ArticleError(errors)
         self._index, self.errors = index, []
         with _BUILT_LOCK:
-            _BUILT[_fingerprint(self.directory)] = (index, [])
+            _BUILT[str(self.directory.resolve())] = (_fingerprint(self.directory), index, [])
         return index
 
     def article(self, article_id: str) -> Article | None:

@@ -75,6 +75,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern, re.Pattern]] = {
                    r"|多少%|比例|百分之|标准是多少|上限|下限", re.I),
         re.compile(r"\d\s*%"),
     ),
+    "range": (
+        re.compile(r"\b(range|ranges|band|bands|between)\b|范围|区间|档次|等级", re.I),
+        re.compile(r"\d+\s*[–—-]\s*\d+|\bfrom \d+ to \d+|\d+\s*(到|至)\s*\d+", re.I),
+    ),
 }
 TYPE_BOOST = 1.25
 """A section that holds the kind of answer asked for (a duration, a price, an address, a rate)

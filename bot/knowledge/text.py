@@ -51,9 +51,12 @@ STOP_EN = frozenset(
     whose why will with within without won would you your yours yourself yourselves
     anyone anything someone something thing things way ways really actually still yet kind sort
     tell know want wants need needs like okay ok hi hello thanks thank
+    take takes taking taken took make makes making made happen happens happened happening go goes
+    going went come comes coming
     """.split()
 )
-"""English function words and question words: they say nothing about the topic."""
+"""English function words, question words and light verbs ("take action", "make up"): they say
+nothing about the topic."""
 
 STOP_ZH = frozenset(
     """

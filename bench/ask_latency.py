@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from bench.synthetic_kb import REAL_KNOWLEDGE, ROOT, write_synthetic_kb
 
-QUESTION_FILES = (ROOT.parent / "shared" / "eval" / "questions.jsonl", ROOT / "tests" / "data" / "paraphrases.jsonl")
+EVAL_DIR = Path(os.environ.get("SELLERBOT_EVAL_DIR", ROOT.parent / "shared" / "eval"))
+QUESTION_FILES = (EVAL_DIR / "questions.jsonl", ROOT / "tests" / "data" / "paraphrases.jsonl")
 FALLBACK_QUESTIONS = [
     "What is the maximum order defect rate?", "迟发率的标准是多少?", "How do I bake sourdough bread?",
     "站内信违规多久内要申诉?", "Which email do I send a seller performance appeal to for Amazon Germany?",

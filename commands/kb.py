@@ -118,7 +118,7 @@ async def show(ctx: Context) -> Response:
     return Response(
         kind="article",
         title=article.title_in(lang),
-        text=article.id,
+        text=pick(lang, en=f"Article `{article.id}`, {len(sections)} sections.", zh=f"文章 `{article.id}`，共 {len(sections)} 节。"),
         sections=sections,
         context=context,
         choices=[article_choice(a, lang) for a in related[:5]],

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.knowledge.articles import LANGS, Article, Section
-from bot.knowledge.text import CONCEPT, Analyzer, stem
+from bot.knowledge.text import Analyzer, stem
 
 K1 = 1.2
 B_BODY = 0.75
@@ -289,7 +289,3 @@ class Index:
                 scores[doc] += qw * w
         touched = set().union(*(posting for posting, _ in used))
         return scores, touched
-
-    def known_terms(self, question: str, lang: str) -> list[str]:
-        """The question's terms the knowledge base knows (for explaining a search)."""
-        return [t for t in self.analyzer.query(question) if self.known(t, lang) or t.startswith(CONCEPT)]

@@ -1,0 +1,69 @@
+"""Storage: migrations at start, WAL, and a second writer that waits instead of failing."""
+
+import subprocess
+import sys
+import time
+
+from bot.store import SCHEMA_MODULES, Store
+
+
+def test_open_applies_every_migration_once_and_records_it(tmp_path):
+    path = tmp_path / "s.db"
+    first = Store.open(path)
+    names = {row["migration_set"] for row in first.db["_sqlite_migrations"].rows}
+    assert {"sellerbot.core"} <= names
+    first.close()
+    again = Store(path)
+    assert again.migrate() == []  # nothing pending the second time
+    assert again.db.journal_mode == "wal"
+    assert len(SCHEMA_MODULES) == len(set(SCHEMA_MODULES))
+
+
+def test_channel_settings_round_trip(tmp_path):
+    store = Store.open(tmp_path / "s.db")
+    assert store.get_setting("slack", "C1", "tz") is None
+    store.set_setting("slack", "C1", "tz", "Asia/Shanghai", "2026-11-24T00:00:00+00:00")
+    store.set_setting("slack", "C1", "tz", "Europe/Paris", "2026-11-24T01:00:00+00:00")
+    assert store.get_setting("slack", "C1", "tz") == "Europe/Paris"
+    assert store.get_setting("slack", "C2", "tz") is None
+
+
+def test_a_locked_database_makes_the_second_writer_wait_not_fail(tmp_path):
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    holder = subprocess.Popen(  # another process holds the write lock for half a second
+        [sys.executable, "-c", HOLD_LOCK, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    started = time.monotonic()
+    with store.write() as db:
+        db["channel_settings"].insert(
+            {"platform": "x", "channel": "y", "key": "k", "value": "v", "updated_at": "t"}
+        )
+    waited = time.monotonic() - started
+    assert holder.wait(timeout=10) == 0
+    assert waited > 0.2  # it really waited for the other writer...
+    assert store.get_setting("x", "y", "k") == "v"  # ...and then wrote
+
+
+HOLD_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(0.5)
+conn.execute("COMMIT")
+"""
+
+
+def test_a_failed_write_transaction_leaves_nothing_behind(tmp_path):
+    store = Store.open(tmp_path / "s.db")
+    try:
+        with store.write() as db:
+            db["channel_settings"].insert(
+                {"platform": "x", "channel": "y", "key": "k", "value": "v", "updated_at": "t"}
+            )
+            raise RuntimeError("crash in the middle")
+    except RuntimeError:
+        pass
+    assert store.get_setting("x", "y", "k") is None

@@ -72,7 +72,7 @@ CAUSE = re.compile(
     r"\b(because|due to|since|as a result|caused by|so that|which|when we|after|before|without|instead|"
     r"we (did not|didn't|had no|never|failed|used|shipped|listed|relied|copied|bought|confirmed|uploaded|"
     r"opened|kept|offered|added|set|chose|entered|typed|sent|took|forgot|missed|ran)|"
-    r"agent|employee|staff|supplier|wholesaler|carrier|forwarder|warehouse|training|trained|procedure|"
+    r"nobody|no one|assigned|agent|employee|staff|supplier|wholesaler|carrier|forwarder|warehouse|training|trained|procedure|"
     r"process|handling time|stock|inventory|template|by hand|manual|software|erp|tool|network|device|computer|"
     r"car|parce que|en raison|faute de|transporteur|procédure|notre stock)\b",
     re.I,

@@ -52,11 +52,16 @@ class Mailboxes:
         out: dict[str, Any] = {
             "email": route.get("email"),
             "path": route.get("path") or market.get("default_path"),
+            "primary": route.get("primary") or ("email" if route.get("email") and not route.get("path") else "path"),
             "note": verify,
             "verify_before_use": True,
             "marketplace": marketplace,
             "purpose": route.get("purpose", purpose),
         }
+        if route.get("also"):
+            out["also"] = list(route["also"])
+        if route.get("note"):
+            out["route_note"] = route["note"]
         if route and route.get("purpose") != purpose:
             out["note"] += " " + pick(
                 lang,

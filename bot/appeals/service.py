@@ -140,6 +140,27 @@ class AppealService:
     def label(self, dialog_id: int) -> str:
         return f"{self.flow.extra.get('id_prefix', 'AP')}-{dialog_id}"
 
+    @staticmethod
+    def _where(send_to: dict[str, Any], lang: str) -> list[str]:
+        """The channel first (Account Health path or mailbox, as the knowledge base says), then the warning."""
+        path = send_to.get("path") or "—"
+        email = send_to.get("email")
+        also = ", ".join(send_to.get("also") or [])
+        if send_to.get("primary") == "email" and email:
+            lines = [pick(lang, en=f"E-mail: {email}", zh=f"邮箱：{email}"), pick(lang, en=f"Or: {path}", zh=f"或：{path}")]
+        else:
+            lines = [pick(lang, en=f"Path: {path}", zh=f"路径：{path}")]
+            lines.append(pick(lang, en=f"E-mail (fallback): {email}", zh=f"邮箱（备用）：{email}") if email
+                         else pick(lang, en="E-mail: none known for this case — use the path above.", zh="邮箱：暂无，请走上面的路径。"))
+        if also:
+            lines.append(pick(lang, en=f"Also listed: {also}", zh=f"其他地址：{also}"))
+        if send_to.get("route_note"):
+            lines.append(send_to["route_note"])
+        lines.append("⚠ " + send_to.get("note", ""))
+        if send_to.get("verified_on"):
+            lines.append(pick(lang, en=f"Verified on {send_to['verified_on']}.", zh=f"核实日期：{send_to['verified_on']}。"))
+        return lines
+
     def draft_response(self, draft: dict[str, Any], lang: str) -> Response:
         label = self.label(draft["dialog_id"])
         root = self.svc.config.root_command
@@ -149,11 +170,7 @@ class AppealService:
             checks = "\n".join(f"• {f['message']}" + (f" — “{f['excerpt']}”" if f.get("excerpt") else "") + f"\n  → {f['fix']}" for f in findings)
         else:
             checks = pick(lang, en="No problems found by the checks.", zh="检查未发现问题。")
-        where = [
-            pick(lang, en=f"E-mail: {send_to.get('email') or '—'}", zh=f"邮箱：{send_to.get('email') or '—'}"),
-            pick(lang, en=f"Path: {send_to.get('path') or '—'}", zh=f"路径：{send_to.get('path') or '—'}"),
-            "⚠ " + send_to.get("note", ""),
-        ]
+        where = self._where(send_to, lang)
         evidence = ((self.types.get(draft["violation"]) or {}).get("evidence") or {})
         evidence_items = evidence.get(lang) or evidence.get("en") or []
         sections = [

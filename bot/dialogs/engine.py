@@ -207,8 +207,10 @@ class DialogEngine:
             return await self._advance(ctx, self.store.get(state.id), flow)  # type: ignore[arg-type]
         if word == KEEP and step.id in state.answers and step.type != "multi":
             return await self._complete(ctx, state, flow, step, state.answers[step.id])
-        if word == SKIP and step.optional and step.type != "multi":
-            return await self._complete(ctx, state, flow, step, None)
+        if word == SKIP and step.type not in ("multi", "review"):
+            if step.optional:
+                return await self._complete(ctx, state, flow, step, None)
+            return self.prompt(state, flow, step, error=pick(lang, en="This question cannot be skipped.", zh="这个问题不能跳过。"))
         if step.type == "review":
             if word == DONE:
                 return await self._finish(ctx, state, flow)

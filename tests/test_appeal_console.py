@@ -1,5 +1,5 @@
 """A whole appeal driven through `python -m bot.cli console --json` by a program that reads only the
-prompts and their choices, with the process killed halfway and the dialogue resumed in a new one."""
+prompts and their choices, with the process killed (SIGKILL) halfway and the dialogue resumed in a new one."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ class Console:
         assert ready, f"no answer to {line!r}: {self.proc.stderr.read() if self.proc.poll() is not None else ''}"
         return json.loads(self.proc.stdout.readline())
 
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, no chance to flush anything that was not already committed."""
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            stream.close()
+
     def close(self) -> int:
         self.proc.stdin.close()
         code = self.proc.wait(timeout=30)
@@ -82,7 +89,7 @@ def test_a_program_drives_a_whole_appeal_across_a_restart(tmp_path):
         assert prompt["kind"] == "dialog" and "error" not in prompt, prompt
         seen_steps.append(prompt["step"])
         prompt = first.send(reply_to(prompt, state))
-    assert first.close() == 0  # the process goes away mid-dialogue
+    first.kill()  # the process dies mid-dialogue, right after printing a prompt
 
     second = Console(db)
     prompt = second.send("/seller appeal resume")
@@ -113,3 +120,12 @@ def test_a_program_drives_a_whole_appeal_across_a_restart(tmp_path):
     assert third.close() == 0
     assert listed["kind"] == "list" and listed["items"][0]["status"] == "draft"
     assert shown["kind"] == "draft" and shown["text"] == letter
+
+
+def test_the_console_keeps_the_interface_language_for_a_bare_command(tmp_path):
+    from tests.conftest import json_lines, run_cli
+
+    zh = run_cli(["console", "--json", "--lang", "zh", "--db", str(tmp_path / "zh.db")], stdin="/seller appeal\n")
+    en = run_cli(["console", "--json", "--db", str(tmp_path / "en.db")], stdin="/seller appeal\n")
+    assert "哪个站点" in json_lines(zh.stdout)[0]["text"]
+    assert "Which marketplace" in json_lines(en.stdout)[0]["text"]

@@ -51,8 +51,9 @@ def test_snapshot_letter_per_type(appeals, violation, language):
     letter = render(appeals, fixed_answers(appeals.flow, violation, language=language))
     name = f"appeal_{violation}" + ("" if language == "en" else f".{language}") + ".md"
     path = SNAPSHOTS / name
-    if UPDATE or not path.exists():
+    if UPDATE:
         path.write_text(letter, encoding="utf-8")
+    assert path.exists(), f"{name} is missing; run UPDATE_SNAPSHOTS=1 pytest tests/test_appeal_letters.py and review it"
     assert letter == path.read_text(encoding="utf-8"), f"{name} changed; rerun with UPDATE_SNAPSHOTS=1 and review the diff"
 
 

@@ -148,7 +148,7 @@ async def cancel(ctx: Context) -> Response:
     if state.status == "cancelled":
         return Response(kind="info", text=ctx.pick(en=f"{label} was already cancelled.", zh=f"{label} 之前已取消。"),
                         data={"dialog_id": label, "status": "cancelled"}, ephemeral=True)
-    engine.cancel(state, ctx)
+    engine.cancel(ctx, state)
     if ctx.svc.appeals.drafts.get(state.id):
         ctx.svc.appeals.drafts.cancel(state.id, ctx.now)
     return Response(kind="info", text=ctx.pick(en=f"{label} is cancelled.", zh=f"{label} 已取消。"),

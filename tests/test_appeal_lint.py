@@ -188,3 +188,11 @@ def test_the_quoted_notice_is_not_linted_as_our_words():
     notice = "> Your account has been deactivated. Buyers filed false claims?? Please give us a chance XXX"
     text = letter(opening=OPENING + "\n\nFor reference, the notice reads:\n\n" + notice)
     assert lint(text) == []
+
+
+def test_a_plain_text_letter_with_colon_headings_and_paragraphs_is_understood():
+    text = letter().replace("## 1. Root causes", "Root causes:").replace("## 2. Actions taken", "Actions taken:")
+    text = text.replace("## 3. Preventive measures", "Preventive measures:").replace("## Orders concerned", "Orders concerned:")
+    assert lint(text) == []
+    paragraphs = text.replace("1. We refunded", "We refunded").replace("2. We moved", "We will move")
+    assert rules(paragraphs) == ["intention-not-action"]

@@ -46,6 +46,7 @@ SECTION_PATTERNS = {
     "ids": re.compile(r"orders?\b|asins?\b|commandes", re.I),
 }
 _HEADING = re.compile(r"^\s*(#{1,6}\s*|\*\*)(?P<title>.+?)(\*\*)?\s*:?\s*$")
+_COLON_HEADING = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?(?P<title>[A-Za-zÀ-ÿ ()'’/-]{3,60})\s*[:：]\s*$")
 _ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+(?P<text>.*)$")
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -133,32 +134,49 @@ FAMILY_NAMES = {
 
 
 def parse(text: str) -> Letter:
-    """Split a letter into sections and items; quoted lines (the notice) are left out."""
+    """Split a letter into sections and items; quoted lines (the notice) are left out.
+
+    A heading is a Markdown heading, a bold line, or a short line ending with a colon that names a
+    section ("Root cause:"). Items are numbered or bulleted lines; a section without any takes its
+    paragraphs as items; indented lines continue the item above.
+    """
     letter = Letter(text=text)
     body_lines: list[str] = []
     current: str | None = None
+    numbered = False
     for line in text.splitlines():
         if line.lstrip().startswith(">"):
             continue
         body_lines.append(line)
-        heading = _HEADING.match(line)
-        if heading and len(heading.group("title")) <= 80:
-            title = heading.group("title")
-            current = next((key for key, pattern in SECTION_PATTERNS.items() if pattern.search(title)), None)
-            if current and current not in letter.sections:
+        section = _section_of(line)
+        if section is not None:
+            current, numbered = section, False
+            if current not in letter.sections:
                 letter.sections[current] = []
-                letter.headings[current] = title
+                letter.headings[current] = line.strip()
             continue
-        if current is None:
+        if current is None or not line.strip():
             continue
+        items = letter.sections[current]
         item = _ITEM.match(line)
         if item:
-            letter.sections[current].append(item.group("text").strip())
-        elif line.strip() and letter.sections[current] and not line.rstrip().endswith(":"):
-            if _ITEM.match(line) is None and current != "ids" and line.startswith((" ", "\t")):
-                letter.sections[current][-1] += " " + line.strip()
+            if not numbered:
+                items.clear()  # paragraphs before the list were its introduction
+            numbered = True
+            items.append(item.group("text").strip())
+        elif line.startswith((" ", "\t")) and items:
+            items[-1] += " " + line.strip()
+        elif not numbered and not line.rstrip().endswith(":") and current != "ids":
+            items.append(line.strip())
     letter.body = "\n".join(body_lines)
     return letter
+
+
+def _section_of(line: str) -> str | None:
+    heading = _HEADING.match(line) or _COLON_HEADING.match(line)
+    if not heading or len(heading.group("title")) > 80:
+        return None
+    return next((key for key, pattern in SECTION_PATTERNS.items() if pattern.search(heading.group("title"))), None)
 
 
 def lint(text: str, *, lang: str = "en", letter_lang: str = "en") -> list[dict]:

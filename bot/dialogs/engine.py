@@ -4,6 +4,9 @@ Platform-independent: it reads a `Context` (what the user typed or pressed) and 
 `Response(kind="dialog")` whose `choices` are buttons, so a program that reads only the prompts
 and the choices can finish any flow. The state lives in SQLite (`bot.dialogs.store`), written
 before each prompt, so a restart — or another process — continues where the user left off.
+
+A flow's id is also the command that owns it (`/seller <flow id> resume` continues it), and its
+`finish` name selects the finisher registered with `@on_finish` that turns the answers into a result.
 """
 
 from __future__ import annotations
@@ -141,7 +144,7 @@ class DialogEngine:
             lines.append(pick(state.lang, en=f"{self.label(paused)} is paused.", zh=f"{self.label(paused)} 已暂停。"))
         return await self._advance(ctx, state, flow, notice=" ".join(lines))
 
-    def cancel(self, state: DialogState, ctx: "Context") -> None:
+    def cancel(self, ctx: "Context", state: DialogState) -> None:
         self.store.set_status(state.id, "cancelled", ctx.now)
 
     # ----- the step machine -------------------------------------------------------------------
@@ -178,7 +181,7 @@ class DialogEngine:
         word = _word(text)
         lang = state.lang
         if word == CANCEL:
-            self.cancel(state, ctx)
+            self.cancel(ctx, state)
             return Response(
                 kind="info",
                 text=pick(lang, en=f"{self.label(state)} is cancelled. Nothing more will be asked.", zh=f"{self.label(state)} 已取消，不会再提问。"),

@@ -18,7 +18,8 @@ from bot.store import Store
 LEASE_NAME = "reminders"
 DEFAULT_TTL = timedelta(seconds=10)
 SAFETY_MARGIN = timedelta(seconds=2)
-"""Stop sending this long before the lease runs out, so a slow send cannot outlive it."""
+"""Stop sending this long (at most a quarter of the lease) before it runs out, so a slow send
+cannot outlive it."""
 
 
 class Lease:
@@ -63,7 +64,8 @@ class Lease:
 
     def held(self) -> bool:
         """Whether we may still send: we hold the lease with some time to spare."""
-        return self.expires_at is not None and self.clock.now() < self.expires_at - SAFETY_MARGIN
+        margin = min(SAFETY_MARGIN, self.ttl / 4)
+        return self.expires_at is not None and self.clock.now() < self.expires_at - margin
 
     def release(self) -> None:
         """Give the lease up at a clean stop, so the next process need not wait for it to expire."""

@@ -199,6 +199,8 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
         raise UsageError(pick(lang, en="Say when and what to remind.", zh="请写明提醒时间和内容。"))
     past: datetime | None = None
     for size in range(min(max_words, len(words) - 1), 0, -1):
+        if not all(any(ch.isalnum() for ch in word) for word in words[:size]):
+            continue  # "{{" or "--" is text, though dateparser would skip over it
         phrase = " ".join(words[:size])
         when = read_time(phrase, now=now, zone=zone)
         if when is not None:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.reminders.delivery import PassReport
 from bot.reminders.lease import Lease
 from bot.reminders.store import to_iso
 from bot.sender import DeliveryFailed, RetryLater
@@ -80,7 +81,10 @@ async def test_crash_after_claim_next_owner_delivers_once_with_the_same_key(conf
     assert sender.sent[0].response.data["late"] is True
     assert (await survivor.run_due()).sent == []
     # the stopped owner cannot mark a row that has been taken over
-    assert dead._finish(claimed, "sent") is False
+    late_report = PassReport()
+    dead._unmarked.append((claimed, False, None, to_iso(clock.now())))
+    dead._mark_sent(late_report)
+    assert late_report.sent == []
     assert state(second, reminder.id).state == "sent"
     first.store.close()
     second.store.close()
@@ -244,3 +248,21 @@ def test_backoff(attempts, retry_after, expected):
     from bot.reminders.delivery import backoff
 
     assert backoff(attempts, retry_after).total_seconds() == expected
+
+
+async def test_a_slow_send_is_marked_before_the_next_one_starts(services, clock):
+    """Group commit never widens the in-doubt window beyond one post for real (HTTP-speed) senders."""
+    import asyncio
+
+    seen_states = []
+
+    class SlowPlatform(RecordingSender):
+        async def send(self, message):
+            seen_states.append([r.state for r in (services.reminders.get(i) for i in ids)])
+            await asyncio.sleep(0.03)
+            return await super().send(message)
+
+    ids = [add(services, 1, "a").id, add(services, 2, "b").id]
+    clock.advance(seconds=3)
+    await delivery_for(services, SlowPlatform()).run_due()
+    assert seen_states == [["sending", "sending"], ["sent", "sending"]]

@@ -6,7 +6,9 @@ One pass, run only by the holder of the scheduler lease:
    with `claimed_by` = this process and `attempts + 1`;
 2. **send** — each claimed row goes to the Sender of its platform with the row's idempotency key;
 3. **mark** — in another short transaction the row becomes `sent` (only if this process still owns
-   the claim).
+   the claim). Marks are grouped: posts made within MARK_WITHIN (20 ms) of each other share one
+   commit, so a thousand reminders printed to stdout do not cost a thousand fsyncs; a send slower
+   than that (any HTTP call) is marked on its own.
 
 What that guarantees, honestly:
 - *Never lost.* A row leaves `pending`/`sending` only when it was sent, cancelled or refused for good
@@ -18,15 +20,17 @@ What that guarantees, honestly:
   accepted the post but before the mark committed, the row is found in `sending` from a dead owner
   ("in doubt"); the next holder sends it again **with the same key**. A Sender that can dedupe by
   key (Discord's `nonce` with `enforce_nonce`, a Slack lookup of its own message metadata) turns
-  that into exactly once; one that cannot (stdout, a plain `chat.postMessage`) may show that one
-  reminder twice. That window is the length of one send plus one commit; outside it every
-  reminder is posted exactly once. A delivered-keys table written in the mark transaction would not
+  that into exactly once; one that cannot (stdout, a plain `chat.postMessage`) may show those
+  reminders twice. The window is one send plus one commit (with a fast sender, the posts of the
+  last 20 ms); outside it every reminder is posted exactly once. A delivered-keys table written in the mark transaction would not
   help here: in the window that matters, the mark (and so that table) is exactly what is missing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -46,6 +50,8 @@ log = logging.getLogger("sellerbot.reminders")
 ANY_PLATFORM = "*"
 """A sender registered under this name delivers every platform's reminders (stdout in `clock`)."""
 BATCH = 100
+MARK_WITHIN = 0.02
+"""Seconds: posts are marked sent at most this long after the first unmarked one was sent."""
 MAX_BACKOFF = timedelta(minutes=15)
 MAX_UNEXPECTED = 10
 """A Sender that keeps raising something other than RetryLater/DeliveryFailed (a bug) is retried
@@ -71,6 +77,9 @@ class Delivery:
         self.svc = services
         self.senders = senders
         self.lease = lease
+        self._lock = asyncio.Lock()  # one pass at a time in this process
+        self._unmarked: list[tuple[Reminder, bool, str | None, str]] = []
+        self._unmarked_since: float | None = None
 
     @property
     def owner(self) -> str:
@@ -83,33 +92,35 @@ class Delivery:
         return f" AND platform IN ({','.join('?' * len(names))})", names
 
     def next_due(self) -> datetime | None:
-        """When the next pass should run: the earliest pending row this process can deliver, or now
-        for a row left in `sending` by another (dead) owner."""
+        """When the next pass should run: now if a row was left in `sending` (in doubt), else the
+        earliest pending row this process can deliver. Both are index lookups."""
+        db = self.svc.store.db
         where, names = self._platform_filter()
-        row = self.svc.store.db.execute(
-            "SELECT min(CASE WHEN state = 'sending' THEN '' ELSE next_attempt_at END) FROM reminders"
-            f" WHERE (state = 'pending' OR (state = 'sending' AND claimed_by IS NOT ?)){where}",
-            [self.owner, *names],
+        if db.execute(f"SELECT 1 FROM reminders WHERE state = 'sending'{where} LIMIT 1", names).fetchone():
+            return self.svc.clock.now()
+        row = db.execute(
+            f"SELECT next_attempt_at FROM reminders WHERE state = 'pending'{where} ORDER BY next_attempt_at LIMIT 1",
+            names,
         ).fetchone()
-        if row[0] is None:
-            return None
-        return self.svc.clock.now() if row[0] == "" else datetime.fromisoformat(row[0])
+        return datetime.fromisoformat(row[0]) if row else None
 
     def claim(self, limit: int = BATCH) -> list[Reminder]:
-        """Take up to `limit` due rows, in due order, for this process."""
+        """Take up to `limit` rows for this process: first any left in `sending` by a process that
+        stopped (in doubt), then due ones in due order. Runs only under the lease, one pass at a
+        time, so no row in `sending` can belong to a send still in flight here."""
         now = to_iso(self.svc.clock.now())
         where, names = self._platform_filter()
         with self.svc.store.write() as db:
-            rows = list(
-                db.query(
-                    "SELECT id, state FROM reminders WHERE ((state = 'pending' AND next_attempt_at <= ?)"
-                    f" OR (state = 'sending' AND claimed_by IS NOT ?)){where}"
-                    " ORDER BY next_attempt_at, due, id LIMIT ?",
-                    [now, self.owner, *names, limit],
-                )
-            )
-            ids = [row["id"] for row in rows]
-            in_doubt = {row["id"] for row in rows if row["state"] == "sending"}
+            in_doubt = [row[0] for row in db.execute(
+                f"SELECT id FROM reminders WHERE state = 'sending'{where} ORDER BY next_attempt_at, due, id LIMIT ?",
+                [*names, limit],
+            )]
+            due = [row[0] for row in db.execute(
+                f"SELECT id FROM reminders WHERE state = 'pending' AND next_attempt_at <= ?{where}"
+                " ORDER BY next_attempt_at, due, id LIMIT ?",
+                [now, *names, limit - len(in_doubt)],
+            )] if len(in_doubt) < limit else []
+            ids = in_doubt + due
             if not ids:
                 return []
             marks = ",".join("?" * len(ids))
@@ -128,26 +139,35 @@ class Delivery:
 
     async def run_due(self) -> PassReport:
         """Deliver everything due now. Only the lease holder delivers; others return at once."""
+        async with self._lock:
+            return await self._run_due()
+
+    async def _run_due(self) -> PassReport:
         report = PassReport()
         if not self.lease.acquire():
             return report
         paused: dict[tuple[str, str], datetime] = {}
-        while True:
-            batch = self.claim()
-            if not batch:
-                return report
-            for i, reminder in enumerate(batch):
-                if not self.lease.held() and not self.lease.acquire():
-                    self._unclaim(batch[i:], until=None)
-                    log.warning("scheduler lease lost; leaving %d reminders to its next holder", len(batch) - i)
+        try:
+            while True:
+                batch = self.claim()
+                if not batch:
                     return report
-                until = paused.get((reminder.platform, reminder.channel))
-                if until is not None:
-                    self._unclaim([reminder], until=until)
-                    continue
-                outcome = await self._deliver(reminder, report)
-                if outcome is not None:
-                    paused[(reminder.platform, reminder.channel)] = outcome
+                for i, reminder in enumerate(batch):
+                    if not self.lease.held() and not self.lease.acquire():
+                        self._mark_sent(report)
+                        self._unclaim(batch[i:], until=None)
+                        log.warning("scheduler lease lost; leaving %d reminders to its next holder", len(batch) - i)
+                        return report
+                    until = paused.get((reminder.platform, reminder.channel))
+                    if until is not None:
+                        self._unclaim([reminder], until=until)
+                        continue
+                    outcome = await self._deliver(reminder, report)
+                    if outcome is not None:
+                        paused[(reminder.platform, reminder.channel)] = outcome
+                self._mark_sent(report)
+        finally:
+            self._mark_sent(report)
 
     async def _deliver(self, reminder: Reminder, report: PassReport) -> datetime | None:
         """Send one claimed row and record the outcome; returns the time to wait for its channel
@@ -168,6 +188,7 @@ class Delivery:
         )
         extra = {"event": "reminder", "reminder_id": reminder.id, "attempt": reminder.attempts,
                  "platform": reminder.platform, "channel": reminder.channel}
+        started = time.monotonic()
         try:
             message_id = await sender.send(message)
         except RetryLater as exc:
@@ -178,22 +199,42 @@ class Delivery:
             log.warning("reminder %s: platform asked to retry in %.1fs (%s)", reminder.id, wait.total_seconds(), exc, extra=extra)
             return until
         except DeliveryFailed as exc:
-            self._finish(reminder, "failed", error=str(exc) or type(exc).__name__)
+            self._fail(reminder, str(exc) or type(exc).__name__)
             report.failed.append(reminder.id)
             log.error("reminder %s: delivery refused for good: %s", reminder.id, exc, extra=extra)
             return None
         except Exception as exc:  # a bug in a Sender: retry a few times, never lose the row silently
             if reminder.attempts >= MAX_UNEXPECTED:
-                self._finish(reminder, "failed", error=repr(exc))
+                self._fail(reminder, repr(exc))
                 report.failed.append(reminder.id)
             else:
                 self._put_back(reminder, self.svc.clock.now() + backoff(reminder.attempts), repr(exc))
                 report.retried.append(reminder.id)
             log.exception("reminder %s: sender raised", reminder.id, extra=extra)
             return None
-        if self._finish(reminder, "sent", late=late, message_id=message_id):
-            report.sent.append(reminder.id)
+        self._unmarked.append((reminder, late, message_id, to_iso(self.svc.clock.now())))
+        self._unmarked_since = self._unmarked_since or started
+        if time.monotonic() - self._unmarked_since >= MARK_WITHIN or len(self._unmarked) >= BATCH:
+            self._mark_sent(report)
         return None
+
+    def _mark_sent(self, report: PassReport) -> None:
+        """Mark what was sent, in one transaction (a group commit: with fast senders such as stdout
+        one fsync per post would dominate; a send slower than MARK_WITHIN is marked on its own)."""
+        if not self._unmarked:
+            return
+        marks, self._unmarked, self._unmarked_since = self._unmarked, [], None
+        with self.svc.store.write() as db:
+            for reminder, late, message_id, sent_at in marks:
+                cursor = db.execute(
+                    "UPDATE reminders SET state = 'sent', sent_at = ?, late = ?, message_id = ?, last_error = NULL,"
+                    " updated_at = ? WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+                    [sent_at, int(late), message_id, sent_at, reminder.id, self.owner],
+                )
+                if cursor.rowcount:
+                    report.sent.append(reminder.id)
+                else:
+                    log.warning("reminder %s was taken over by another process before it was marked sent", reminder.id)
 
     def render(self, reminder: Reminder, *, late: bool) -> Response:
         """The reminder as a platform-neutral response (the adapters add the owner's mention)."""
@@ -225,17 +266,14 @@ class Delivery:
             },
         )
 
-    def _finish(self, reminder: Reminder, state: str, *, late: bool = False, message_id: str | None = None,
-                error: str | None = None) -> bool:
+    def _fail(self, reminder: Reminder, error: str) -> bool:
         now = to_iso(self.svc.clock.now())
         with self.svc.store.write() as db:
             cursor = db.execute(
-                "UPDATE reminders SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN ? END, late = ?, message_id = ?,"
-                " last_error = ?, updated_at = ? WHERE id = ? AND claimed_by = ? AND state = 'sending'",
-                [state, state, now, int(late), message_id, error, now, reminder.id, self.owner],
+                "UPDATE reminders SET state = 'failed', last_error = ?, updated_at = ?"
+                " WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+                [error, now, reminder.id, self.owner],
             )
-        if not cursor.rowcount:
-            log.warning("reminder %s was taken over by another process before it was marked %s", reminder.id, state)
         return bool(cursor.rowcount)
 
     def _put_back(self, reminder: Reminder, until: datetime, error: str) -> None:

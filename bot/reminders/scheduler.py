@@ -121,7 +121,10 @@ class ReminderScheduler:
         async with self._pass_lock:
             if self._stopped:
                 return
-            await self.delivery.run_due()
+            report = await self.delivery.run_due()
+        if report.sent or report.retried or report.failed:
+            log.info("reminders: %d sent, %d to retry, %d failed", len(report.sent), len(report.retried),
+                     len(report.failed), extra={"event": "reminders"})
         self.poke()
 
     async def run_once(self):

@@ -28,6 +28,8 @@ DURATION_EXAMPLES = '"1h", "30 minutes", "2 days", "2天", "半小时"'
 DEFAULT_HOUR = time(9, 0)
 """A date given without a time of day ("next Monday", "12月1日") means 09:00 local."""
 
+MAX_GLUED_CHARS = 16
+"""Longest time phrase looked for inside a first word written without spaces ("明天上午10点提交申诉")."""
 _PARSERS = ["relative-time", "absolute-time", "custom-formats"]  # no bare Unix timestamps
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _UNITS = {
@@ -209,7 +211,7 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
             past = past or when
     first = words[0]
     if _CJK.search(first):
-        for cut in range(len(first) - 1, 0, -1):
+        for cut in range(min(len(first) - 1, MAX_GLUED_CHARS), 0, -1):
             when = read_time(first[:cut], now=now, zone=zone)
             if when is not None:
                 rest = " ".join([first[cut:], *words[1:]]).strip()

@@ -4,12 +4,14 @@ dateparser does the calendar work (relative offsets, weekdays, absolute dates, t
 Chinese data misses common phrases ("明天上午10点", "下周一", "三天后"), so Chinese input is first
 rewritten into the English phrase dateparser knows: cn2an turns Chinese numerals into digits, and
 `_ZH_REWRITES` maps the handful of Chinese time words (day words, weekdays, 上午/下午, 点/分,
-"N天后") onto their English twins. Nothing is computed here by hand.
+"N天后") onto their English twins. The one date worked out here is 下周X (the X of next week),
+which dateparser would read as the coming X.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -99,7 +101,12 @@ _ZH_REWRITES: list[tuple[re.Pattern, object]] = [
 def zh_to_en(text: str, today: date | None = None) -> str:
     """Rewrite a Chinese time phrase into the English one dateparser understands."""
     today = today or date.today()
-    text = cn2an.transform(text, "cn2an")
+    with warnings.catch_warnings():  # cn2an warns about digit runs it leaves alone ("万万")
+        warnings.simplefilter("ignore")
+        try:
+            text = cn2an.transform(text, "cn2an")
+        except Exception:  # a numeral it cannot read: the phrase will simply not parse
+            pass
     for pattern, replacement in _ZH_REWRITES:
         text = pattern.sub(replacement or (lambda m: _weekday(m, today)), text)
     return " ".join(text.split())

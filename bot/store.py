@@ -23,6 +23,7 @@ SCHEMA_MODULES = (
     "bot.store",
     "bot.dialogs.store",
     "bot.appeals.store",
+    "bot.reminders.store",
 )
 
 migrations = Migrations("sellerbot.core")

@@ -29,7 +29,7 @@ def user_id(token: str, lang: str = "en") -> str:
 def item_id(ctx: Context, token: str | None, what_en: str, what_zh: str) -> int:
     """A numeric id as typed (`12` or `#12`)."""
     text = (token or "").strip().lstrip("#")
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]{1,12}", text):  # ASCII digits only ("²".isdigit() is true), SQLite-sized
         raise UsageError(ctx.pick(en=f"Give the {what_en} number, e.g. 12.", zh=f"请提供{what_zh}编号，例如 12。"))
     return int(text)
 

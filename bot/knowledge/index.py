@@ -42,13 +42,16 @@ _SENTENCE_START = re.compile(r"(^|[.?!。？！]\s*)$")
 
 def _names(question: str, lang: str) -> set[str]:
     """Terms of the question that look like names: capitalised words inside an English sentence
-    (not its first word) and any Latin word inside a Chinese question."""
+    (not its first word), words with a capital inside (eBay, VPN) and any Latin word inside a
+    Chinese question."""
     found = set()
     for match in _LATIN_WORD.finditer(question):
         word = match.group(0)
         if lang == "zh":
             found.add(stem(word.lower()))
-        elif word[0].isupper() and not _SENTENCE_START.search(question[: match.start()]):
+        elif any(c.isupper() for c in word[1:]) or (
+            word[0].isupper() and not _SENTENCE_START.search(question[: match.start()])
+        ):
             found.add(stem(word.lower()))
     return found
 

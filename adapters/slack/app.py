@@ -223,6 +223,18 @@ def _selected_options(body: dict) -> list[dict]:
     return []
 
 
+class _TokenFromClientNote(logging.Filter):
+    """Bolt warns that the SLACK_BOT_TOKEN it reads from the environment is unused when a client is
+    given; giving the client is deliberate (it carries SLACK_API_URL), so the note is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("As you gave `client` as well")
+
+
+_BOLT_LOG = logging.getLogger("sellerbot.slack.bolt")
+_BOLT_LOG.addFilter(_TokenFromClientNote())
+
+
 def create_app(services: Services, config: Config | None = None, *, socket: bool = False,
                client: AsyncWebClient | None = None) -> AsyncApp:
     """The Bolt app with every listener, for the HTTP server, Socket Mode and tests alike."""
@@ -233,7 +245,7 @@ def create_app(services: Services, config: Config | None = None, *, socket: bool
         client=client,  # carries the bot token and SLACK_API_URL
         # Socket Mode connections are authenticated by the app token; HTTP requests must be signed.
         request_verification_enabled=not socket,
-        logger=logging.getLogger("sellerbot.slack.bolt"),
+        logger=_BOLT_LOG,
     )
     SlackBot(app, services, config).register()
     return app

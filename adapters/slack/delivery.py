@@ -71,6 +71,7 @@ class Replier:
     async def _start_thread(self, response: Response, where: Where) -> bool:
         """Post the first prompt of a dialogue in the channel; False when the bot may not post there."""
         message = self._render(response, where, pick(where.lang, en="uploaded in the thread", zh="已上传到话题中"))
+        await self._join(where.channel)
         try:
             posted = await self.client.chat_postMessage(
                 channel=where.channel, text=message.text, blocks=message.blocks, unfurl_links=False
@@ -88,6 +89,16 @@ class Replier:
         self.state.open_thread(where.channel, ts, where.user, where.lang)
         await self._upload(response, where.channel, ts)
         return True
+
+    async def _join(self, channel: str) -> None:
+        """Join a public channel before opening a thread there: Slack only sends a bot the replies
+        of channels it is a member of. Private channels and DMs refuse; an invite is needed there."""
+        if not channel.startswith("C"):
+            return
+        try:
+            await self.client.conversations_join(channel=channel)
+        except SlackApiError as exc:
+            log.info("not joining %s: %s", channel, exc.response.get("error"))
 
     async def _post_in_thread(self, response: Response, where: Where, thread: str) -> None:
         if response.ephemeral:

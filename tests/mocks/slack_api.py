@@ -107,6 +107,7 @@ class MockSlack:
         self._changed = asyncio.Event()
         self._read = 0
         self._runner: web.AppRunner | None = None
+        self._sockets: list[web.WebSocketResponse] = []
         self.base_url = ""
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -115,6 +116,7 @@ class MockSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{name}", self._response_url)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -283,6 +285,28 @@ class MockSlack:
                                      params.get("response_type") != "in_channel", "response", url))
         self._changed.set()
         return web.Response(text="ok", content_type="text/plain")
+
+    # --- Socket Mode --------------------------------------------------------------------------
+    def _apps_connections_open(self, params: dict) -> dict:
+        return {"ok": True, "url": self.base_url.replace("http://", "ws://") + "/socket"}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Slack's Socket Mode end: says hello, then records every acknowledgement the app sends."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        self._record(Call("socket.connect", {}))
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "AMOCK"}})
+        async for frame in ws:
+            if frame.type == aiohttp.WSMsgType.TEXT:
+                self._record(Call("socket.ack", json.loads(frame.data)))
+        return ws
+
+    async def socket_send(self, envelope: dict) -> None:
+        """Push one envelope (`slash_commands`, `interactive`, `events_api`) to the connected app."""
+        for ws in self._sockets:
+            if not ws.closed:
+                await ws.send_json(envelope)
 
     def upload(self, filename: str) -> dict:
         """The file the bot uploaded under that name (content, channel, thread)."""

@@ -266,3 +266,42 @@ async def test_dialogue_falls_back_to_an_ephemeral_prompt_where_the_bot_cannot_p
     prompt = await slack_bed.mock.next_message()
     assert prompt.via == "response" and prompt.labels() == ["Amazon US", "Cdiscount"]
     assert any("/invite" in line for line in prompt.context())
+
+
+async def test_an_ephemeral_error_in_a_dialogue_stays_in_its_thread_and_keeps_it_open(slack_bed, scratch_commands):
+    answers = _quiz(scratch_commands)
+
+    @scratch_commands.listen
+    async def strict(ctx: Context) -> Response | None:
+        if ctx.req.kind == "message" and ctx.req.text == "oops":
+            return Response(kind="error", text="That is not a marketplace.", ephemeral=True)
+        return None
+
+    mock, driver = slack_bed.mock, slack_bed.driver
+    await driver.command("quiz start")
+    first = await mock.next_message()
+    await driver.say("oops", thread_ts=first.ts)
+    refused = await mock.next_message()
+    assert refused.via == "chat.postEphemeral" and refused.thread_ts == first.ts
+    assert mock.called("chat.postEphemeral")[0].params["user"] == "U1"
+    await driver.say("cdiscount")  # still the active dialogue: a channel message answers it
+    assert (await mock.next_message()).thread_ts == first.ts
+    assert answers == [("message", "cdiscount", first.ts)]
+
+
+async def test_a_private_answer_with_a_file_sends_the_file_by_direct_message(slack_bed, scratch_commands):
+    cmd = scratch_commands("letter")
+
+    @cmd.sub("show", usage="letter show")
+    async def show(ctx: Context) -> Response:
+        return Response(kind="draft", text="Dear team", ephemeral=True,
+                        files=[Attachment(filename="poa-7.md", content="Dear team, full letter")])
+
+    await slack_bed.driver.command("letter show")
+    shown = await slack_bed.mock.next_message()
+    assert shown.via == "response" and shown.ephemeral
+    assert "poa-7.md — sent to you by direct message" in " ".join(shown.context())
+    await slack_bed.mock.wait_for("files.completeUploadExternal")
+    assert slack_bed.mock.called("conversations.open")[0].params["users"] == "U1"
+    upload = slack_bed.mock.upload("poa-7.md")
+    assert upload["channel"] == "DU1" and upload["content"] == "Dear team, full letter"

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import re
+
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient

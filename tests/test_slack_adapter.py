@@ -305,3 +305,28 @@ async def test_a_private_answer_with_a_file_sends_the_file_by_direct_message(sla
     assert slack_bed.mock.called("conversations.open")[0].params["users"] == "U1"
     upload = slack_bed.mock.upload("poa-7.md")
     assert upload["channel"] == "DU1" and upload["content"] == "Dear team, full letter"
+
+
+async def test_a_multi_step_with_its_own_done_sends_the_ticked_options_then_done(slack_bed, scratch_commands):
+    got = []
+    cmd = scratch_commands("causes")
+
+    @cmd.sub("pick", usage="causes pick")
+    async def pick_(ctx: Context) -> Response:
+        return Response(kind="info", text="Which causes?", multi=True, ephemeral=True, choices=[
+            Choice(label="Carrier", value="carrier"), Choice(label="Stock", value="stock"),
+            Choice(label="Done", value="done", style="primary")])
+
+    @scratch_commands.listen
+    async def record(ctx: Context) -> Response | None:
+        if ctx.req.kind != "choice":
+            return None
+        got.append(ctx.req.values)
+        return Response(text="noted", ephemeral=True)
+
+    await slack_bed.driver.command("causes pick")
+    menu = await slack_bed.mock.next_message()
+    assert menu.labels() == ["Done"]
+    await slack_bed.driver.pick_several(menu, ["Carrier", "Stock"], press="Done")
+    assert (await slack_bed.mock.next_message()).text == "noted"
+    assert got == [["carrier", "stock", "done"]]

@@ -52,6 +52,17 @@ def test_button_labels_are_cut_to_75_characters_and_long_values_are_shortened_by
     assert len(first["value"]) <= OPTION_VALUE and stored[first["value"]] == "v" * 400
 
 
+def test_a_multi_step_with_its_own_done_choice_keeps_it_as_a_button_beside_the_select():
+    response = Response(text="causes?", multi=True, choices=[
+        Choice(label="✓ Late carrier", value="carrier"), Choice(label="Stock", value="stock"),
+        Choice(label="Done", value="done", style="primary"), Choice(label="Cancel", value="cancel", style="danger")])
+    (actions,) = render(response).blocks[-1:]
+    select, done, cancel = actions["elements"]
+    assert [o["value"] for o in select["options"]] == ["carrier", "stock"]
+    assert (done["action_id"], done["value"], done["style"]) == ("sb:done:0", "done", "primary")
+    assert cancel["action_id"].startswith("sb:btn:") and cancel["value"] == "cancel"
+
+
 def test_many_single_choices_become_one_drop_down():
     response = Response(text="type?", choices=[Choice(label=f"Type {i}", value=f"t{i}") for i in range(14)])
     actions = render(response).blocks[-1]

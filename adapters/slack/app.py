@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.client import make_client
 from adapters.slack.delivery import Replier, Where
 from adapters.slack.people import Directory
-from adapters.slack.render import ACTION_PREFIX, DONE_ACTION, MULTI_ACTION, PICK_ACTION, escape, typed_text
+from adapters.slack.render import ACTION_PREFIX, DONE_ACTION, DONE_VALUE, MULTI_ACTION, PICK_ACTION, escape, typed_text
 from adapters.slack.store import SlackState
 from bot.config import Config
 from bot.dispatcher import COMMANDS
@@ -144,8 +144,10 @@ class SlackBot:
         action_id = action.get("action_id", "")
         if action_id == MULTI_ACTION:
             return  # ticking options in a multi-select; the Done button sends them
-        if action_id == DONE_ACTION:
+        if action_id.startswith(DONE_ACTION):
             options = _selected_options(body)
+            if action.get("value") != DONE_VALUE:  # the step's own "done" goes after the ticked options
+                options.append({"value": action.get("value", ""), "text": action.get("text") or {}})
         elif action_id == PICK_ACTION:
             options = [action["selected_option"]] if action.get("selected_option") else []
         else:

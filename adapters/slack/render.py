@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.i18n import pick
-from bot.model import Response
+from bot.model import Choice, Response
 
 SECTION_CHARS = 3000
 HEADER_CHARS = 150
@@ -25,6 +25,7 @@ BUTTON_VALUE = 2000
 OPTION_TEXT = 75
 OPTION_VALUE = 150
 MAX_OPTIONS = 100
+ACTION_ELEMENTS = 25
 MAX_BUTTONS = 10
 """More single choices than this become one drop-down instead of a wall of buttons."""
 FALLBACK_CHARS = 3000
@@ -139,49 +140,60 @@ def _keep(value: str, limit: int) -> str:
     return value[:limit]
 
 
+def _button(choice: Choice, action_id: str, shorten: Shorten) -> dict:
+    button = {
+        "type": "button",
+        "action_id": action_id,
+        "text": _plain(choice.label, BUTTON_TEXT),
+        "value": shorten(choice.value, BUTTON_VALUE),
+    }
+    if choice.style:
+        button["style"] = choice.style
+    return button
+
+
+def _options(choices: list[Choice], shorten: Shorten) -> list[dict]:
+    return [{"text": _plain(c.label, OPTION_TEXT), "value": shorten(c.value, OPTION_VALUE)} for c in choices[:MAX_OPTIONS]]
+
+
+def _multi_blocks(response: Response, lang: str, shorten: Shorten) -> list[dict]:
+    """A multi-select of the plain choices, and the styled ones as buttons beside it: a primary
+    button (the step's own "done") sends the ticked options with its value; without one, a Done
+    button of ours sends the ticked options alone."""
+    options = [c for c in response.choices if not c.style]
+    actions = [c for c in response.choices if c.style]
+    elements: list[dict] = []
+    if options:
+        elements.append({
+            "type": "multi_static_select",
+            "action_id": MULTI_ACTION,
+            "placeholder": _plain(pick(lang, en="Pick one or more", zh="可多选"), 150),
+            "options": _options(options, shorten),
+        })
+    if not any(c.style == "primary" for c in actions):
+        elements.append(_button(Choice(label=pick(lang, en="Done", zh="完成"), value=DONE_VALUE, style="primary"),
+                                DONE_ACTION, shorten))
+    for index, choice in enumerate(actions):
+        action_id = f"{DONE_ACTION}:{index}" if choice.style == "primary" else f"{BUTTON_ACTION}{index}"
+        elements.append(_button(choice, action_id, shorten))
+    return [{"type": "actions", "block_id": MULTI_ACTION, "elements": elements[:ACTION_ELEMENTS]}]
+
+
 def _choice_blocks(response: Response, lang: str, shorten: Shorten) -> list[dict]:
     choices = response.choices
     if not choices:
         return []
-    if response.multi or len(choices) > MAX_BUTTONS:
-        options = [
-            {"text": _plain(c.label, OPTION_TEXT), "value": shorten(c.value, OPTION_VALUE)}
-            for c in choices[:MAX_OPTIONS]
-        ]
-        if response.multi:
-            select = {
-                "type": "multi_static_select",
-                "action_id": MULTI_ACTION,
-                "placeholder": _plain(pick(lang, en="Pick one or more", zh="可多选"), 150),
-                "options": options,
-            }
-            done = {
-                "type": "button",
-                "action_id": DONE_ACTION,
-                "text": _plain(pick(lang, en="Done", zh="完成"), BUTTON_TEXT),
-                "value": DONE_VALUE,
-                "style": "primary",
-            }
-            return [{"type": "actions", "block_id": MULTI_ACTION, "elements": [select, done]}]
+    if response.multi:
+        return _multi_blocks(response, lang, shorten)
+    if len(choices) > MAX_BUTTONS:
         select = {
             "type": "static_select",
             "action_id": PICK_ACTION,
             "placeholder": _plain(pick(lang, en="Choose…", zh="请选择…"), 150),
-            "options": options,
+            "options": _options(choices, shorten),
         }
         return [{"type": "actions", "elements": [select]}]
-    buttons = []
-    for index, choice in enumerate(choices):
-        button = {
-            "type": "button",
-            "action_id": f"{BUTTON_ACTION}{index}",
-            "text": _plain(choice.label, BUTTON_TEXT),
-            "value": shorten(choice.value, BUTTON_VALUE),
-        }
-        if choice.style:
-            button["style"] = choice.style
-        buttons.append(button)
-    return [{"type": "actions", "elements": buttons}]
+    return [{"type": "actions", "elements": [_button(c, f"{BUTTON_ACTION}{i}", shorten) for i, c in enumerate(choices)]}]
 
 
 def _source_line(response: Response) -> str | None:

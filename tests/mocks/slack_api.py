@@ -387,15 +387,17 @@ class SlackDriver:
                         return await self.post(self.action_body(message, action, **who))
         raise AssertionError(f"no button or option {label!r} in {message.labels()} / {message.options()}")
 
-    async def pick_several(self, message: Message, labels: list[str], **who) -> aiohttp.ClientResponse:
-        """Tick options of the multi-select, then press its Done button (one request, like Slack)."""
+    async def pick_several(self, message: Message, labels: list[str], *, press: str | None = None,
+                           **who) -> aiohttp.ClientResponse:
+        """Tick options of the multi-select, then press its Done button, or the button labelled
+        `press` (one request carrying the ticked options, like Slack)."""
         select = next(e for b in message.blocks if b.get("type") == "actions" for e in b["elements"]
                       if e["type"] == "multi_static_select")
         block = next(b for b in message.blocks if select in b.get("elements", []))
         chosen = [o for o in select["options"] if o["text"]["text"] in labels]
         assert len(chosen) == len(labels), f"options {labels} not all in {[o['text']['text'] for o in select['options']]}"
         state = {block.get("block_id", "b"): {select["action_id"]: {"type": "multi_static_select", "selected_options": chosen}}}
-        done = next(b for b in message.buttons() if b["action_id"] != select["action_id"])
+        done = next(b for b in message.buttons() if press is None or b["text"]["text"] == press)
         return await self.post(self.action_body(message, {**done, "block_id": block.get("block_id", "b")}, state=state, **who))
 
     def message_body(self, text: str, *, thread_ts: str | None = None, user: str | None = None,

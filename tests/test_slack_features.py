@@ -3,8 +3,14 @@ buttons, a reminder delivered into the channel. Real Bolt over HTTP, signed requ
 
 from __future__ import annotations
 
+from adapters.slack.sender import build_sender
+from bot.reminders.delivery import Delivery
+from bot.reminders.lease import Lease
+from bot.reminders.scheduler import ReminderScheduler
+from bot.sender import Outgoing
+from bot.services import Services
 from tests.mocks.slack_api import Message
-from tests.mocks.slack_fixtures import mock_slack, slack_bed  # noqa: F401
+from tests.mocks.slack_fixtures import mock_slack, slack_bed, slack_config  # noqa: F401
 
 NOTICE_TEXT = "Your Order Defect Rate is 1.59% (2 A-to-z Guarantee claims out of 126 orders)."
 TYPED = {
@@ -88,3 +94,50 @@ async def test_a_whole_appeal_dialogue_runs_in_a_thread_with_buttons_and_replies
     await driver.say("thanks everyone")  # the dialogue is over: channel talk is not an answer
     await mock.settle()
     assert mock.messages[-1] is draft
+
+
+async def test_a_reminder_set_in_slack_is_posted_in_its_channel_once_after_a_rate_limit(slack_bed, clock):
+    mock, driver, services = slack_bed.mock, slack_bed.driver, slack_bed.services
+    await driver.command("remind in 2 minutes renew the CSBA trial", user="U5", channel="C7")
+    confirmation = await mock.next_message()
+    assert confirmation.via == "response" and "renew the CSBA trial" in confirmation.all_text()
+
+    scheduler = ReminderScheduler(services, {"slack": build_sender(slack_bed.config)})
+    assert (await scheduler.run_once()).sent == []  # not due yet
+    clock.advance(minutes=2)
+    mock.fail("chat.postMessage", status=429, headers={"Retry-After": "3"})
+    first = await scheduler.run_once()
+    assert first.sent == [] and len(first.retried) == 1
+    clock.advance(seconds=2)
+    assert (await scheduler.run_once()).sent == []  # Slack asked for 3 seconds
+    clock.advance(seconds=1)
+    assert (await scheduler.run_once()).sent == first.retried
+    assert (await scheduler.run_once()).sent == []
+
+    refused, posted = mock.called("chat.postMessage")
+    assert (refused.status, posted.status) == (429, 200)
+    assert posted.params["channel"] == "C7" and posted.params["text"].startswith("<@U5> ")
+    assert "renew the CSBA trial" in str(posted.params["blocks"])
+    assert posted.params["metadata"] == refused.params["metadata"]  # same idempotency key both times
+    (row,) = services.store.db.query("SELECT state, message_id FROM reminders WHERE id = ?", first.retried)
+    assert row == {"state": "sent", "message_id": mock.messages[-1].ts}  # Slack's ts is kept
+
+
+async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(tmp_path, mock_slack, clock):
+    config = slack_config(tmp_path, mock_slack)
+    first = Services(config, clock=clock)
+    reminder = first.reminders.create(platform="slack", channel="C7", text="Follow up the appeal", due=clock.now(), user="U5")
+    dead = Delivery(first, {"slack": build_sender(config)}, Lease(first.store, clock, "dies"))
+    assert dead.lease.acquire()
+    [claimed] = dead.claim()
+    await build_sender(config).send(Outgoing(platform="slack", channel="C7", response=dead.render(claimed, late=False),
+                                             mention=claimed.owner, key=claimed.key))
+    # ...and the process dies before recording the post.
+    second = Services(config, clock=clock)
+    clock.advance(seconds=11)  # the dead process's lease runs out
+    report = await Delivery(second, {"slack": build_sender(config)}, Lease(second.store, clock, "survivor")).run_due()
+    assert report.sent == [reminder.id] and report.in_doubt == [reminder.id]
+    assert len(mock_slack.called("chat.postMessage")) == 1
+    assert second.reminders.get(reminder.id).state == "sent"
+    first.store.close()
+    second.store.close()

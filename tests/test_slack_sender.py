@@ -81,3 +81,24 @@ async def test_blocks_slack_refuses_fall_back_to_text(sender, mock_slack):
     refused, plain = mock_slack.called("chat.postMessage")
     assert "blocks" in refused.params and "blocks" not in plain.params
     assert plain.params["text"].startswith("<@U777>")
+
+
+async def test_a_reminder_with_a_thread_is_posted_in_that_thread(sender, mock_slack):
+    await sender.send(_reminder().model_copy(update={"thread": "1700000000.000123"}))
+    assert mock_slack.called("chat.postMessage")[0].params["thread_ts"] == "1700000000.000123"
+
+
+async def test_an_in_doubt_reminder_already_in_the_channel_is_not_posted_again(sender, mock_slack):
+    first_ts = await sender.send(_reminder(key="reminder:9:k"))  # posted; then the process "died"
+    await sender.send(_reminder(key="reminder:10:other"))
+    again = await sender.send(_reminder(key="reminder:9:k").model_copy(update={"in_doubt": True}))
+    assert again == first_ts and len(mock_slack.called("chat.postMessage")) == 2
+    assert mock_slack.called("conversations.history")[0].params["include_all_metadata"] in (True, "1", "true")
+    never_sent = await sender.send(_reminder(key="reminder:11:k").model_copy(update={"in_doubt": True}))
+    assert never_sent and len(mock_slack.called("chat.postMessage")) == 3
+
+
+async def test_an_in_doubt_reminder_is_posted_when_the_channel_cannot_be_read(sender, mock_slack):
+    mock_slack.fail("conversations.history", status=200, body={"ok": False, "error": "missing_scope"})
+    assert await sender.send(_reminder().model_copy(update={"in_doubt": True}))
+    assert len(mock_slack.called("chat.postMessage")) == 1

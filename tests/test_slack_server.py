@@ -125,10 +125,35 @@ def test_the_manifest_matches_the_code():
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     needs = {"chat_postMessage": "chat:write", "chat_postEphemeral": "chat:write", "chat_update": "chat:write",
              "files_upload_v2": "files:write", "users_info": "users:read", "usergroups_list": "usergroups:read",
-             "conversations_open": "im:write", "conversations_join": "channels:join", "auth_test": None}
+             "conversations_open": "im:write", "conversations_join": "channels:join", "auth_test": None,
+             "conversations_history": "channels:history", "conversations_replies": "channels:history"}
     source = "\n".join(p.read_text() for p in folder.glob("*.py"))
     called = set(re.findall(r"client\.([a-z]+_[A-Za-z0-9_]+)\(", source))
     assert called <= set(needs), f"a new Web API call needs its scope in the manifest: {called - set(needs)}"
     assert {needs[name] for name in called if needs[name]} <= scopes
     assert {"commands", "channels:history", "im:history"} <= scopes
     assert {"message.channels", "message.im"} <= set(settings["event_subscriptions"]["bot_events"])
+
+
+async def test_the_web_process_runs_the_scheduler_and_posts_a_late_reminder_at_start(tmp_path, mock_slack):
+    from datetime import datetime, timedelta, timezone
+
+    from bot.config import Config
+    from bot.services import Services
+
+    db = tmp_path / "r.db"
+    setup = Services(Config(db=db, scheduler="off"))
+    due = datetime.now(timezone.utc) - timedelta(minutes=5)
+    setup.reminders.create(platform="slack", channel="C9", text="Send the POA today", due=due, user="U3")
+    setup.store.close()
+    env = {**NO_SLACK, "SLACK_BOT_TOKEN": "xoxb-clock", "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": mock_slack.api_url, "SELLERBOT_LOG_LEVEL": "WARNING"}
+    process = await _start(["slack", "--port", str(_free_port()), "--db", str(db)], env)
+    try:
+        (posted,) = await mock_slack.wait_for("chat.postMessage", timeout=20)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, stderr.decode()
+    assert posted.params["channel"] == "C9" and posted.params["text"].startswith("<@U3> ")
+    assert "Late" in str(posted.params["blocks"])

@@ -3,7 +3,9 @@
 The scheduler owns retries, so this sender never sleeps: Slack's HTTP 429 becomes
 `RetryLater(Retry-After)`, a 5xx or a network failure becomes `RetryLater` with a growing back-off,
 and a channel that is gone or closed to the bot becomes `DeliveryFailed`. The idempotency key
-travels in the message metadata, so a delivery can be traced back to its reminder.
+travels in the message metadata; a reminder the scheduler marks "in doubt" (a process stopped
+between posting it and recording it) is first looked for in the channel by that key, and not
+posted again when found.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ PASSING = frozenset({
     "invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired",
 })
 """Errors that pass: Slack's own trouble, or a token an operator will fix; the reminder waits."""
+LOOKBACK_MESSAGES = 100
+"""How far back an in-doubt reminder is looked for: the posts of the few minutes a restart takes."""
 FIRST_BACKOFF_S = 2.0
 MAX_BACKOFF_S = 300.0
 
@@ -44,21 +48,24 @@ class SlackSender:
         self._failures: dict[str, int] = {}
 
     async def send(self, message: Outgoing) -> str | None:
+        if message.in_doubt:
+            earlier = await self._posted_before(message)
+            if earlier:
+                log.info("%s was already posted in %s (ts %s): not posting it again", message.key, message.channel, earlier)
+                return earlier
         rendered = render(message.response, mention=message.mention, **({"shorten": self.shorten} if self.shorten else {}))
-        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": message.key}}
+        where = {"channel": message.channel, "metadata": {"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
+                 "unfurl_links": False}
+        if message.thread:
+            where["thread_ts"] = message.thread
         try:
             try:
-                posted = await self.client.chat_postMessage(
-                    channel=message.channel, text=rendered.text, blocks=rendered.blocks,
-                    metadata=metadata, unfurl_links=False,
-                )
+                posted = await self.client.chat_postMessage(text=rendered.text, blocks=rendered.blocks, **where)
             except SlackApiError as exc:
                 if _error_code(exc) != "invalid_blocks":
                     raise
                 log.warning("Slack refused the blocks of %s; posting the text alone", message.key)
-                posted = await self.client.chat_postMessage(
-                    channel=message.channel, text=rendered.text, metadata=metadata, unfurl_links=False
-                )
+                posted = await self.client.chat_postMessage(text=rendered.text, **where)
         except SlackApiError as exc:
             raise self._classify(message, exc) from exc
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError, SlackRequestError) as exc:
@@ -74,6 +81,24 @@ class SlackSender:
             except SlackApiError as exc:  # the reminder itself is delivered; the file is a bonus
                 log.warning("upload of %s with %s failed: %s", attachment.filename, message.key, _error_code(exc))
         return ts
+
+    async def _posted_before(self, message: Outgoing) -> str | None:
+        """The ts of a recent post of ours carrying this key in its metadata, if Slack has one: a
+        process that stopped between the post and its record leaves exactly that behind."""
+        query = {"channel": message.channel, "include_all_metadata": True, "limit": LOOKBACK_MESSAGES}
+        try:
+            if message.thread:
+                found = await self.client.conversations_replies(ts=message.thread, **query)
+            else:
+                found = await self.client.conversations_history(**query)
+        except Exception as exc:  # cannot look: post, and accept the rare double over a loss
+            log.warning("could not check %s for an earlier post of %s: %s", message.channel, message.key, exc)
+            return None
+        for earlier in found.get("messages") or []:
+            metadata = earlier.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and (metadata.get("event_payload") or {}).get("key") == message.key:
+                return earlier.get("ts")
+        return None
 
     def _classify(self, message: Outgoing, exc: SlackApiError) -> Exception:
         status = getattr(exc.response, "status_code", 0) or 0

@@ -69,6 +69,7 @@ class Message:
     ephemeral: bool = False
     via: str = "chat.postMessage"
     response_url: str | None = None
+    metadata: dict | None = None
 
     def buttons(self) -> list[dict]:
         return [e for b in self.blocks if b.get("type") == "actions" for e in b["elements"] if e["type"] == "button"]
@@ -225,7 +226,7 @@ class MockSlack:
     def _chat_postMessage(self, params: dict) -> dict:
         ts = self._new_ts()
         self.messages.append(Message(params["channel"], params.get("text", ""), params.get("blocks") or [], ts,
-                                     params.get("thread_ts"), False, "chat.postMessage"))
+                                     params.get("thread_ts"), False, "chat.postMessage", metadata=params.get("metadata")))
         self._changed.set()
         return {"ok": True, "channel": params["channel"], "ts": ts,
                 "message": {"ts": ts, "text": params.get("text", ""), "blocks": params.get("blocks") or []}}
@@ -243,6 +244,20 @@ class MockSlack:
                 message.blocks = params.get("blocks") or message.blocks
                 message.text = params.get("text", message.text)
         return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+
+    def _history(self, channel: str, thread: str | None) -> dict:
+        posted = [m for m in self.messages if m.via == "chat.postMessage" and m.channel == channel
+                  and (thread is None or m.thread_ts == thread or m.ts == thread)]
+        return {"ok": True, "has_more": False, "messages": [
+            {"type": "message", "user": BOT_USER, "ts": m.ts, "text": m.text,
+             **({"thread_ts": m.thread_ts} if m.thread_ts else {}), **({"metadata": m.metadata} if m.metadata else {})}
+            for m in reversed(posted)]}
+
+    def _conversations_history(self, params: dict) -> dict:
+        return self._history(params.get("channel", ""), None)
+
+    def _conversations_replies(self, params: dict) -> dict:
+        return self._history(params.get("channel", ""), params.get("ts"))
 
     def _users_info(self, params: dict) -> dict:
         user = params.get("user", "")

@@ -36,6 +36,15 @@ def load_questions() -> list[str]:
     return questions or FALLBACK_QUESTIONS
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process (Linux), to see roughly what an index costs."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):
+        return 0.0
+
+
 def _percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -48,9 +57,11 @@ async def _measure(knowledge_dir: Path, db: Path, questions: list[str], rounds: 
     from bot.services import Services
 
     services = Services(Config(db=db, knowledge_dir=knowledge_dir), clock=SystemClock())
+    rss_before = _rss_mb()
     started = time.perf_counter()
     index = services.kb.index  # build (and warm jieba) outside the timed asks
     build_s = time.perf_counter() - started
+    index_mb = _rss_mb() - rss_before
     handle = services.dispatcher.handle
     await handle(Request(text="ask warm up"))
     samples, answered = [], 0
@@ -77,6 +88,7 @@ async def _measure(knowledge_dir: Path, db: Path, questions: list[str], rounds: 
         "mean_ms": round(statistics.fmean(samples), 2),
         "search_only_p99_ms": round(_percentile(search, 0.99), 2),
         "index_build_s": round(build_s, 2),
+        "index_rss_mb": round(index_mb, 1),
     }
 
 

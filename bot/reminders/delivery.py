@@ -89,7 +89,10 @@ class Delivery:
         if ANY_PLATFORM in self.senders:
             return "", []
         names = sorted(self.senders)
-        return f" AND platform IN ({','.join('?' * len(names))})", names
+        # `+platform`: filter rows found through the (state, next_attempt_at) index; without the
+        # plus, SQLite may walk the platform index instead, every row of the platform (O(n) per
+        # poke: 5 ms at 100,000 reminders, found by `make bench`).
+        return f" AND +platform IN ({','.join('?' * len(names))})", names
 
     def next_due(self) -> datetime | None:
         """When the next pass should run: now if a row was left in `sending` (in doubt), else the

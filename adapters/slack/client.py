@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler, AsyncServerErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
@@ -20,4 +20,7 @@ def make_client(config: Config, *, wait_on_rate_limit: bool = True) -> AsyncWebC
         # Interactive replies may wait a second for Slack's per-channel limit; reminders may not
         # (the scheduler decides when to retry), so the sender builds its client without this.
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        # ...and a 500/503 from Slack is tried again (after 0.5 s, then 1 s) rather than dropping the
+        # user's answer or mistaking it for "the bot may not post here".
+        client.retry_handlers.append(AsyncServerErrorRetryHandler(max_retry_count=2))
     return client

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,9 @@ from bot.model import Response
 log = logging.getLogger("sellerbot.slack")
 
 DIALOG = "dialog"
+RESPOND_ATTEMPTS = 3
+"""Tries of a `response_url` that answers 429 or 5xx (Bolt's `respond` tries once); after that the
+answer goes through the Web API instead, so it is never dropped."""
 KEEPS_THREAD = frozenset({"dialog", "error"})
 """Response kinds after which a dialogue thread is still waiting for the user; any other kind
 (the draft, a cancellation) ends it."""
@@ -121,13 +125,8 @@ class Replier:
         else:
             note = pick(where.lang, en="uploaded to this channel", zh="已上传到此频道")
         message = self._render(response, where, note)
-        if where.respond is not None:
-            await where.respond(
-                text=message.text,
-                blocks=message.blocks,
-                response_type="ephemeral" if response.ephemeral else "in_channel",
-                replace_original=False,
-            )
+        if where.respond is not None and await self._via_response_url(where.respond, message, response.ephemeral):
+            pass
         elif response.ephemeral:
             await self.client.chat_postEphemeral(
                 channel=where.channel, user=where.user, text=message.text, blocks=message.blocks
@@ -138,6 +137,25 @@ class Replier:
             await self._upload_privately(response, where)
         else:
             await self._upload(response, where.channel, None)
+
+    async def _via_response_url(self, respond: Any, message: Any, ephemeral: bool) -> bool:
+        """Answer through the request's `response_url`, again after a 429 (its Retry-After, at most
+        5 s) or a 5xx; False when it kept failing."""
+        status = 0
+        for attempt in range(RESPOND_ATTEMPTS):
+            reply = await respond(text=message.text, blocks=message.blocks, replace_original=False,
+                                  response_type="ephemeral" if ephemeral else "in_channel")
+            status = getattr(reply, "status_code", 200)
+            if status != 429 and status < 500:
+                return True
+            try:
+                wait = float((getattr(reply, "headers", None) or {}).get("Retry-After") or 0.5 * 2**attempt)
+            except ValueError:
+                wait = 0.5 * 2**attempt
+            if attempt + 1 < RESPOND_ATTEMPTS:
+                await asyncio.sleep(min(wait, 5.0))
+        log.warning("response_url kept answering %s; answering through the Web API instead", status)
+        return False
 
     async def _upload(self, response: Response, channel: str, thread: str | None) -> None:
         for attachment in response.files:

@@ -126,8 +126,14 @@ def parse_article(path: Path, text: str | None = None) -> tuple[Article | None, 
     """One article from its file, or None and the list of problems (each prefixed with the file)."""
     name = path.name
     try:
-        post = frontmatter.loads(text if text is not None else path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
+        text = text if text is not None else path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]
+    except OSError as exc:  # vanished since the folder was listed, a broken link, a folder named *.md
+        return None, [f"{name}: cannot be read ({exc.strerror or type(exc).__name__})"]
+    try:
+        post = frontmatter.loads(text)
+    except (yaml.YAMLError, ValueError) as exc:
         return None, [f"{name}: front matter is not valid YAML ({str(exc).splitlines()[0]})"]
     meta = post.metadata
     problems: list[str] = []

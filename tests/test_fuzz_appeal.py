@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -60,6 +61,7 @@ def _crashed(response) -> bool:
 @given(data=st.data())
 def test_a_dialogue_driven_with_anything_never_crashes_and_every_refusal_has_a_reason(tmp_path_factory, data):
     services = _shared_services(tmp_path_factory)
+    flow = services.dialogs.flows.get("appeal")
     user = f"fuzz-{data.draw(st.integers(0, 10**9), label='user')}"
     base = {"user": user, "channel": "c-fuzz", "platform": "console"}
 
@@ -111,7 +113,7 @@ def test_a_dialogue_driven_with_anything_never_crashes_and_every_refusal_has_a_r
             event("refused")
             reason = response.data.get("error") or response.text
             assert len(reason.strip()) >= 6, response  # says what was wrong (请回答这个问题。), not just "no"
-            if after is not None and before is not None and before.current_step and "too long" not in reason:
+            if after is not None and before is not None and before.current_step:
                 assert after.current_step == before.current_step  # a refusal does not move the dialogue
                 step_id = before.current_step  # (an untouched multi step may go from None to [])
                 assert (after.answers.get(step_id) or None) == (before.answers.get(step_id) or None)
@@ -119,7 +121,10 @@ def test_a_dialogue_driven_with_anything_never_crashes_and_every_refusal_has_a_r
             saved = after.answers[before.current_step]
             if isinstance(saved, str) and before.current_step in FREE_TEXT:
                 event("free text saved")
-                assert saved == clean_text(typed)  # stored literally
+                expected = clean_text(typed)
+                if flow.step(before.current_step).type == "text":  # a one-line field: runs of spaces become one
+                    expected = re.sub(r"\s+", " ", expected)
+                assert saved == expected  # stored literally
     if current() is not None:
         handle("command", "appeal cancel")
 

@@ -193,6 +193,11 @@ class Delivery:
         extra = {"event": "reminder", "reminder_id": reminder.id, "attempt": reminder.attempts,
                  "platform": reminder.platform, "channel": reminder.channel}
         started = time.monotonic()
+
+        def outcome(name: str) -> dict:
+            """The structured fields of the one log line each attempt gets."""
+            return {**extra, "outcome": name, "latency_ms": round((time.monotonic() - started) * 1000, 2)}
+
         try:
             message_id = await sender.send(message)
         except RetryLater as exc:
@@ -200,12 +205,13 @@ class Delivery:
             until = self.svc.clock.now() + wait
             self._put_back(reminder, until, str(exc))
             report.retried.append(reminder.id)
-            log.warning("reminder %s: platform asked to retry in %.1fs (%s)", reminder.id, wait.total_seconds(), exc, extra=extra)
+            log.warning("reminder %s: platform asked to retry in %.1fs (%s)", reminder.id, wait.total_seconds(), exc,
+                        extra=outcome("retry"))
             return until
         except DeliveryFailed as exc:
             self._fail(reminder, str(exc) or type(exc).__name__)
             report.failed.append(reminder.id)
-            log.error("reminder %s: delivery refused for good: %s", reminder.id, exc, extra=extra)
+            log.error("reminder %s: delivery refused for good: %s", reminder.id, exc, extra=outcome("failed"))
             return None
         except Exception as exc:  # a bug in a Sender: retry a few times, never lose the row silently
             if reminder.attempts >= MAX_UNEXPECTED:
@@ -214,8 +220,11 @@ class Delivery:
             else:
                 self._put_back(reminder, self.svc.clock.now() + backoff(reminder.attempts), repr(exc))
                 report.retried.append(reminder.id)
-            log.exception("reminder %s: sender raised", reminder.id, extra=extra)
+            log.exception("reminder %s: sender raised", reminder.id,
+                          extra=outcome("failed" if reminder.id in report.failed else "retry"))
             return None
+        log.info("reminder %s sent to %s %s (attempt %d)", reminder.id, reminder.platform, reminder.channel,
+                 reminder.attempts, extra=outcome("sent"))
         self._unmarked.append((reminder, late, message_id, to_iso(self.svc.clock.now())))
         self._unmarked_since = self._unmarked_since or started
         if time.monotonic() - self._unmarked_since >= MARK_WITHIN or len(self._unmarked) >= BATCH:

@@ -21,6 +21,7 @@ BUSY_TIMEOUT_S = 30
 
 SCHEMA_MODULES = (
     "bot.store",
+    "adapters.discord.store",
 )
 
 migrations = Migrations("sellerbot.core")

@@ -57,6 +57,9 @@ def sync_target(choice: str | None, config: Config) -> str:
     return "guild" if config.discord_guild_id else "global"
 
 
+discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here: no warning at start
+
+
 class SellerClient(discord.Client):
     """A discord.py client whose only job is to hand interactions to the core and render replies."""
 

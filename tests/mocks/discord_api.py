@@ -9,6 +9,10 @@ a Content-Type of exactly `application/json`, as discord.py requires. `fail()` m
 matching call answer with an error (a 429 carries the `Via` header Discord's edge adds, without
 which discord.py takes a 429 for a Cloudflare ban).
 
+A minimal gateway on `/gateway` (websocket) says HELLO, records IDENTIFY, sends READY and a
+GUILD_CREATE (roles included, so role names resolve), answers heartbeats, and can push
+INTERACTION_CREATE dispatches (`gateway_send`).
+
 Payload builders (`slash`, `autocomplete`, `press`, `select`, `submit`) make INTERACTION_CREATE
 payloads shaped like the real ones, for `client._connection.parse_interaction_create(...)`.
 """
@@ -87,20 +91,32 @@ class MockDiscordAPI:
         self.base = ""
         self._ids = itertools.count(1_300_000_000_000_000_000)
         self._runner: web.AppRunner | None = None
+        self.gateway_url = ""
+        self.identified: list[dict] = []
+        self._sockets: list[web.WebSocketResponse] = []
+        self._seq = 0
+        self.roles: list[dict] = [
+            {"id": str(GUILD_ID), "name": "@everyone", "permissions": "0", "position": 0},
+            {"id": str(ROLE_CURATOR_ID), "name": "Curator", "permissions": "0", "position": 1},
+        ]
 
     # --- server -----------------------------------------------------------------------------
     async def start(self) -> "MockDiscordAPI":
         app = web.Application()
         app.router.add_route("*", "/api/v10/{tail:.*}", self._handle)
+        app.router.add_get("/gateway", self._gateway)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base = f"http://127.0.0.1:{port}/api/v10"
+        self.gateway_url = f"ws://127.0.0.1:{port}/gateway"
         return self
 
     async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -144,6 +160,50 @@ class MockDiscordAPI:
 
     def channel_posts(self, channel_id: int = CHANNEL_ID) -> list[Call]:
         return self.calls_to("POST", rf"channels/{channel_id}/messages")
+
+    # --- gateway --------------------------------------------------------------------------------
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        async for frame in ws:
+            message = json.loads(frame.data)
+            if message["op"] == 1:
+                await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif message["op"] == 2:
+                self.identified.append(message["d"])
+                await self._send(ws, "READY", {
+                    "v": 10, "user": user(BOT_ID, "sellerbot", bot=True), "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                    "session_id": "mock-session", "resume_gateway_url": self.gateway_url,
+                    "application": {"id": str(APP_ID), "flags": 0}, "private_channels": [], "relationships": [],
+                })
+                await self._send(ws, "GUILD_CREATE", self._guild())
+        self._sockets.remove(ws)
+        return ws
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
+        self._seq += 1
+        await ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
+
+    async def gateway_send(self, event: str, data: dict) -> None:
+        """Push a dispatch (e.g. INTERACTION_CREATE) to every connected client."""
+        for ws in list(self._sockets):
+            await self._send(ws, event, data)
+
+    def _guild(self) -> dict:
+        channel = self._channel(CHANNEL_ID)
+        return {
+            "id": str(GUILD_ID), "name": "Account health team", "icon": None, "owner_id": str(OWNER_ID),
+            "roles": [{"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0, "icon": None,
+                       "unicode_emoji": None, **role} for role in self.roles],
+            "emojis": [], "stickers": [], "features": [], "channels": [channel], "threads": [], "members": [],
+            "voice_states": [], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
+            "soundboard_sounds": [], "member_count": 3, "large": False, "unavailable": False,
+            "joined_at": "2025-01-01T00:00:00+00:00", "verification_level": 0, "default_message_notifications": 0,
+            "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0, "premium_tier": 0,
+            "preferred_locale": "en-US", "afk_timeout": 300, "system_channel_flags": 0,
+        }
 
     # --- request handling -------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
@@ -281,9 +341,7 @@ class MockDiscordAPI:
             "id": str(interaction_id), "application_id": str(APP_ID), "type": kind, "token": token, "version": 1,
             "guild_id": str(GUILD_ID), "guild": {"id": str(GUILD_ID), "locale": "en-US", "features": []},
             "channel_id": str(channel_id),
-            "channel": {"id": str(channel_id), "type": 0, "guild_id": str(GUILD_ID), "name": "account-health",
-                        "position": 3, "permission_overwrites": [], "nsfw": False, "parent_id": None,
-                        "topic": None, "last_message_id": None, "rate_limit_per_user": 0, "flags": 0},
+            "channel": self._channel(channel_id),
             "member": {"user": user(user_id), "roles": [str(r) for r in roles], "joined_at": "2025-01-01T00:00:00+00:00",
                        "deaf": False, "mute": False, "flags": 0, "pending": False, "nick": None, "avatar": None,
                        "premium_since": None, "communication_disabled_until": None, "permissions": permissions},
@@ -291,6 +349,13 @@ class MockDiscordAPI:
             "entitlements": [], "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
+
+    @staticmethod
+    def _channel(channel_id: int) -> dict:
+        """A guild text channel, as Discord sends it (position and permission_overwrites included)."""
+        return {"id": str(channel_id), "type": 0, "guild_id": str(GUILD_ID), "name": "account-health",
+                "position": 3, "permission_overwrites": [], "nsfw": False, "parent_id": None,
+                "topic": None, "last_message_id": None, "rate_limit_per_user": 0, "flags": 0}
 
     @staticmethod
     def _options(path: list[str], options: dict[str, Any], focused: str | None) -> list[dict]:

@@ -114,19 +114,22 @@ class Replies:
         work = asyncio.ensure_future(self.services.dispatcher.handle(req))
         done, _ = await asyncio.wait({work}, timeout=self.defer_after)
         deferred = not done
-        if deferred:
-            await self._defer(interaction)
-        response = await work
-        if response is None:
-            response = error(pick(
-                req.lang,
-                en="Nothing is waiting for that answer any more (the dialogue ended or moved on).",
-                zh="这个回答已没有对应的待办步骤（对话已结束或已进入下一步）。",
-            ))
         try:
+            if deferred:
+                await self._defer(interaction)
+            response = await work
+            if response is None:
+                response = error(pick(
+                    req.lang,
+                    en="Nothing is waiting for that answer any more (the dialogue ended or moved on).",
+                    zh="这个回答已没有对应的待办步骤（对话已结束或已进入下一步）。",
+                ))
             await self._deliver(interaction, response, deferred=deferred, pressed=pressed)
         except discord.HTTPException as exc:
-            log.warning("discord: could not deliver the reply to interaction %s: %s", interaction.id, exc)
+            # The core's work is done and saved either way; only the reply was lost (an expired
+            # interaction, Discord unavailable), and the user can repeat or resume.
+            log.warning("discord: could not reply to interaction %s: %s", interaction.id, exc)
+            await work
 
     async def _defer(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.application_command:

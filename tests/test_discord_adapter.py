@@ -144,18 +144,18 @@ async def test_a_dialogue_with_buttons_a_multi_select_and_a_modal(discord_api, m
     start_payload = discord_api.slash(["quiz"], {})
     await interact(bot, discord_api, start_payload)
     first = discord_api.original(start_payload)
-    assert [b["label"] for b in buttons(first)] == ["Amazon US", "Cdiscount"]
+    assert [b["label"] for b in buttons(first)] == ["Amazon US", "Cdiscount", "✍ Type an answer"]  # typing is always possible
     # 2. press "Amazon US": the step is marked (type 7) and the next one follows
     press = discord_api.press(first, button(first, "Amazon US")["custom_id"])
     [marked] = await interact(bot, discord_api, press, followups=1)
     assert marked["type"] == 7
     states = {b["label"]: (b["disabled"], b["style"]) for b in buttons(marked["data"])}
-    assert states == {"Amazon US": (True, 3), "Cdiscount": (True, 2)}
+    assert states == {"Amazon US": (True, 3), "Cdiscount": (True, 2), "✍ Type an answer": (True, 2)}
     second = discord_api.latest()
     [row_select, row_buttons] = second["components"]
     select = row_select["components"][0]
     assert select["type"] == 3 and select["max_values"] == 2 and [o["label"] for o in select["options"]] == ["Late carrier", "No stock sync"]
-    assert [b["label"] for b in row_buttons["components"]] == ["Done"]
+    assert [b["label"] for b in row_buttons["components"]] == ["Done", "✍ Type your own (one per line)"]
     # 3. pick both causes at once, then press Done
     picked = discord_api.select(second, select["custom_id"], [o["value"] for o in select["options"]])
     await interact(bot, discord_api, picked, followups=1)
@@ -298,3 +298,28 @@ def test_guild_sync_without_a_guild_id_is_refused(tmp_path):
     result = run_cli(["discord", "--sync", "guild", "--db", str(tmp_path / "d.db")],
                      env={"DISCORD_TOKEN": "x", "DISCORD_GUILD_ID": ""})
     assert result.returncode != 0 and "DISCORD_GUILD_ID" in result.stderr
+
+
+async def test_a_button_step_can_still_be_answered_by_typing_in_a_text_box(discord_api, make_bot, temporary_command, temporary_listener):
+    typed: list[str] = []
+
+    async def start(ctx: Context) -> Response:
+        return Response(kind="dialog", text="Marketplace?", choices=[Choice(label="Amazon US", value="amazon-us")])
+
+    temporary_command("quiz", handler=start)
+
+    @temporary_listener
+    async def listen(ctx: Context) -> Response | None:
+        typed.append(ctx.req.text)
+        return Response(kind="info", text="cancelled")
+
+    bot = await make_bot()
+    payload = discord_api.slash(["quiz"], {}, locale="zh-CN")
+    await interact(bot, discord_api, payload)
+    message = discord_api.original(payload)
+    opener = button(message, "输入回答")
+    [modal] = await interact(bot, discord_api, discord_api.press(message, opener["custom_id"], locale="zh-CN"))
+    box = modal["data"]["components"][0]["components"][0]
+    assert modal["data"]["title"] == "你的回答" and box["style"] == 1  # one line for a choice step
+    await interact(bot, discord_api, discord_api.submit(message, modal["data"]["custom_id"], {box["custom_id"]: "cancel"}), followups=1)
+    assert typed == ["cancel"]

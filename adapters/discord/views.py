@@ -150,20 +150,35 @@ def submitted_text(components: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def build_view(response: Response, stash: "Stash | None") -> ui.View | None:
+def typing_input(response: Response, lang: str) -> Input | None:
+    """The text box of a response: its own `input`, or, for a dialogue step that offers only
+    buttons, one to type an answer anyway. In a chat a user may always type instead of pressing
+    (the dialogue understands "cancel", "back", "edit <step>", or a root cause in their own words);
+    on Discord typing happens in a modal, so the adapter offers one."""
+    if response.input is not None:
+        return response.input
+    if response.kind != "dialog":
+        return None
+    if response.multi:
+        return Input(label="自行输入（每行一条）" if lang == "zh" else "Type your own (one per line)", long=True)
+    return Input(label="输入回答" if lang == "zh" else "Type an answer")
+
+
+def build_view(response: Response, stash: "Stash | None", *, lang: str = "en") -> ui.View | None:
     """The components for a Response's choices and free-text input, or None when it has neither.
 
     A multiple choice becomes a select menu (pick several at once); its emphasised choices (a
     `style`, such as "Done") stay buttons beside it. More than MAX_BUTTONS plain choices also
-    become a (single) select menu. An `input` adds the button that opens the text box."""
-    if not response.choices and response.input is None:
+    become a (single) select menu. A text box (see `typing_input`) adds the button that opens it."""
+    text_box = typing_input(response, lang)
+    if not response.choices and text_box is None:
         return None
     view = ui.View(timeout=None)
     listed = [c for c in response.choices if not (response.multi and c.style)]
     as_select = response.multi or len(response.choices) > MAX_BUTTONS
     if as_select and listed:
         view.add_item(ChoiceSelect(_select(listed, multi=response.multi, stash=stash)))
-    room = (4 if view.children else 5) * 5 - (1 if response.input is not None else 0)
+    room = (4 if view.children else 5) * 5 - (1 if text_box is not None else 0)
     seen: set[str] = set()
     for choice in response.choices if not as_select else [c for c in response.choices if c not in listed]:
         custom_id = "sb:" + encode(choice.value, stash, CUSTOM_ID_MAX - 3)
@@ -176,8 +191,8 @@ def build_view(response: Response, stash: "Stash | None") -> ui.View | None:
             style=STYLES.get(choice.style or "", discord.ButtonStyle.secondary),
         )
         view.add_item(ChoiceButton(button))
-    if response.input is not None:
-        view.add_item(AnswerButton(answer_button(response.input, stash)))
+    if text_box is not None:
+        view.add_item(AnswerButton(answer_button(text_box, stash)))
     view.stop()  # rendered only; the persistent templates answer the presses
     return view
 
@@ -204,7 +219,7 @@ def answer_button(spec: Input, stash: "Stash | None") -> ui.Button:
     custom_id = f"sb:in:{style}"
     if stash is not None:
         custom_id += ":" + stash.put(json.dumps(spec.model_dump(exclude_none=True), ensure_ascii=False))
-    return ui.Button(label="✍ " + cut(spec.label, BUTTON_LABEL_MAX - 2), custom_id=custom_id, style=discord.ButtonStyle.primary)
+    return ui.Button(label="✍ " + cut(spec.label, BUTTON_LABEL_MAX - 2), custom_id=custom_id, style=discord.ButtonStyle.secondary)
 
 
 def marked_view(message: discord.Message, pressed: set[str]) -> ui.View:

@@ -81,7 +81,10 @@ def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> R
     if text.startswith("/"):
         head, _, rest = text.partition(" ")
         if head[1:].lower() == root:
-            base["lang"] = detect_lang(rest, default=lang)
+            # The subcommand's name ("ask", "appeal") is English whatever the user speaks: only the
+            # words after it tell the language; with none, the interface language (--lang) holds.
+            words = rest.split(maxsplit=1)
+            base["lang"] = detect_lang(words[1] if len(words) > 1 else "", default=lang)
             return Request(kind="command", text=rest, **base)
         return error(f"Commands start with /{root} (got {head}).", usage=f"/{root} help")
     return Request(kind="message", text=text, **{**base, "lang": detect_lang(text, default=lang)})

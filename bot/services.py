@@ -27,6 +27,20 @@ class Services:
 
         return Dispatcher(self)
 
+    @cached_property
+    def dialogs(self):
+        """The dialogue engine (flows from the knowledge folder, state in SQLite)."""
+        from bot.dialogs import build
+
+        return build(self)
+
+    @cached_property
+    def appeals(self):
+        """Appeal letters: templates, linter, mailboxes, saved drafts."""
+        from bot.appeals import build
+
+        return build(self)
+
     def channel_zone(self, platform: str, channel: str):
         """The channel's time zone (`/seller settings tz`), else SELLERBOT_TZ."""
         from zoneinfo import ZoneInfo

@@ -21,6 +21,8 @@ BUSY_TIMEOUT_S = 30
 
 SCHEMA_MODULES = (
     "bot.store",
+    "bot.dialogs.store",
+    "bot.appeals.store",
     "adapters.discord.store",
 )
 

@@ -1,0 +1,79 @@
+"""Saved appeal drafts: one per appeal dialogue, rewritten when the dialogue is edited and finished again."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from bot.store import Store
+
+migrations = Migrations("sellerbot.appeals")
+
+
+@migrations()
+def m001_appeal_drafts(db: sqlite_utils.Database) -> None:
+    db["appeal_drafts"].create(
+        {
+            "dialog_id": int,
+            "platform": str,
+            "user": str,
+            "channel": str,
+            "marketplace": str,
+            "violation": str,
+            "language": str,
+            "store_name": str,
+            "text": str,
+            "lint": str,
+            "send_to": str,
+            "version": int,
+            "status": str,  # open | cancelled
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="dialog_id",
+        foreign_keys=[("dialog_id", "dialogs", "id")],
+        if_not_exists=True,
+    )
+    db["appeal_drafts"].create_index(["platform", "user", "status"], if_not_exists=True)
+
+
+class DraftStore:
+    def __init__(self, store: Store):
+        self.store = store
+        self.db = store.db
+
+    def save(self, *, dialog_id: int, platform: str, user: str, channel: str, marketplace: str, violation: str,
+             language: str, store_name: str, text: str, lint: list[dict], send_to: dict, now: datetime) -> dict:
+        stamp = now.isoformat()
+        with self.store.write() as db:
+            previous = self.get(dialog_id)
+            db["appeal_drafts"].upsert(
+                {
+                    "dialog_id": dialog_id, "platform": platform, "user": user, "channel": channel,
+                    "marketplace": marketplace, "violation": violation, "language": language,
+                    "store_name": store_name, "text": text,
+                    "lint": json.dumps(lint, ensure_ascii=False), "send_to": json.dumps(send_to, ensure_ascii=False),
+                    "version": (previous["version"] + 1) if previous else 1, "status": "open",
+                    "created_at": previous["created_at"] if previous else stamp, "updated_at": stamp,
+                },
+                pk="dialog_id",
+            )
+        return self.get(dialog_id)  # type: ignore[return-value]
+
+    def get(self, dialog_id: int) -> dict[str, Any] | None:
+        rows = list(self.db["appeal_drafts"].rows_where("dialog_id = ?", [dialog_id]))
+        if not rows:
+            return None
+        row = dict(rows[0])
+        row["lint"] = json.loads(row["lint"] or "[]")
+        row["send_to"] = json.loads(row["send_to"] or "{}")
+        return row
+
+    def cancel(self, dialog_id: int, now: datetime) -> None:
+        with self.store.write() as db:
+            db.execute("update appeal_drafts set status = 'cancelled', updated_at = ? where dialog_id = ?",
+                       [now.isoformat(), dialog_id])

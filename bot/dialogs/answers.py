@@ -1,0 +1,154 @@
+"""Validation of one answer per answer type: what is accepted, and why the rest is refused.
+
+Each parser returns the value to store or raises `Invalid` with the reason in English and Chinese,
+so the engine can refuse the answer and ask the step again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, tzinfo
+
+import dateparser
+
+from bot.dialogs.flow import Step
+
+ID_PATTERNS: dict[str, re.Pattern[str]] = {
+    "order": re.compile(r"^\d{3}-\d{7}-\d{7}$"),
+    "asin": re.compile(r"^B0[A-Z0-9]{8}$"),
+    # Cdiscount order references start with the order's date and time in digits (yymmddhhmm…)
+    # followed by letters and digits, e.g. 2011051803T1VLZ.
+    "cdiscount_order": re.compile(r"^\d{6,12}[A-Z0-9]{2,10}$"),
+}
+ID_EXAMPLES = {
+    "order": "113-4567890-1234567",
+    "asin": "B0ABC12345",
+    "cdiscount_order": "2011051803T1VLZ",
+}
+ID_NAMES = {
+    "order": ("an Amazon order ID (NNN-NNNNNNN-NNNNNNN)", "亚马逊订单号（NNN-NNNNNNN-NNNNNNN）"),
+    "asin": ("an ASIN (B0 + 8 letters or digits)", "ASIN（B0 加 8 位字母或数字）"),
+    "cdiscount_order": ("a Cdiscount order reference (digits then letters, e.g. 2011051803T1VLZ)", "Cdiscount 订单号（数字开头，如 2011051803T1VLZ）"),
+}
+_SEPARATORS = re.compile(r"[\s,;，；、]+")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}$")
+_ZH_MONTH_DAY = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_ZH_COUNT_AGO = re.compile(r"^([一二两三四五六七八九十])\s*(天|周|个月)前$")
+
+
+class Invalid(ValueError):
+    """An answer that cannot be accepted; `en`/`zh` say why."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
+
+    def reason(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def parse_text(step: Step, text: str) -> str:
+    text = text.strip()
+    if step.type == "text":
+        text = re.sub(r"\s+", " ", text)
+    if len(text) < step.min_chars:
+        raise Invalid(
+            f"That is too short: at least {step.min_chars} characters, please.",
+            f"太短了：至少需要 {step.min_chars} 个字符。",
+        )
+    if len(text) > step.max_chars:
+        raise Invalid(
+            f"That is too long ({len(text):,} characters; at most {step.max_chars:,}).",
+            f"太长了（{len(text):,} 个字符，上限 {step.max_chars:,}）。",
+        )
+    return text
+
+
+def parse_ids(step: Step, text: str) -> list[str]:
+    """A list of order IDs / ASINs / Cdiscount references, separated by spaces, commas or lines."""
+    tokens = [t for t in _SEPARATORS.split(text.strip()) if t]
+    if not tokens:
+        raise Invalid("Please give at least one ID.", "请至少输入一个编号。")
+    found: list[str] = []
+    bad: list[str] = []
+    for token in tokens:
+        candidate = token.strip(".()[]<>\"'“”")
+        upper = candidate.upper()
+        if any(ID_PATTERNS[kind].match(upper) for kind in step.id_kinds):
+            if upper not in found:
+                found.append(upper)
+        else:
+            bad.append(token)
+    if bad:
+        wanted_en = " or ".join(ID_NAMES[k][0] for k in step.id_kinds)
+        wanted_zh = "或".join(ID_NAMES[k][1] for k in step.id_kinds)
+        example = ", ".join(ID_EXAMPLES[k] for k in step.id_kinds)
+        shown = ", ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
+        raise Invalid(
+            f"Not a valid ID: {shown}. Each must be {wanted_en}, e.g. {example}.",
+            f"编号格式不对：{shown}。每个编号应为{wanted_zh}，例如 {example}。",
+        )
+    if len(found) > step.max_items:
+        raise Invalid(
+            f"Too many IDs ({len(found)}); list at most {step.max_items} and keep the rest for the evidence file.",
+            f"编号太多（{len(found)} 个）；最多列出 {step.max_items} 个，其余放在证据附件中。",
+        )
+    return found
+
+
+def parse_email(step: Step, text: str) -> str:
+    text = text.strip().strip("<>")
+    if len(text) > 254 or not _EMAIL.match(text):
+        raise Invalid(
+            f"“{text[:80]}” is not an e-mail address (like seller@example.com).",
+            f"“{text[:80]}” 不是有效的邮箱地址（例如 seller@example.com）。",
+        )
+    local, _, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def parse_date(step: Step, text: str, *, now: datetime, zone: tzinfo) -> str:
+    """A past or present date in English or Chinese, read in the channel's time zone; ISO back."""
+    today = now.astimezone(zone).date()
+    when = _parse_day(text.strip(), now.astimezone(zone).replace(tzinfo=None), today)
+    if when is None:
+        raise Invalid(
+            "I could not read that date. Try 2026-11-20, “Nov 20”, “yesterday”, “2026年11月20日” or “昨天”.",
+            "无法识别这个日期。可以写 2026-11-20、“11月20日”、“昨天” 或 “Nov 20”。",
+        )
+    if when > today:
+        raise Invalid(
+            f"{when.isoformat()} is in the future: give the date the notice arrived.",
+            f"{when.isoformat()} 是将来的日期：请填写收到通知的日期。",
+        )
+    if when < today - timedelta(days=step.max_age_days):
+        raise Invalid(
+            f"{when.isoformat()} is more than {step.max_age_days} days ago; check the year.",
+            f"{when.isoformat()} 距今超过 {step.max_age_days} 天，请检查年份。",
+        )
+    return when.isoformat()
+
+
+def _parse_day(text: str, base: datetime, today: date) -> date | None:
+    match = _ZH_MONTH_DAY.match(text)
+    if match:
+        year = int(match.group(1)) if match.group(1) else today.year
+        try:
+            day = date(year, int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+        if not match.group(1) and day > today:
+            day = day.replace(year=year - 1)
+        return day
+    ago = _ZH_COUNT_AGO.match(text)
+    if ago:
+        unit = {"天": "days", "周": "weeks", "个月": "months"}[ago.group(2)]
+        text = f"{_ZH_DIGITS[ago.group(1)]} {unit} ago"
+    parsed = dateparser.parse(
+        text,
+        languages=["en", "zh"],
+        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False},
+    )
+    return parsed.date() if parsed else None

@@ -1,0 +1,444 @@
+"""The dialogue engine: asks a flow's steps one at a time, validates, stores, navigates.
+
+Platform-independent: it reads a `Context` (what the user typed or pressed) and answers with a
+`Response(kind="dialog")` whose `choices` are buttons, so a program that reads only the prompts
+and the choices can finish any flow. The state lives in SQLite (`bot.dialogs.store`), written
+before each prompt, so a restart — or another process — continues where the user left off.
+
+A flow's id is also the command that owns it (`/seller <flow id> resume` continues it), and its
+`finish` name selects the finisher registered with `@on_finish` that turns the answers into a result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.dialogs.answers import Invalid, parse_date, parse_email, parse_ids, parse_text
+from bot.dialogs.flow import ChoiceDef, Flow, FlowRegistry, Step
+from bot.dialogs.store import DialogState, DialogStore
+from bot.i18n import pick
+from bot.model import Choice, Input, Response
+
+if TYPE_CHECKING:
+    from bot.dispatcher import Context
+    from bot.services import Services
+
+Finisher = Callable[["Context", DialogState, Flow], Awaitable[Response]]
+FINISHERS: dict[str, Finisher] = {}
+
+DONE, SKIP, KEEP, BACK, CANCEL = "done", "skip", "keep", "back", "cancel"
+_WORDS = {
+    DONE: {"done", "finish", "完成", "好了", "结束"},
+    SKIP: {"skip", "跳过", "无", "没有"},
+    KEEP: {"keep", "保留", "不变"},
+    BACK: {"back", "返回", "上一步"},
+    CANCEL: {"cancel", "取消"},
+}
+_EDIT = re.compile(r"^(?:edit|修改|编辑)\s*(.+)$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)、．])\s*")
+MAX_LABEL = 75
+"""Buttons are short on every platform (Slack cuts at 75 characters)."""
+
+
+def on_finish(name: str):
+    """Register what turns a finished flow's answers into a result (a draft, a case…)."""
+
+    def decorate(fn: Finisher) -> Finisher:
+        FINISHERS[name] = fn
+        return fn
+
+    return decorate
+
+
+def _word(text: str) -> str | None:
+    lowered = text.strip().lower()
+    for word, spellings in _WORDS.items():
+        if lowered in spellings:
+            return word
+    return None
+
+
+def _short(text: str, limit: int = MAX_LABEL) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class DialogEngine:
+    def __init__(self, services: "Services", flows: FlowRegistry):
+        self.svc = services
+        self.flows = flows
+        self.store = DialogStore(services.store)
+
+    # ----- identities -------------------------------------------------------------------------
+    def label(self, state: DialogState) -> str:
+        flow = self.flows.get(state.flow)
+        prefix = flow.extra.get("id_prefix", "D") if flow else "D"
+        return f"{prefix}-{state.id}"
+
+    @staticmethod
+    def parse_label(text: str) -> int | None:
+        """`AP-7`, `ap7`, `#7` or `7` -> 7."""
+        match = re.fullmatch(r"\s*#?(?:[A-Za-z]{1,4}-?)?(\d{1,9})\s*", text or "")
+        return int(match.group(1)) if match else None
+
+    # ----- entry points -----------------------------------------------------------------------
+    async def start(self, ctx: "Context", flow_id: str, prefill: dict[str, Any] | None = None) -> Response:
+        flow = self._flow(flow_id)
+        req = ctx.req
+        state, paused = self.store.create(
+            flow=flow_id, platform=req.platform, user=req.user, channel=req.channel, lang=req.lang,
+            now=ctx.now, prefill=prefill,
+        )
+        notice = None
+        if paused:
+            notice = pick(
+                state.lang,
+                en=f"{self.label(paused)} is paused; continue it later with /{self._root} {flow_id} resume {self.label(paused)}.",
+                zh=f"{self.label(paused)} 已暂停，稍后可用 /{self._root} {flow_id} resume {self.label(paused)} 继续。",
+            )
+        return await self._advance(ctx, state, flow, notice=notice)
+
+    async def handle(self, ctx: "Context") -> Response | None:
+        """An answer typed or pressed by a user: None unless that user has a dialogue active here."""
+        req = ctx.req
+        state = self.store.active(req.platform, req.user, req.channel)
+        if state is None:
+            return None
+        flow = self.flows.get(state.flow)
+        if flow is None:
+            self.store.set_status(state.id, "cancelled", ctx.now)
+            return Response(kind="error", text=pick(state.lang, en="This dialogue's flow no longer exists; it was closed.", zh="该对话的流程已不存在，已关闭。"))
+        step = self.current_step(flow, state)
+        if step is None:
+            return await self._finish(ctx, state, flow)
+        inputs = [v for v in req.values if v] if req.kind == "choice" else [req.text]
+        if not inputs or not any(i.strip() for i in inputs):
+            return self.prompt(state, flow, step, error=pick(state.lang, en="Please answer the question.", zh="请回答这个问题。"))
+        single = inputs[0] if len(inputs) == 1 else None
+        if single is not None:
+            nav = await self._navigate(ctx, state, flow, step, single)
+            if nav is not None:
+                return nav
+        try:
+            if step.type == "multi":
+                return await self._pick(ctx, state, flow, step, inputs, pressed=req.kind == "choice")
+            value = self._parse(ctx, state, flow, step, single if single is not None else inputs[0])
+        except Invalid as exc:
+            return self.prompt(state, flow, step, error=exc.reason(state.lang))
+        return await self._complete(ctx, state, flow, step, value)
+
+    async def resume(self, ctx: "Context", state: DialogState) -> Response:
+        """Continue `state` in this channel (pausing whatever was active here); a finished one reopens
+        at its review step so an answer can be edited and the result produced again."""
+        flow = self._flow(state.flow)
+        if state.status == "done":
+            review = next((s for s in flow.steps if s.type == "review"), None)
+            if review is not None:
+                self.store.reopen_step(state.id, review.id, ctx.now)
+        paused = self.store.activate(state.id, ctx.req.channel, ctx.now)
+        state = self.store.get(state.id)  # type: ignore[assignment]
+        lines = [pick(state.lang, en=f"Resuming {self.label(state)}.", zh=f"继续 {self.label(state)}。")]
+        if paused:
+            lines.append(pick(state.lang, en=f"{self.label(paused)} is paused.", zh=f"{self.label(paused)} 已暂停。"))
+        return await self._advance(ctx, state, flow, notice=" ".join(lines))
+
+    def cancel(self, ctx: "Context", state: DialogState) -> None:
+        self.store.set_status(state.id, "cancelled", ctx.now)
+
+    # ----- the step machine -------------------------------------------------------------------
+    def current_step(self, flow: Flow, state: DialogState) -> Step | None:
+        """The first step that applies and has no complete answer."""
+        done = state.completed()
+        for step in flow.steps:
+            if step.applies(done) and step.id not in state.complete:
+                return step
+        return None
+
+    def applicable(self, flow: Flow, state: DialogState) -> list[Step]:
+        done = state.completed()
+        return [s for s in flow.steps if s.applies(done)]
+
+    async def _advance(self, ctx: "Context", state: DialogState, flow: Flow, *, notice: str | None = None) -> Response:
+        step = self.current_step(flow, state)
+        if step is None:
+            return await self._finish(ctx, state, flow)
+        if state.current_step != step.id:
+            self.store.set_current(state.id, step.id, ctx.now)
+            state.current_step = step.id
+        return self.prompt(state, flow, step, notice=notice)
+
+    async def _finish(self, ctx: "Context", state: DialogState, flow: Flow) -> Response:
+        finisher = FINISHERS.get(flow.finish)
+        if finisher is None:
+            raise RuntimeError(f"no finisher registered for {flow.finish!r}")
+        response = await finisher(ctx, state, flow)
+        self.store.set_status(state.id, "done", ctx.now)
+        return response
+
+    async def _navigate(self, ctx: "Context", state: DialogState, flow: Flow, step: Step, text: str) -> Response | None:
+        word = _word(text)
+        lang = state.lang
+        if word == CANCEL:
+            self.cancel(ctx, state)
+            return Response(
+                kind="info",
+                text=pick(lang, en=f"{self.label(state)} is cancelled. Nothing more will be asked.", zh=f"{self.label(state)} 已取消，不会再提问。"),
+                data={"dialog_id": self.label(state), "status": "cancelled"},
+            )
+        if word == BACK:
+            done = state.completed()
+            earlier = [s for s in flow.steps[: flow.steps.index(step)] if s.applies(done) and s.id in state.complete]
+            if not earlier:
+                return self.prompt(state, flow, step, error=pick(lang, en="This is the first question; there is nothing before it.", zh="这是第一个问题，没有上一步。"))
+            target = earlier[-1]
+            self.store.reopen_step(state.id, target.id, ctx.now)
+            return await self._advance(ctx, self.store.get(state.id), flow)  # type: ignore[arg-type]
+        match = _EDIT.match(text.strip())
+        if match:
+            target = flow.find_step(match.group(1), lang)
+            done = state.completed()
+            if target is None or target.type == "review" or not target.applies(done) or (target.id not in state.answers):
+                names = ", ".join(s.id for s in self.applicable(flow, state) if s.id in state.complete)
+                return self.prompt(state, flow, step, error=pick(
+                    lang,
+                    en=f"There is no answered step “{match.group(1)}” to edit. Steps you can edit: {names or 'none yet'}.",
+                    zh=f"没有可修改的步骤“{match.group(1)}”。可修改的步骤：{names or '暂无'}。",
+                ))
+            self.store.reopen_step(state.id, target.id, ctx.now)
+            return await self._advance(ctx, self.store.get(state.id), flow)  # type: ignore[arg-type]
+        if word == KEEP and step.id in state.answers and step.type != "multi":
+            return await self._complete(ctx, state, flow, step, state.answers[step.id])
+        if word == SKIP and step.type not in ("multi", "review"):
+            if step.optional:
+                return await self._complete(ctx, state, flow, step, None)
+            return self.prompt(state, flow, step, error=pick(lang, en="This question cannot be skipped.", zh="这个问题不能跳过。"))
+        if step.type == "review":
+            if word == DONE:
+                return await self._finish(ctx, state, flow)
+            return self.prompt(state, flow, step, error=pick(
+                lang,
+                en="Press “done” to write the result, or “edit <step>” to change an answer.",
+                zh="请按“完成”生成结果，或用“修改 <步骤>”更改某个回答。",
+            ))
+        return None
+
+    def _parse(self, ctx: "Context", state: DialogState, flow: Flow, step: Step, raw: str) -> Any:
+        if step.type == "choice":
+            choice = self._match_choice(flow, step, state, raw)
+            if choice is None:
+                offered = ", ".join(c.label.get(state.lang) for c in flow.choices_for(step, state.completed()))
+                raise Invalid(f"“{_short(raw, 40)}” is not one of the choices: {offered}.", f"“{_short(raw, 40)}” 不是可选项。可选：{offered}。")
+            return choice.value
+        if step.type in ("text", "long_text"):
+            return parse_text(step, raw)
+        if step.type == "ids":
+            return parse_ids(step, raw)
+        if step.type == "email":
+            return parse_email(step, raw)
+        if step.type == "date":
+            zone = self.svc.channel_zone(state.platform, state.channel)
+            return parse_date(step, raw, now=ctx.now, zone=zone)
+        raise Invalid("This step cannot take an answer.", "此步骤不接受回答。")
+
+    def _match_choice(self, flow: Flow, step: Step, state: DialogState, raw: str) -> ChoiceDef | None:
+        offered = flow.choices_for(step, state.completed())
+        wanted = raw.strip().lower().lstrip("✓ ").strip()
+        for choice in offered:
+            if wanted == choice.value.lower():
+                return choice
+        for choice in offered:
+            labels = {x.lower() for x in (choice.label.en, choice.label.zh, choice.label.fr) if x}
+            if wanted in labels or wanted in {_short(x).lower() for x in labels}:
+                return choice
+        if wanted.isdigit() and 1 <= int(wanted) <= len(offered) and step.type == "choice":
+            return offered[int(wanted) - 1]
+        return None
+
+    async def _pick(self, ctx: "Context", state: DialogState, flow: Flow, step: Step, inputs: list[str], *, pressed: bool) -> Response:
+        """Add (or, pressed again, remove) suggestions and free-text items; `done` ends the step."""
+        picks: list[dict[str, str]] = list(state.answers.get(step.id) or [])
+        finished = False
+        added: list[str] = []
+        for raw in inputs:
+            if _word(raw) == DONE:
+                finished = True
+                continue
+            choice = self._match_choice(flow, step, state, raw)
+            if choice is not None:
+                item = {"key": choice.value}
+                if item in picks:
+                    if len(inputs) == 1:
+                        picks.remove(item)
+                else:
+                    picks.append(item)
+                    added.append(choice.label.get(state.lang))
+                continue
+            if pressed and len(raw) <= 40 and " " not in raw.strip():
+                raise Invalid(f"“{raw}” is not one of the choices.", f"“{raw}” 不是可选项。")
+            for line in raw.splitlines():
+                text = _BULLET.sub("", line).strip()
+                if not text:
+                    continue
+                text = parse_text(step, text)
+                if {"text": text} not in picks:
+                    picks.append({"text": text})
+                    added.append(text)
+        if finished:
+            if len(picks) < step.min_picks:
+                self.store.save_answer(state.id, step.id, picks, complete=False, now=ctx.now)
+                state.answers[step.id] = picks
+                return self.prompt(state, flow, step, error=pick(
+                    state.lang,
+                    en=f"Pick at least {step.min_picks} item(s) or type your own before “done”.",
+                    zh=f"请至少选择或输入 {step.min_picks} 项，再按“完成”。",
+                ))
+            return await self._complete(ctx, state, flow, step, picks)
+        if len(picks) > step.max_items:
+            raise Invalid(f"That is more than {step.max_items} items; keep the important ones.", f"超过 {step.max_items} 项，请保留最重要的。")
+        self.store.save_answer(state.id, step.id, picks, complete=False, now=ctx.now)
+        state.answers[step.id] = picks
+        notice = pick(state.lang, en="Added: ", zh="已添加：") + "; ".join(_short(a, 60) for a in added) if added else None
+        return self.prompt(state, flow, step, notice=notice)
+
+    async def _complete(self, ctx: "Context", state: DialogState, flow: Flow, step: Step, value: Any) -> Response:
+        """Store a finished answer (and drop later answers it made invalid), then ask what comes next."""
+        answers = state.completed()
+        answers[step.id] = value
+        updates, drop = self._revalidate(flow, state, answers, changed=step.id)
+        with self.svc.store.write():
+            self.store.save_answer(state.id, step.id, value, complete=True, now=ctx.now, drop=drop)
+            for other, new_value in updates.items():
+                self.store.save_answer(state.id, other, new_value, complete=True, now=ctx.now, current_step=step.id)
+        state = self.store.get(state.id)  # type: ignore[assignment]
+        return await self._advance(ctx, state, flow)
+
+    def _revalidate(self, flow: Flow, state: DialogState, answers: dict[str, Any], *, changed: str) -> tuple[dict[str, Any], list[str]]:
+        """Answers to choice steps that are no longer offered after a change are dropped (asked again)."""
+        updates: dict[str, Any] = {}
+        drop: list[str] = []
+        for other in flow.steps:
+            if other.id == changed or other.id not in answers or other.type not in ("choice", "multi"):
+                continue
+            offered = {c.value for c in flow.choices_for(other, answers)}
+            value = answers[other.id]
+            if other.type == "choice":
+                if value is not None and value not in offered:
+                    drop.append(other.id)
+                    answers.pop(other.id)
+            else:
+                kept = [p for p in value or [] if "text" in p or p.get("key") in offered]
+                if kept != value:
+                    if len(kept) < other.min_picks:
+                        drop.append(other.id)
+                        answers.pop(other.id)
+                    else:
+                        updates[other.id] = kept
+                        answers[other.id] = kept
+        return updates, drop
+
+    # ----- rendering --------------------------------------------------------------------------
+    def display(self, flow: Flow, step: Step, value: Any, state: DialogState) -> str:
+        """An answer as the user would recognise it."""
+        lang = state.lang
+        if value is None:
+            return "—"
+        if step.type == "choice":
+            pool = flow.choices_for(step, state.completed()) or step.choices
+            return next((c.label.get(lang) for c in pool if c.value == value), str(value))
+        if step.type == "multi":
+            pool = {c.value: c for c in flow.choices_for(step, state.completed())}
+            items = [pool[p["key"]].label.get(lang) if "key" in p and p["key"] in pool else p.get("text", p.get("key", "")) for p in value]
+            return "; ".join(items)
+        if isinstance(value, list):
+            return ", ".join(value)
+        return str(value)
+
+    def prompt(self, state: DialogState, flow: Flow, step: Step, *, error: str | None = None, notice: str | None = None) -> Response:
+        lang = state.lang
+        steps = self.applicable(flow, state)
+        index = next((i for i, s in enumerate(steps, 1) if s.id == step.id), len(steps))
+        parts = [p for p in (error and f"⚠ {error}", notice) if p]
+        parts.append(f"({index}/{len(steps)}) {step.prompt.get(lang)}")
+        choices: list[Choice] = []
+        if step.type == "review":
+            parts.append(self.summary(flow, state))
+            choices.append(Choice(label=pick(lang, en="Done: write it", zh="完成：生成"), value=DONE, style="primary"))
+            for s in steps:
+                if s.id in state.complete and s.type != "review":
+                    choices.append(Choice(label=_short(pick(lang, en="Edit: ", zh="修改：") + s.name(lang)), value=f"edit {s.id}"))
+        elif step.type in ("choice", "multi"):
+            picked = {p.get("key") for p in state.answers.get(step.id) or []} if step.type == "multi" else set()
+            for choice in flow.choices_for(step, state.completed()):
+                mark = "✓ " if choice.value in picked else ""
+                choices.append(Choice(label=_short(mark + choice.label.get(lang)), value=choice.value))
+            if step.type == "multi":
+                items = state.answers.get(step.id) or []
+                if items:
+                    parts.append(pick(lang, en="Selected so far:", zh="目前已选：") + "\n" + "\n".join(
+                        f"{i}. {self.display(flow, step, [item], state)}" for i, item in enumerate(items, 1)))
+                parts.append(pick(
+                    lang,
+                    en="Press the suggestions that are true (one at a time), type your own in full sentences, then press “done”.",
+                    zh="逐个点选符合实际的建议，也可以直接输入自己的句子，完成后按“完成”。",
+                ))
+                choices.append(Choice(label=pick(lang, en="Done", zh="完成"), value=DONE, style="primary"))
+        if step.hint:
+            parts.append(step.hint.get(lang))
+        if step.id in state.answers and step.id not in state.complete and step.type not in ("multi", "review"):
+            shown = self.display(flow, step, state.answers[step.id], state)
+            parts.append(pick(lang, en=f"Current answer: {shown}", zh=f"当前回答：{shown}"))
+            if step.type != "choice":
+                choices.append(Choice(label=_short(pick(lang, en="Keep: ", zh="保留：") + shown), value=KEEP))
+        if step.optional and step.type not in ("multi", "review"):
+            choices.append(Choice(label=pick(lang, en="Skip", zh="跳过"), value=SKIP))
+        text_input = None
+        if step.type in ("text", "long_text", "ids", "date", "email"):
+            text_input = Input(label=_short(step.name(lang), 45), long=step.long or step.type == "long_text",
+                               placeholder=_short(step.hint.get(lang), 100) if step.hint else None)
+        data: dict[str, Any] = {
+            "dialog_id": self.label(state),
+            "flow": flow.id,
+            "step": step.id,
+            "step_index": index,
+            "steps_total": len(steps),
+            "answer_type": step.type,
+        }
+        if error:
+            data["error"] = error
+        root = self._root
+        return Response(
+            kind="dialog",
+            title=f"{flow.title.get(lang)} · {self.label(state)}",
+            text="\n\n".join(parts),
+            choices=choices,
+            multi=step.type == "multi",
+            input=text_input,
+            context=[pick(
+                lang,
+                en=f"Type back, edit <step>, cancel — or /{root} {flow.id} resume later.",
+                zh=f"可输入 返回、修改 <步骤>、取消；稍后可用 /{root} {flow.id} resume 继续。",
+            )],
+            data=data,
+        )
+
+    def summary(self, flow: Flow, state: DialogState) -> str:
+        lang = state.lang
+        lines = []
+        for step in self.applicable(flow, state):
+            if step.type == "review" or step.id not in state.complete:
+                continue
+            lines.append(f"• {step.name(lang)}: {_short(self.display(flow, step, state.answers[step.id], state), 300)}")
+        return "\n".join(lines)
+
+    # ----- helpers ----------------------------------------------------------------------------
+    @property
+    def _root(self) -> str:
+        return self.svc.config.root_command
+
+    def _flow(self, flow_id: str) -> Flow:
+        flow = self.flows.get(flow_id)
+        if flow is None:
+            raise LookupError(f"unknown flow {flow_id!r}")
+        return flow

@@ -1,0 +1,83 @@
+"""Shared helpers for the appeal tests: fixed answers per violation type, and a dialogue driver."""
+
+from __future__ import annotations
+
+from bot.dialogs import DialogState
+from bot.model import Request
+
+STORE = "Harbour Lights Home"
+EMAIL = "ops@harbourlights-home.example"
+IDS = {
+    "order_ids": ["113-4567890-1234567", "114-2345678-7654321"],
+    "conversation_orders": ["112-9876543-1112223"],
+    "asins": ["B0C1234567", "B0D7654321"],
+    "cdiscount_orders": ["2011051803T1VLZ", "2011061145K9QAB"],
+}
+MARKET = {"cdiscount-formal-notice": "cdiscount-fr"}
+EXTRA = {
+    "ip-infringement": {"complaint_ref": "Complaint ID 8841920374, rights owner Nordlicht GmbH"},
+    "linked-accounts": {"related_account": "Bright Path Trading, brightpath.seller@example.com"},
+}
+SNAPSHOT_PICKS = {
+    # (root causes, actions, preventive measures): suggestions that make one coherent case per type
+    "odr": ([0, 2], [0, 1, 4], [0, 1, 2]),
+    "late-shipment": ([0, 3], [0, 1, 3], [0, 3]),
+    "messaging": ([0, 5], [0, 1, 3], [0, 1, 2]),
+    "linked-accounts": ([3], [2, 1], [3, 1]),
+    "restricted-products": ([1], [0, 1, 3], [0, 2]),
+    "inauthentic": ([0, 3], [0, 1, 2], [0, 1]),
+    "ip-infringement": ([1], [0, 2, 4], [1, 0]),
+    "invalid-tracking": ([0, 3], [0, 2, 3], [0, 2]),
+    "cdiscount-formal-notice": ([0, 1], [0, 1, 3], [0, 1, 3]),
+}
+
+
+def fixed_answers(flow, violation: str, *, language: str = "en", picks: int | None = None) -> dict:
+    """Fixed facts plus suggestions: the curated snapshot picks, or the first `picks` of each list."""
+    answers = {
+        "marketplace": MARKET.get(violation, "amazon-us"),
+        "violation": violation,
+        "notice_date": "2026-11-20",
+        "notice_text": None,
+        "store_name": STORE,
+        "login_email": EMAIL,
+        "language": language,
+        **EXTRA.get(violation, {}),
+    }
+    for step in flow.steps:
+        if step.type == "ids" and step.applies(answers):
+            answers[step.id] = IDS[step.id]
+    for n, key in enumerate(("root_causes", "actions", "prevention")):
+        pool = flow.catalog[violation][key]
+        chosen = pool[:picks] if picks is not None else [pool[i] for i in SNAPSHOT_PICKS[violation][n]]
+        answers[key] = [{"key": c.value} for c in chosen]
+    return answers
+
+
+def state_with(answers: dict, *, lang: str = "en", dialog_id: int = 7) -> DialogState:
+    return DialogState(
+        id=dialog_id, flow="appeal", platform="console", user="tester", channel="c1", lang=lang,
+        status="active", current_step="review", created_at="2026-11-24T09:00:00+00:00",
+        updated_at="2026-11-24T09:00:00+00:00", answers=dict(answers), complete=set(answers),
+    )
+
+
+def violation_types(flow) -> list[str]:
+    return [c.value for c in flow.step("violation").choices]
+
+
+class Chat:
+    """One user in one channel, talking to the real dispatcher."""
+
+    def __init__(self, services, user: str = "agent-1", channel: str = "c1", lang: str = "en", platform: str = "console"):
+        self.svc = services
+        self.base = {"user": user, "channel": channel, "lang": lang, "platform": platform}
+
+    async def cmd(self, text: str):
+        return await self.svc.dispatcher.handle(Request(kind="command", text=text, **self.base))
+
+    async def say(self, text: str):
+        return await self.svc.dispatcher.handle(Request(kind="message", text=text, **self.base))
+
+    async def press(self, *values: str):
+        return await self.svc.dispatcher.handle(Request(kind="choice", values=list(values), **self.base))

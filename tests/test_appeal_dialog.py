@@ -1,0 +1,248 @@
+"""The appeal dialogue through the real dispatcher: steps, validation, navigation, persistence."""
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.model import Request
+from bot.services import Services
+from tests.appeal_helpers import Chat
+
+
+@pytest.fixture
+def chat(services):
+    return Chat(services)
+
+
+async def answer_until(chat, response, stop_step: str):
+    """Answer each step with a valid value until `stop_step` is asked."""
+    typed = {
+        "notice_date": "2026-11-20",
+        "order_ids": "113-4567890-1234567",
+        "conversation_orders": "113-4567890-1234567",
+        "asins": "B0C1234567",
+        "cdiscount_orders": "2011051803T1VLZ",
+        "store_name": "Harbour Lights Home",
+        "login_email": "ops@harbourlights-home.example",
+    }
+    while response.kind == "dialog" and response.data["step"] != stop_step:
+        step, kind = response.data["step"], response.data["answer_type"]
+        if kind == "choice":
+            response = await chat.press(response.choices[0].value)
+        elif kind == "multi":
+            await chat.press(response.choices[0].value)
+            response = await chat.press("done")
+        elif step in typed:
+            response = await chat.say(typed[step])
+        else:
+            response = await chat.press("skip")
+    return response
+
+
+async def test_start_asks_the_marketplace_with_buttons_and_the_contract_fields(chat):
+    r = await chat.cmd("appeal")
+    assert r.kind == "dialog"
+    assert r.data["step"] == "marketplace" and r.data["step_index"] == 1 and r.data["steps_total"] >= 10
+    assert r.data["dialog_id"].startswith("AP-")
+    assert [c.value for c in r.choices][:2] == ["amazon-us", "amazon-uk"]
+    contract = r.to_contract()
+    assert {"dialog_id", "step", "step_index", "steps_total", "choices"} <= set(contract)
+
+
+async def test_violation_types_follow_the_marketplace(chat):
+    await chat.cmd("appeal")
+    amazon = await chat.press("amazon-us")
+    assert "cdiscount-formal-notice" not in [c.value for c in amazon.choices]
+    assert {"odr", "messaging", "invalid-tracking"} <= {c.value for c in amazon.choices}
+    await chat.cmd("appeal")
+    cdiscount = await chat.press("cdiscount-fr")
+    assert [c.value for c in cdiscount.choices] == ["cdiscount-formal-notice"]
+
+
+async def test_start_with_a_type_preselects_it(chat):
+    r = await chat.cmd("appeal start messaging")
+    assert r.data["step"] == "marketplace"
+    assert "cdiscount-fr" not in [c.value for c in r.choices]
+    r = await chat.press("amazon-uk")
+    assert r.data["step"] == "notice_date"
+    r = await chat.cmd("appeal cdiscount-formal-notice")
+    assert r.data["step"] == "notice_date", "the only marketplace of a Cdiscount notice is filled in"
+
+
+async def test_start_with_an_unknown_type_is_a_usage_error(chat):
+    r = await chat.cmd("appeal start frobnicate")
+    assert r.kind == "error" and "frobnicate" in r.text and "odr" in r.text
+    assert any("Example:" in line for line in r.context)
+
+
+@pytest.mark.parametrize("step,bad,reason", [
+    ("order_ids", "113-456789-1234567", "NNN-NNNNNNN-NNNNNNN"),
+    ("order_ids", "113-4567890-1234567, hello", "hello"),
+    ("notice_date", "2026-12-25", "future"),
+    ("notice_date", "next Tuesday", "future"),
+    ("notice_date", "the day the parcel vanished", "could not read"),
+    ("notice_date", "2019-01-05", "days ago"),
+    ("login_email", "ops at example dot com", "e-mail address"),
+])
+async def test_invalid_answers_are_refused_with_the_reason_and_asked_again(chat, step, bad, reason):
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), step)
+    refused = await chat.say(bad)
+    assert refused.kind == "dialog" and refused.data["step"] == step
+    assert reason in refused.data["error"] and refused.text.startswith("⚠")
+
+
+async def test_asins_are_validated_and_normalised(chat):
+    r = await answer_until(chat, await chat.cmd("appeal start inauthentic"), "asins")
+    refused = await chat.say("B0C123456, B0C1234567")
+    assert "B0C123456" in refused.data["error"] and "B0" in refused.data["error"]
+    accepted = await chat.say("b0c1234567 B0D7654321 b0c1234567")
+    assert accepted.data["step"] == "root_causes"
+    state = chat.svc.dialogs.store.get(int(accepted.data["dialog_id"].split("-")[1]))
+    assert state.answers["asins"] == ["B0C1234567", "B0D7654321"]
+
+
+async def test_a_choice_that_is_not_offered_is_refused(chat):
+    await chat.cmd("appeal")
+    r = await chat.press("amazon-mars")
+    assert r.data["step"] == "marketplace" and "amazon-mars" in r.data["error"]
+
+
+async def test_dates_in_chinese_are_understood(services):
+    chat = Chat(services, lang="zh")
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_date")
+    assert "通知是哪天收到的" in r.text
+    r = await chat.say("11月20日")
+    assert r.data["step"] == "notice_text"
+    await chat.say("back")
+    r = await chat.say("昨天")
+    state = services.dialogs.store.get(int(r.data["dialog_id"].split("-")[1]))
+    assert state.answers["notice_date"] == "2026-11-23"  # FakeClock: 2026-11-24
+
+
+async def test_multi_steps_add_toggle_and_need_one_item_before_done(chat):
+    r = await answer_until(chat, await chat.cmd("appeal start messaging"), "root_causes")
+    assert r.multi and r.choices[-1].value == "done"
+    r = await chat.press("done")
+    assert r.data["step"] == "root_causes" and "at least" in r.data["error"]
+    r = await chat.press("msg-rc-whatsapp")
+    assert r.choices[0].label.startswith("✓") and "Selected so far" in r.text
+    r = await chat.press("msg-rc-whatsapp")
+    assert not r.choices[0].label.startswith("✓")
+    r = await chat.say("The agent used a personal phone to reply to buyers at night")
+    r = await chat.press("msg-rc-rude", "msg-rc-marketing")  # a multi-select sends several values at once
+    assert "2. " in r.text and "3. " in r.text
+    r = await chat.press("done")
+    assert r.data["step"] == "actions"
+    state = chat.svc.dialogs.store.get(int(r.data["dialog_id"].split("-")[1]))
+    assert state.answers["root_causes"] == [
+        {"text": "The agent used a personal phone to reply to buyers at night"},
+        {"key": "msg-rc-rude"}, {"key": "msg-rc-marketing"},
+    ]
+
+
+async def test_long_text_steps_ask_for_a_long_input(chat):
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_text")
+    assert r.input is not None and r.input.long is True
+    assert [c.value for c in r.choices] == ["skip"]
+
+
+async def test_back_returns_to_the_previous_answer_and_keeps_it(chat):
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), "order_ids")
+    r = await chat.say("back")
+    assert r.data["step"] == "notice_text"
+    r = await chat.say("back")
+    assert r.data["step"] == "notice_date" and "Current answer: 2026-11-20" in r.text
+    assert r.choices[-1].value == "keep"
+    r = await chat.press("keep")
+    assert r.data["step"] == "notice_text"
+
+
+async def test_only_optional_steps_can_be_skipped(chat):
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_text")
+    r = await chat.press("skip")
+    assert r.data["step"] == "order_ids"
+    r = await chat.say("skip")
+    assert r.data["step"] == "order_ids" and "cannot be skipped" in r.data["error"]
+
+
+async def test_back_on_the_first_step_says_so(chat):
+    await chat.cmd("appeal")
+    r = await chat.say("back")
+    assert r.data["step"] == "marketplace" and "first question" in r.data["error"]
+
+
+async def test_edit_a_step_from_review_and_come_back_to_review(chat):
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), "review")
+    assert r.choices[0].value == "done" and "edit store_name" in [c.value for c in r.choices]
+    r = await chat.press("edit store_name")
+    assert r.data["step"] == "store_name"
+    r = await chat.say("Harbour Lights Outlet")
+    assert r.data["step"] == "review" and "Harbour Lights Outlet" in r.text
+    r = await chat.say("edit nothing-like-this")
+    assert r.data["step"] == "review" and "store_name" in r.data["error"]
+
+
+async def test_changing_the_type_drops_the_answers_that_no_longer_fit(chat):
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), "review")
+    r = await chat.say("edit violation")
+    r = await chat.press("ip-infringement")
+    assert r.data["step"] == "asins", "the new type needs ASINs, not order IDs"
+    r = await answer_until(chat, r, "root_causes")
+    assert r.data["step"] == "root_causes" and r.choices[0].value.startswith("ip-")
+
+
+async def test_cancel_ends_the_dialogue(chat):
+    await chat.cmd("appeal")
+    r = await chat.say("cancel")
+    assert r.kind == "info" and "cancelled" in r.text
+    assert await chat.say("amazon-us") is None
+
+
+async def test_other_users_in_the_channel_do_not_disturb_the_dialogue(services):
+    alice, bob = Chat(services, user="alice"), Chat(services, user="bob")
+    await alice.cmd("appeal")
+    assert await bob.say("amazon-us") is None
+    assert await bob.press("amazon-us") is None
+    r = await alice.press("amazon-us")
+    assert r.data["step"] == "violation"
+
+
+async def test_dialogue_buttons_with_cmd_values_run_commands(chat):
+    await chat.cmd("appeal")
+    r = await chat.press("cmd:appeal list")
+    assert r.kind == "list"
+
+
+async def test_a_restart_loses_nothing_and_another_process_resumes(config, clock):
+    first = Services(config, clock=clock)
+    chat = Chat(first)
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), "root_causes")
+    await chat.press("odr-rc-slow-replies")
+    first.store.close()  # the process dies here
+
+    second = Services(config, clock=FakeClock(clock.now()))
+    again = Chat(second, channel="another-channel")
+    r = await again.cmd("appeal resume")
+    assert r.data["step"] == "root_causes" and "Resuming" in r.text
+    assert r.choices[2].label.startswith("✓"), "the pick made before the crash is still there"
+    r = await answer_until(again, await again.press("done"), "review")
+    r = await again.press("done")
+    assert r.kind == "draft" and "Buyer messages asking where an order was" in r.data["text"]
+    second.store.close()
+
+
+async def test_starting_a_second_appeal_pauses_the_first(chat):
+    first = await chat.cmd("appeal start odr")
+    second = await chat.cmd("appeal start messaging")
+    assert first.data["dialog_id"] + " is paused" in second.text
+    r = await chat.cmd(f"appeal resume {first.data['dialog_id']}")
+    assert r.data["dialog_id"] == first.data["dialog_id"] and r.data["step"] == "marketplace"
+    assert second.data["dialog_id"] + " is paused" in r.text
+
+
+async def test_resume_with_nothing_to_resume_is_a_usage_error(chat):
+    r = await chat.cmd("appeal resume")
+    assert r.kind == "error" and "no unfinished appeal" in r.text
+
+
+async def test_plain_messages_without_a_dialogue_are_not_answered(services):
+    assert await services.dispatcher.handle(Request(kind="message", text="113-4567890-1234567")) is None

@@ -177,7 +177,7 @@ def build_view(response: Response, stash: "Stash | None", *, lang: str = "en") -
     listed = [c for c in response.choices if not (response.multi and c.style)]
     as_select = response.multi or len(response.choices) > MAX_BUTTONS
     if as_select and listed:
-        view.add_item(ChoiceSelect(_select(listed, multi=response.multi, stash=stash)))
+        view.add_item(ChoiceSelect(_select(listed, multi=response.multi, stash=stash, lang=lang)))
     room = (4 if view.children else 5) * 5 - (1 if text_box is not None else 0)
     seen: set[str] = set()
     for choice in response.choices if not as_select else [c for c in response.choices if c not in listed]:
@@ -197,7 +197,7 @@ def build_view(response: Response, stash: "Stash | None", *, lang: str = "en") -
     return view
 
 
-def _select(choices: list, *, multi: bool, stash: "Stash | None") -> ui.Select:
+def _select(choices: list, *, multi: bool, stash: "Stash | None", lang: str) -> ui.Select:
     options: list[discord.SelectOption] = []
     seen: set[str] = set()
     for choice in choices[:MAX_OPTIONS]:
@@ -210,7 +210,7 @@ def _select(choices: list, *, multi: bool, stash: "Stash | None") -> ui.Select:
         options=options,
         min_values=1,
         max_values=len(options) if multi else 1,
-        placeholder="选择一项或多项 / Choose one or more…" if multi else "请选择 / Choose…",
+        placeholder=("选择一项或多项…" if multi else "请选择…") if lang == "zh" else ("Choose one or more…" if multi else "Choose…"),
     )
 
 

@@ -20,6 +20,8 @@ class Outgoing(BaseModel):
     """User id to mention (the owner of a case or the author of a reminder)."""
     key: str
     """Idempotency key: the same key must never produce two posts."""
+    thread: str | None = None
+    """Thread to post into (the thread the reminder or case was created in), when the platform has one."""
 
 
 class RetryLater(Exception):

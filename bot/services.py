@@ -20,6 +20,19 @@ class Services:
         self.clock = clock or SystemClock()
         self.store = store or Store.open(self.config.db)
         self.auth = Auth(self.config)
+        self.scheduler = None  # the reminder scheduler, when start() runs one
+
+    @cached_property
+    def reminders(self):
+        from bot.reminders.service import ReminderService
+
+        return ReminderService(self)
+
+    @cached_property
+    def cases(self):
+        from bot.reminders.cases import CaseService
+
+        return CaseService(self)
 
     @cached_property
     def dispatcher(self):
@@ -49,8 +62,20 @@ class Services:
         return ZoneInfo(name) if name else self.config.zone
 
     async def start(self, senders: dict | None = None) -> None:
-        """Start background work (the reminder scheduler) for a long-running process."""
+        """Start background work (the reminder scheduler) for a long-running process.
+
+        The scheduler delivers only while this process holds the scheduler lease, so several
+        processes may call this; one of them delivers (see bot/reminders/lease.py)."""
+        if self.config.scheduler == "off" or not senders or self.scheduler is not None:
+            return
+        from bot.reminders.scheduler import ReminderScheduler
+
+        self.scheduler = ReminderScheduler(self, senders)
+        await self.scheduler.start()
 
     async def stop(self) -> None:
         """Stop background work and close the database."""
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+            self.scheduler = None
         self.store.close()

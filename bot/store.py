@@ -23,6 +23,7 @@ SCHEMA_MODULES = (
     "bot.store",
     "bot.dialogs.store",
     "bot.appeals.store",
+    "bot.reminders.store",
     "adapters.discord.store",
 )
 
@@ -51,6 +52,9 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         if self.path != ":memory:":
             self.db.enable_wal()
+            # With WAL, NORMAL loses nothing when a process crashes (only on power loss, the last
+            # commits), and saves a disk sync per commit.
+            conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         conn.execute("PRAGMA foreign_keys = ON")
 

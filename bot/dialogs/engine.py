@@ -252,7 +252,7 @@ class DialogEngine:
             labels = {x.lower() for x in (choice.label.en, choice.label.zh, choice.label.fr) if x}
             if wanted in labels or wanted in {_short(x).lower() for x in labels}:
                 return choice
-        if wanted.isdigit() and 1 <= int(wanted) <= len(offered) and step.type == "choice":
+        if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(offered) and step.type == "choice":
             return offered[int(wanted) - 1]
         return None
 

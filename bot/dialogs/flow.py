@@ -153,7 +153,7 @@ class Flow(BaseModel):
                     names.update(x.lower() for x in (loc.en, loc.zh, loc.fr) if x)
             if word in names:
                 return step
-        if word.isdigit() and 1 <= int(word) <= len(self.steps):
+        if word.isascii() and word.isdigit() and 1 <= int(word) <= len(self.steps):
             return self.steps[int(word) - 1]
         return None
 

@@ -1,0 +1,294 @@
+"""Account-health cases whose deadlines and reminders are derived from rules kept as data
+(`knowledge/deadlines.yaml`).
+
+A case is a type plus what happened when (its events). Deadlines are computed from the events; the
+case's pending reminder rows are then reconciled with what the rules want: a moved anchor
+reschedules them, a met deadline or a closed case cancels them, already-sent ones stay sent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from bot.i18n import pick
+from bot.reminders import times
+from bot.reminders.store import Case, to_iso
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+class Text(BaseModel):
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        return pick(lang, en=self.en, zh=self.zh)
+
+
+def _duration(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return times.parse_duration(value) if value.strip() not in ("0", "0 hours") else timedelta(0)
+        except Exception as exc:  # UsageError: not a length of time
+            raise ValueError(str(exc)) from exc
+    return value
+
+
+class DeadlineRule(BaseModel):
+    id: str
+    label: Text
+    anchor: str = Field(alias="from")
+    after: timedelta
+    remind_before: list[timedelta] = Field(default_factory=list)
+    until: list[str] = Field(default_factory=list)
+    note: Text | None = None
+
+    _durations = field_validator("after", mode="before")(_duration)
+
+    @field_validator("remind_before", mode="before")
+    @classmethod
+    def _durations_list(cls, value: object) -> object:
+        return [_duration(item) for item in value] if isinstance(value, list) else value
+
+
+class CaseType(BaseModel):
+    id: str = ""
+    title: Text
+    aliases: list[str] = Field(default_factory=list)
+    opens_with: str = "received"
+    events: list[str]
+    deadlines: list[DeadlineRule]
+
+
+class Rules(BaseModel):
+    events: dict[str, dict[str, list[str]]]
+    types: dict[str, CaseType]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Rules":
+        for type_id, case_type in self.types.items():
+            case_type.id = type_id
+            named = {case_type.opens_with, *case_type.events}
+            for rule in case_type.deadlines:
+                named.update([rule.anchor, *rule.until])
+            unknown = named - set(self.events)
+            if unknown:
+                raise ValueError(f"case type {type_id}: unknown events {sorted(unknown)}")
+        return self
+
+    @classmethod
+    def load(cls, path: Path) -> "Rules":
+        return cls.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+    def find_type(self, name: str) -> CaseType | None:
+        wanted = name.strip().lower()
+        for case_type in self.types.values():
+            if wanted == case_type.id or wanted in (a.lower() for a in case_type.aliases):
+                return case_type
+        return None
+
+    def event_label(self, event: str, lang: str) -> str:
+        """How people call an event: the first alias in their language ("appeal sent", "已申诉")."""
+        names = self.events.get(event, {}).get("zh" if lang == "zh" else "en") or [event]
+        return names[0]
+
+    def aliases(self, event: str) -> list[str]:
+        names = self.events.get(event, {})
+        return [event, event.replace("-", " "), *names.get("en", []), *names.get("zh", [])]
+
+    def match_event(self, text: str, allowed: list[str]) -> tuple[str, str] | None:
+        """The event a phrase starts with ("appeal sent yesterday 18:00" -> appeal-sent, "yesterday 18:00"):
+        the longest alias wins; an alias must end at a word boundary (or be Chinese)."""
+        lowered = text.strip().lower()
+        best: tuple[int, str] | None = None
+        for event in allowed:
+            for alias in self.aliases(event):
+                alias = alias.lower()
+                if lowered.startswith(alias):
+                    boundary = len(lowered) == len(alias) or not lowered[len(alias)].isascii() or \
+                        not lowered[len(alias)].isalnum() or not alias[-1].isascii()
+                    if boundary and (best is None or len(alias) > best[0]):
+                        best = (len(alias), event)
+        if best is None:
+            return None
+        return best[1], text.strip()[best[0]:].strip()
+
+
+@dataclass
+class Deadline:
+    rule: DeadlineRule
+    due: datetime
+    met: bool
+
+
+@dataclass
+class PlannedReminder:
+    rule_key: str
+    at: datetime
+    text: str
+
+
+class CaseService:
+    def __init__(self, services: "Services"):
+        self.svc = services
+        self._rules: tuple[float, Rules] | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.svc.config.knowledge_dir) / "deadlines.yaml"
+
+    @property
+    def rules(self) -> Rules:
+        """The rules file, re-read when curators change it."""
+        mtime = self.path.stat().st_mtime
+        if self._rules is None or self._rules[0] != mtime:
+            self._rules = (mtime, Rules.load(self.path))
+        return self._rules[1]
+
+    @property
+    def db(self):
+        return self.svc.store.db
+
+    def case_type(self, case: Case) -> CaseType:
+        case_type = self.rules.types.get(case.type)
+        if case_type is None:
+            raise KeyError(f"case type {case.type!r} is no longer in {self.path}")
+        return case_type
+
+    def get(self, case_id: int) -> Case | None:
+        rows = list(self.db.query("SELECT * FROM cases WHERE id = ?", [case_id]))
+        return Case.from_row(rows[0]) if rows else None
+
+    def list_open(self, platform: str, channel: str) -> list[Case]:
+        return [
+            Case.from_row(row)
+            for row in self.db.query(
+                "SELECT * FROM cases WHERE platform = ? AND channel = ? AND state = 'open' ORDER BY id",
+                [platform, channel],
+            )
+        ]
+
+    def open(
+        self,
+        case_type: CaseType,
+        *,
+        platform: str,
+        channel: str,
+        opened_by: str,
+        owner: str,
+        at: datetime,
+        thread: str | None = None,
+        lang: str = "en",
+    ) -> Case:
+        now = to_iso(self.svc.clock.now())
+        events = json.dumps({case_type.opens_with: to_iso(at)})
+        with self.svc.store.write() as db:
+            cursor = db.execute(
+                """INSERT INTO cases (platform, channel, thread, type, owner, opened_by, lang, state, events,
+                       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)""",
+                [platform, channel, thread, case_type.id, owner, opened_by, lang, events, now, now],
+            )
+            case = self.get(cursor.lastrowid)
+            self._reconcile(case)
+        self.svc.reminders.changed()
+        return case
+
+    def record(self, case: Case, event: str, at: datetime) -> Case:
+        """Note that `event` happened at `at` (a later report of the same event replaces it)."""
+        case.events[event] = at
+        return self._save(case, events=case.events_json())
+
+    def set_owner(self, case: Case, owner: str) -> Case:
+        return self._save(case, owner=owner)
+
+    def close(self, case: Case) -> Case:
+        now = to_iso(self.svc.clock.now())
+        return self._save(case, state="closed", closed_at=now)
+
+    def _save(self, case: Case, **fields: str) -> Case:
+        fields["updated_at"] = to_iso(self.svc.clock.now())
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.svc.store.write() as db:
+            db.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*fields.values(), case.id])
+            case = self.get(case.id)
+            self._reconcile(case)
+        self.svc.reminders.changed()
+        return case
+
+    def deadlines(self, case: Case) -> list[Deadline]:
+        """Every deadline whose anchor event happened; met once an `until` event followed the anchor."""
+        found = []
+        for rule in self.case_type(case).deadlines:
+            anchor = case.events.get(rule.anchor)
+            if anchor is None:
+                continue
+            met = any(case.events.get(e) is not None and case.events[e] >= anchor for e in rule.until)
+            found.append(Deadline(rule, anchor + rule.after, met))
+        return sorted(found, key=lambda d: d.due)
+
+    def plan(self, case: Case) -> list[PlannedReminder]:
+        """The reminders the rules want for this case from now on."""
+        if case.state != "open":
+            return []
+        now = self.svc.clock.now()
+        zone = self.svc.channel_zone(case.platform, case.channel)
+        case_type = self.case_type(case)
+        planned = []
+        for deadline in self.deadlines(case):
+            if deadline.met:
+                continue
+            for before in deadline.rule.remind_before:
+                at = deadline.due - before
+                if at > now:
+                    key = f"{deadline.rule.id}@{int(before.total_seconds())}"
+                    planned.append(PlannedReminder(key, at, self._text(case, case_type, deadline, before, zone)))
+        return sorted(planned, key=lambda p: p.at)
+
+    def _text(self, case: Case, case_type: CaseType, deadline: Deadline, before: timedelta, zone) -> str:
+        lang = case.lang
+        label = deadline.rule.label.get(lang)
+        when = times.human(deadline.due, zone, lang)
+        if before:
+            left = pick(lang, en=f"in {times.span(before, lang)}", zh=f"还有 {times.span(before, lang)}")
+        else:
+            left = pick(lang, en="now", zh="现在到期")
+        text = pick(
+            lang,
+            en=f"Case #{case.id} · {case_type.title.en}: {label} {left} — {when}.",
+            zh=f"案件 #{case.id} · {case_type.title.zh}：{label}，{left}（{when}）。",
+        )
+        if deadline.rule.note:
+            text += " " + deadline.rule.note.get(lang)
+        return text
+
+    def _reconcile(self, case: Case) -> None:
+        """Bring the case's reminder rows in line with its plan (inside the caller's transaction)."""
+        reminders = self.svc.reminders
+        wanted = {p.rule_key: p for p in self.plan(case)}
+        rows = reminders.for_case(case.id, states=("pending", "sending", "sent", "cancelled", "failed"))
+        for row in rows:
+            if row.state != "pending":
+                continue
+            plan = wanted.get(row.rule or "")
+            if plan is None:
+                reminders.cancel(row.id, notify=False)
+            elif row.planned_due != plan.at:
+                reminders.reschedule(row.id, due=plan.at, text=plan.text, owner=case.owner)
+            elif row.owner != case.owner:
+                reminders.reassign(row.id, case.owner)
+        for key, plan in wanted.items():
+            if any(r.rule == key and (r.state in ("pending", "sending") or r.planned_due == plan.at) for r in rows):
+                continue
+            reminders.create(
+                platform=case.platform, channel=case.channel, thread=case.thread, user=case.opened_by,
+                owner=case.owner, text=plan.text, due=plan.at, lang=case.lang, case_id=case.id,
+                rule=key, notify=False,
+            )

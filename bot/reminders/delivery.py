@@ -1,0 +1,298 @@
+"""Delivering due reminders exactly once, through the adapters' `Sender` interface.
+
+One pass, run only by the holder of the scheduler lease:
+
+1. **claim** — in a short BEGIN IMMEDIATE transaction, due rows go from `pending` to `sending`
+   with `claimed_by` = this process and `attempts + 1`;
+2. **send** — each claimed row goes to the Sender of its platform with the row's idempotency key;
+3. **mark** — in another short transaction the row becomes `sent` (only if this process still owns
+   the claim). Marks are grouped: posts made within MARK_WITHIN (20 ms) of each other share one
+   commit, so a thousand reminders printed to stdout do not cost a thousand fsyncs; a send slower
+   than that (any HTTP call) is marked on its own.
+
+What that guarantees, honestly:
+- *Never lost.* A row leaves `pending`/`sending` only when it was sent, cancelled or refused for good
+  (`DeliveryFailed`). A platform error or rate limit (`RetryLater`, e.g. HTTP 429 Retry-After)
+  puts it back with a back-off that is never shorter than what the platform asked for. A reminder
+  that fell due while no process ran is sent by the next lease holder and marked `late`.
+- *Not doubled, except in one window.* The claim is made under the lease and in a write
+  transaction, so two processes never claim the same row. If a process dies after the platform
+  accepted the post but before the mark committed, the row is found in `sending` from a dead owner
+  ("in doubt"); the next holder sends it again **with the same key**. A Sender that can dedupe by
+  key (Discord's `nonce` with `enforce_nonce`, a Slack lookup of its own message metadata) turns
+  that into exactly once; one that cannot (stdout, a plain `chat.postMessage`) may show those
+  reminders twice. The window is one send plus one commit (with a fast sender, the posts of the
+  last 20 ms); outside it every reminder is posted exactly once. A delivered-keys table written in the mark transaction would not
+  help here: in the window that matters, the mark (and so that table) is exactly what is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.i18n import pick
+from bot.model import Response
+from bot.reminders import times
+from bot.reminders.lease import Lease
+from bot.reminders.store import Reminder, to_iso
+from bot.sender import DeliveryFailed, Outgoing, RetryLater, Sender
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger("sellerbot.reminders")
+
+ANY_PLATFORM = "*"
+"""A sender registered under this name delivers every platform's reminders (stdout in `clock`)."""
+BATCH = 100
+MARK_WITHIN = 0.02
+"""Seconds: posts are marked sent at most this long after the first unmarked one was sent."""
+MAX_BACKOFF = timedelta(minutes=15)
+MAX_UNEXPECTED = 10
+"""A Sender that keeps raising something other than RetryLater/DeliveryFailed (a bug) is retried
+this many times, then the row is marked failed and logged."""
+
+
+def backoff(attempts: int, retry_after: float = 0.0) -> timedelta:
+    """1 s, 2 s, 4 s … capped at 15 minutes, and never less than the platform's Retry-After."""
+    exponential = min(timedelta(seconds=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    return max(exponential, timedelta(seconds=retry_after))
+
+
+@dataclass
+class PassReport:
+    sent: list[int] = field(default_factory=list)
+    retried: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    in_doubt: list[int] = field(default_factory=list)
+
+
+class Delivery:
+    def __init__(self, services: "Services", senders: dict[str, Sender], lease: Lease):
+        self.svc = services
+        self.senders = senders
+        self.lease = lease
+        self._lock = asyncio.Lock()  # one pass at a time in this process
+        self._unmarked: list[tuple[Reminder, bool, str | None, str]] = []
+        self._unmarked_since: float | None = None
+
+    @property
+    def owner(self) -> str:
+        return self.lease.owner
+
+    def _platform_filter(self) -> tuple[str, list[str]]:
+        if ANY_PLATFORM in self.senders:
+            return "", []
+        names = sorted(self.senders)
+        return f" AND platform IN ({','.join('?' * len(names))})", names
+
+    def next_due(self) -> datetime | None:
+        """When the next pass should run: now if a row was left in `sending` (in doubt), else the
+        earliest pending row this process can deliver. Both are index lookups."""
+        db = self.svc.store.db
+        where, names = self._platform_filter()
+        if db.execute(f"SELECT 1 FROM reminders WHERE state = 'sending'{where} LIMIT 1", names).fetchone():
+            return self.svc.clock.now()
+        row = db.execute(
+            f"SELECT next_attempt_at FROM reminders WHERE state = 'pending'{where} ORDER BY next_attempt_at LIMIT 1",
+            names,
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
+    def claim(self, limit: int = BATCH) -> list[Reminder]:
+        """Take up to `limit` rows for this process: first any left in `sending` by a process that
+        stopped (in doubt), then due ones in due order. Runs only under the lease, one pass at a
+        time, so no row in `sending` can belong to a send still in flight here."""
+        now = to_iso(self.svc.clock.now())
+        where, names = self._platform_filter()
+        with self.svc.store.write() as db:
+            in_doubt = [row[0] for row in db.execute(
+                f"SELECT id FROM reminders WHERE state = 'sending'{where} ORDER BY next_attempt_at, due, id LIMIT ?",
+                [*names, limit],
+            )]
+            due = [row[0] for row in db.execute(
+                f"SELECT id FROM reminders WHERE state = 'pending' AND next_attempt_at <= ?{where}"
+                " ORDER BY next_attempt_at, due, id LIMIT ?",
+                [now, *names, limit - len(in_doubt)],
+            )] if len(in_doubt) < limit else []
+            ids = in_doubt + due
+            if not ids:
+                return []
+            marks = ",".join("?" * len(ids))
+            claimed = [
+                Reminder.from_row(row)
+                for row in db.query(
+                    f"UPDATE reminders SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1,"
+                    f" updated_at = ? WHERE id IN ({marks}) RETURNING *",
+                    [self.owner, now, now, *ids],
+                )
+            ]
+        for reminder in claimed:
+            reminder.in_doubt = reminder.id in in_doubt
+        order = {reminder_id: i for i, reminder_id in enumerate(ids)}
+        return sorted(claimed, key=lambda r: order[r.id])
+
+    async def run_due(self) -> PassReport:
+        """Deliver everything due now. Only the lease holder delivers; others return at once."""
+        async with self._lock:
+            return await self._run_due()
+
+    async def _run_due(self) -> PassReport:
+        report = PassReport()
+        if not self.lease.acquire():
+            return report
+        paused: dict[tuple[str, str], datetime] = {}
+        try:
+            while True:
+                batch = self.claim()
+                if not batch:
+                    return report
+                for i, reminder in enumerate(batch):
+                    if not self.lease.held() and not self.lease.acquire():
+                        self._mark_sent(report)
+                        self._unclaim(batch[i:], until=None)
+                        log.warning("scheduler lease lost; leaving %d reminders to its next holder", len(batch) - i)
+                        return report
+                    until = paused.get((reminder.platform, reminder.channel))
+                    if until is not None:
+                        self._unclaim([reminder], until=until)
+                        continue
+                    outcome = await self._deliver(reminder, report)
+                    if outcome is not None:
+                        paused[(reminder.platform, reminder.channel)] = outcome
+                self._mark_sent(report)
+        finally:
+            self._mark_sent(report)
+
+    async def _deliver(self, reminder: Reminder, report: PassReport) -> datetime | None:
+        """Send one claimed row and record the outcome; returns the time to wait for its channel
+        when the platform asked us to slow down."""
+        if reminder.in_doubt:
+            report.in_doubt.append(reminder.id)
+            log.warning("reminder %s was left in doubt by a stopped process; sending it again with the same key",
+                        reminder.id)
+        sender = self.senders.get(reminder.platform) or self.senders.get(ANY_PLATFORM)
+        late = self.lease.acquired_at is not None and reminder.due < self.lease.acquired_at
+        message = Outgoing(
+            platform=reminder.platform,
+            channel=reminder.channel,
+            response=self.render(reminder, late=late),
+            mention=reminder.owner,
+            key=reminder.key,
+            thread=reminder.thread,
+        )
+        extra = {"event": "reminder", "reminder_id": reminder.id, "attempt": reminder.attempts,
+                 "platform": reminder.platform, "channel": reminder.channel}
+        started = time.monotonic()
+        try:
+            message_id = await sender.send(message)
+        except RetryLater as exc:
+            wait = backoff(reminder.attempts, exc.retry_after)
+            until = self.svc.clock.now() + wait
+            self._put_back(reminder, until, str(exc))
+            report.retried.append(reminder.id)
+            log.warning("reminder %s: platform asked to retry in %.1fs (%s)", reminder.id, wait.total_seconds(), exc, extra=extra)
+            return until
+        except DeliveryFailed as exc:
+            self._fail(reminder, str(exc) or type(exc).__name__)
+            report.failed.append(reminder.id)
+            log.error("reminder %s: delivery refused for good: %s", reminder.id, exc, extra=extra)
+            return None
+        except Exception as exc:  # a bug in a Sender: retry a few times, never lose the row silently
+            if reminder.attempts >= MAX_UNEXPECTED:
+                self._fail(reminder, repr(exc))
+                report.failed.append(reminder.id)
+            else:
+                self._put_back(reminder, self.svc.clock.now() + backoff(reminder.attempts), repr(exc))
+                report.retried.append(reminder.id)
+            log.exception("reminder %s: sender raised", reminder.id, extra=extra)
+            return None
+        self._unmarked.append((reminder, late, message_id, to_iso(self.svc.clock.now())))
+        self._unmarked_since = self._unmarked_since or started
+        if time.monotonic() - self._unmarked_since >= MARK_WITHIN or len(self._unmarked) >= BATCH:
+            self._mark_sent(report)
+        return None
+
+    def _mark_sent(self, report: PassReport) -> None:
+        """Mark what was sent, in one transaction (a group commit: with fast senders such as stdout
+        one fsync per post would dominate; a send slower than MARK_WITHIN is marked on its own)."""
+        if not self._unmarked:
+            return
+        marks, self._unmarked, self._unmarked_since = self._unmarked, [], None
+        with self.svc.store.write() as db:
+            for reminder, late, message_id, sent_at in marks:
+                cursor = db.execute(
+                    "UPDATE reminders SET state = 'sent', sent_at = ?, late = ?, message_id = ?, last_error = NULL,"
+                    " updated_at = ? WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+                    [sent_at, int(late), message_id, sent_at, reminder.id, self.owner],
+                )
+                if cursor.rowcount:
+                    report.sent.append(reminder.id)
+                else:
+                    log.warning("reminder %s was taken over by another process before it was marked sent", reminder.id)
+
+    def render(self, reminder: Reminder, *, late: bool) -> Response:
+        """The reminder as a platform-neutral response (the adapters add the owner's mention)."""
+        zone = self.svc.channel_zone(reminder.platform, reminder.channel)
+        lang = reminder.lang
+        context = []
+        if reminder.case_id:
+            root = self.svc.config.root_command
+            context.append(pick(lang, en=f"Case #{reminder.case_id}: /{root} case show {reminder.case_id}",
+                                zh=f"案件 #{reminder.case_id}：/{root} case show {reminder.case_id}"))
+        if late:
+            context.append(pick(
+                lang,
+                en=f"Late: it fell due {times.human(reminder.due, zone, lang)} while the bot was not running.",
+                zh=f"延迟送达：原定 {times.human(reminder.due, zone, lang)}，当时机器人未运行。",
+            ))
+        return Response(
+            kind="reminder",
+            title=pick(lang, en=f"⏰ Reminder #{reminder.id}", zh=f"⏰ 提醒 #{reminder.id}"),
+            text=reminder.text,
+            context=context,
+            channel=reminder.channel,
+            data={
+                "reminder_id": reminder.id,
+                "due": times.local_iso(reminder.due, zone),
+                "late": late,
+                "case_id": reminder.case_id,
+                "owner": reminder.owner,
+            },
+        )
+
+    def _fail(self, reminder: Reminder, error: str) -> bool:
+        now = to_iso(self.svc.clock.now())
+        with self.svc.store.write() as db:
+            cursor = db.execute(
+                "UPDATE reminders SET state = 'failed', last_error = ?, updated_at = ?"
+                " WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+                [error, now, reminder.id, self.owner],
+            )
+        return bool(cursor.rowcount)
+
+    def _put_back(self, reminder: Reminder, until: datetime, error: str) -> None:
+        now = to_iso(self.svc.clock.now())
+        with self.svc.store.write() as db:
+            db.execute(
+                "UPDATE reminders SET state = 'pending', next_attempt_at = ?, claimed_by = NULL, last_error = ?,"
+                " updated_at = ? WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+                [to_iso(until), error, now, reminder.id, self.owner],
+            )
+
+    def _unclaim(self, reminders: list[Reminder], *, until: datetime | None) -> None:
+        """Give back rows claimed in this pass but not attempted (their channel is paused)."""
+        now = to_iso(self.svc.clock.now())
+        with self.svc.store.write() as db:
+            for reminder in reminders:
+                db.execute(
+                    "UPDATE reminders SET state = 'pending', attempts = max(attempts - 1, 0), claimed_by = NULL,"
+                    " next_attempt_at = max(next_attempt_at, coalesce(?, next_attempt_at)), updated_at = ?"
+                    " WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+                    [to_iso(until) if until else None, now, reminder.id, self.owner],
+                )

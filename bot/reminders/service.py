@@ -1,0 +1,153 @@
+"""Creating, listing, cancelling and snoozing reminders: rows in the `reminders` table.
+
+Every change that could move the next due time tells the subscribers (the scheduler of this process,
+if it runs one) so a reminder due in two seconds is not left to the next poll.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.reminders.store import Reminder, to_iso
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+OPEN_STATES = ("pending", "sending")
+
+
+def new_key() -> str:
+    """A fresh idempotency key: one per planned post (a snooze or a reschedule plans a new one)."""
+    return uuid.uuid4().hex
+
+
+class ReminderService:
+    def __init__(self, services: "Services"):
+        self.svc = services
+        self._listeners: list[Callable[[], None]] = []
+
+    @property
+    def db(self):
+        return self.svc.store.db
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    def create(
+        self,
+        *,
+        platform: str,
+        channel: str,
+        text: str,
+        due: datetime,
+        user: str | None = None,
+        owner: str | None = None,
+        thread: str | None = None,
+        lang: str = "en",
+        case_id: int | None = None,
+        rule: str | None = None,
+        notify: bool = True,
+    ) -> Reminder:
+        now = to_iso(self.svc.clock.now())
+        with self.svc.store.write() as db:
+            cursor = db.execute(
+                """INSERT INTO reminders (platform, channel, thread, user, owner, text, lang, due, planned_due,
+                       state, attempts, next_attempt_at, late, case_id, rule, key, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, 0, ?, ?, ?, ?, ?)""",
+                [platform, channel, thread, user, owner or user, text, lang, to_iso(due),
+                 to_iso(due) if rule else None, to_iso(due), case_id, rule, new_key(), now, now],
+            )
+            reminder_id = cursor.lastrowid
+        if notify:
+            self.changed()
+        return self.get(reminder_id)
+
+    def get(self, reminder_id: int) -> Reminder | None:
+        rows = list(self.db.query("SELECT * FROM reminders WHERE id = ?", [reminder_id]))
+        return Reminder.from_row(rows[0]) if rows else None
+
+    def pending(self, platform: str, channel: str) -> list[Reminder]:
+        """Reminders still to be posted in a channel, soonest first."""
+        return [
+            Reminder.from_row(row)
+            for row in self.db.query(
+                "SELECT * FROM reminders WHERE platform = ? AND channel = ? AND state IN ('pending', 'sending')"
+                " ORDER BY due, id",
+                [platform, channel],
+            )
+        ]
+
+    def for_case(self, case_id: int, states: tuple[str, ...] = OPEN_STATES) -> list[Reminder]:
+        marks = ",".join("?" * len(states))
+        return [
+            Reminder.from_row(row)
+            for row in self.db.query(
+                f"SELECT * FROM reminders WHERE case_id = ? AND state IN ({marks}) ORDER BY due, id",
+                [case_id, *states],
+            )
+        ]
+
+    def cancel(self, reminder_id: int, *, notify: bool = True) -> Reminder | None:
+        """Cancel a pending reminder; None when it was not pending (already sent, or being sent)."""
+        now = to_iso(self.svc.clock.now())
+        with self.svc.store.write() as db:
+            cursor = db.execute(
+                "UPDATE reminders SET state = 'cancelled', updated_at = ? WHERE id = ? AND state = 'pending'",
+                [now, reminder_id],
+            )
+        if cursor.rowcount and notify:
+            self.changed()
+        return self.get(reminder_id) if cursor.rowcount else None
+
+    def snooze(self, reminder_id: int, by: timedelta) -> Reminder | None:
+        """Move a reminder later by `by`: from its due time while it is still ahead, otherwise from
+        now (a sent reminder comes back). It gets a new idempotency key, since it will be a new post.
+        None when it cannot be snoozed (cancelled, or being sent right now)."""
+        reminder = self.get(reminder_id)
+        if reminder is None or reminder.state not in ("pending", "sent", "failed"):
+            return None
+        now = self.svc.clock.now()
+        start = max(now, reminder.due) if reminder.state == "pending" else now
+        due = to_iso(start + by)
+        with self.svc.store.write() as db:
+            cursor = db.execute(
+                """UPDATE reminders SET due = ?, next_attempt_at = ?, state = 'pending', attempts = 0, late = 0,
+                       key = ?, claimed_by = NULL, claimed_at = NULL, sent_at = NULL, last_error = NULL,
+                       updated_at = ?
+                   WHERE id = ? AND state = ?""",
+                [due, due, new_key(), to_iso(now), reminder_id, reminder.state],
+            )
+        if not cursor.rowcount:
+            return None
+        self.changed()
+        return self.get(reminder_id)
+
+    def reschedule(self, reminder_id: int, *, due: datetime, text: str | None = None, owner: str | None = None) -> None:
+        """Give a pending case reminder a new planned time (its case's anchor moved)."""
+        stamp = to_iso(due)
+        with self.svc.store.write() as db:
+            db.execute(
+                """UPDATE reminders SET due = ?, planned_due = ?, next_attempt_at = ?, key = ?, attempts = 0,
+                       text = coalesce(?, text), owner = coalesce(?, owner), updated_at = ?
+                   WHERE id = ? AND state = 'pending'""",
+                [stamp, stamp, stamp, new_key(), text, owner, to_iso(self.svc.clock.now()), reminder_id],
+            )
+
+    def reassign(self, reminder_id: int, owner: str) -> None:
+        """Mention someone else when a pending reminder is posted (the case changed hands)."""
+        with self.svc.store.write() as db:
+            db.execute(
+                "UPDATE reminders SET owner = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+                [owner, to_iso(self.svc.clock.now()), reminder_id],
+            )

@@ -1,0 +1,178 @@
+"""Tables of the reminders feature: reminders (the source of truth), cases, and the scheduler lease.
+
+Instants are stored as UTC ISO 8601 strings of one fixed shape (`to_iso`), so SQL can compare and
+sort them as text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("sellerbot.reminders")
+
+STATES = ("pending", "sending", "sent", "cancelled", "failed")
+
+
+def to_iso(when: datetime) -> str:
+    """The stored form of an instant: UTC, microseconds, `+00:00` (sorts as text)."""
+    if when.tzinfo is None:
+        raise ValueError("naive datetime; the core works with aware UTC instants")
+    return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@migrations()
+def m001_reminders(db: sqlite_utils.Database) -> None:
+    db["cases"].create(
+        {
+            "id": int,
+            "platform": str,
+            "channel": str,
+            "thread": str,
+            "type": str,
+            "owner": str,
+            "opened_by": str,
+            "lang": str,
+            "state": str,  # open | closed
+            "events": str,  # JSON {event: UTC ISO}
+            "created_at": str,
+            "updated_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        not_null={"platform", "channel", "type", "owner", "state", "events", "created_at"},
+        defaults={"state": "open", "events": "{}", "lang": "en"},
+    )
+    db["cases"].create_index(["platform", "channel", "state"])
+    db["reminders"].create(
+        {
+            "id": int,
+            "platform": str,
+            "channel": str,
+            "thread": str,
+            "user": str,  # who set it
+            "owner": str,  # who is reminded (mentioned)
+            "text": str,
+            "lang": str,
+            "due": str,  # UTC ISO: when it should be posted
+            "planned_due": str,  # for case reminders: the due the rule gave (a snooze moves `due` only)
+            "state": str,
+            "attempts": int,
+            "next_attempt_at": str,  # UTC ISO: due, or later after a RetryLater
+            "claimed_by": str,
+            "claimed_at": str,
+            "sent_at": str,
+            "late": int,
+            "message_id": str,
+            "last_error": str,
+            "case_id": int,
+            "rule": str,  # for case reminders: "<deadline>@<seconds before>"
+            "key": str,  # idempotency key handed to the Sender; new on snooze/reschedule
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"platform", "channel", "text", "due", "state", "next_attempt_at", "key", "created_at"},
+        defaults={"state": "pending", "attempts": 0, "late": 0, "lang": "en"},
+        foreign_keys=[("case_id", "cases", "id")],
+    )
+    db["reminders"].create_index(["key"], unique=True)
+    db["reminders"].create_index(["state", "next_attempt_at"])
+    db["reminders"].create_index(["platform", "channel", "state"])
+    db["reminders"].create_index(["case_id"])
+    db["leases"].create(
+        {"name": str, "owner": str, "acquired_at": str, "expires_at": str},
+        pk="name",
+    )
+
+
+@dataclass
+class Reminder:
+    id: int
+    platform: str
+    channel: str
+    thread: str | None
+    user: str | None
+    owner: str | None
+    text: str
+    lang: str
+    due: datetime
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    key: str
+    case_id: int | None = None
+    rule: str | None = None
+    planned_due: datetime | None = None
+    claimed_by: str | None = None
+    sent_at: datetime | None = None
+    late: bool = False
+    last_error: str | None = None
+    in_doubt: bool = False
+    """Set by a claim: the row was left in `sending` by a process that stopped (see delivery.py)."""
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Reminder":
+        return cls(
+            id=row["id"],
+            platform=row["platform"],
+            channel=row["channel"],
+            thread=row["thread"],
+            user=row["user"],
+            owner=row["owner"],
+            text=row["text"],
+            lang=row["lang"] or "en",
+            due=from_iso(row["due"]),
+            state=row["state"],
+            attempts=row["attempts"] or 0,
+            next_attempt_at=from_iso(row["next_attempt_at"]),
+            key=row["key"],
+            case_id=row["case_id"],
+            rule=row["rule"],
+            planned_due=from_iso(row["planned_due"]),
+            claimed_by=row["claimed_by"],
+            sent_at=from_iso(row["sent_at"]),
+            late=bool(row["late"]),
+            last_error=row["last_error"],
+        )
+
+
+@dataclass
+class Case:
+    id: int
+    platform: str
+    channel: str
+    thread: str | None
+    type: str
+    owner: str
+    opened_by: str | None
+    lang: str
+    state: str
+    events: dict[str, datetime] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Case":
+        return cls(
+            id=row["id"],
+            platform=row["platform"],
+            channel=row["channel"],
+            thread=row["thread"],
+            type=row["type"],
+            owner=row["owner"],
+            opened_by=row["opened_by"],
+            lang=row["lang"] or "en",
+            state=row["state"],
+            events={name: from_iso(at) for name, at in json.loads(row["events"] or "{}").items()},
+        )
+
+    def events_json(self) -> str:
+        return json.dumps({name: to_iso(at) for name, at in self.events.items()}, sort_keys=True)

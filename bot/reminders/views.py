@@ -1,0 +1,149 @@
+"""Responses for reminders and cases, in the user's language and the channel's time zone.
+
+Times for people are formatted by babel; times for programs (`due`, `deadlines`, `reminders`) are
+ISO 8601 with the channel zone's offset, as the scripting contract says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.dispatcher import Context, UsageError
+from bot.i18n import pick
+from bot.model import Response, Section
+from bot.reminders import times
+from bot.reminders.store import Case, Reminder
+
+_MENTION = re.compile(r"^<?@?!?([^>|\s]+)(?:\|[^>]*)?>?$")
+
+
+def user_id(token: str, lang: str = "en") -> str:
+    """The user id in a mention as each platform writes it: `<@U123>`, `<@U123|ana>`, `<@!42>`, `@ana`."""
+    match = _MENTION.match(token.strip())
+    if not match or not match.group(1):
+        raise UsageError(pick(lang, en=f"`{token}` is not a user mention (write @name).",
+                              zh=f"`{token}` 不是用户提及（请写 @用户名）。"))
+    return match.group(1)
+
+
+def item_id(ctx: Context, token: str | None, what_en: str, what_zh: str) -> int:
+    """A numeric id as typed (`12` or `#12`)."""
+    text = (token or "").strip().lstrip("#")
+    if not re.fullmatch(r"[0-9]{1,12}", text):  # ASCII digits only ("²".isdigit() is true), SQLite-sized
+        raise UsageError(ctx.pick(en=f"Give the {what_en} number, e.g. 12.", zh=f"请提供{what_zh}编号，例如 12。"))
+    return int(text)
+
+
+def mention(user: str | None) -> str:
+    return f"@{user}" if user else "-"
+
+
+def reminder_item(ctx: Context, reminder: Reminder) -> dict:
+    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel)
+    return {
+        "reminder_id": reminder.id,
+        "text": reminder.text,
+        "due": times.local_iso(reminder.due, zone),
+        "state": reminder.state,
+        "owner": reminder.owner,
+        "case_id": reminder.case_id,
+    }
+
+
+def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_zh: str) -> Response:
+    """A reminder that was set or moved: its text, when it is due, and how to change it."""
+    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel)
+    root = ctx.svc.config.root_command
+    when = times.human(reminder.due, zone, ctx.lang)
+    relative = times.relative(reminder.due, ctx.now, ctx.lang)
+    context = [
+        ctx.pick(en=f"Due {when} ({relative}).", zh=f"提醒时间：{when}（{relative}）。"),
+        ctx.pick(
+            en=f"Cancel: /{root} remind cancel {reminder.id} · Snooze: /{root} remind snooze {reminder.id} 1h",
+            zh=f"取消：/{root} remind cancel {reminder.id} · 推迟：/{root} remind snooze {reminder.id} 1小时",
+        ),
+    ]
+    if reminder.case_id:
+        context.append(ctx.pick(en=f"Case #{reminder.case_id}", zh=f"案件 #{reminder.case_id}"))
+    return Response(
+        kind="reminder",
+        title=ctx.pick(en=title_en, zh=title_zh),
+        text=reminder.text,
+        context=context,
+        data={**reminder_item(ctx, reminder), "late": False},
+    )
+
+
+def reminder_list(ctx: Context, reminders: list[Reminder]) -> Response:
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    if not reminders:
+        text = ctx.pick(en="No reminders pending in this channel.", zh="本频道没有待发送的提醒。")
+    else:
+        text = "\n".join(
+            f"#{r.id} · {times.human(r.due, zone, ctx.lang)} · {r.text} ({mention(r.owner)})" for r in reminders
+        )
+    return Response(
+        kind="list",
+        title=ctx.pick(en="Reminders", zh="提醒"),
+        text=text,
+        ephemeral=True,
+        data={"items": [reminder_item(ctx, r) for r in reminders]},
+    )
+
+
+def case_response(ctx: Context, case: Case, *, title_en: str | None = None, title_zh: str | None = None) -> Response:
+    """A case with its deadlines (derived from the rules) and the reminders planned for it."""
+    svc = ctx.svc
+    zone = svc.channel_zone(case.platform, case.channel)
+    case_type = svc.cases.case_type(case)
+    deadlines = svc.cases.deadlines(case)
+    planned = svc.reminders.for_case(case.id, states=("pending",))
+    now = ctx.now
+    lines = []
+    for deadline in deadlines:
+        label = deadline.rule.label.get(ctx.lang)
+        when = times.human(deadline.due, zone, ctx.lang)
+        if deadline.met:
+            lines.append(f"✓ {label}: {when} — " + ctx.pick(en="done", zh="已完成"))
+        else:
+            lines.append(f"• {label}: {when} ({times.relative(deadline.due, now, ctx.lang)})")
+    reminder_lines = [f"• #{r.id} {times.human(r.due, zone, ctx.lang)}" for r in planned]
+    events = ", ".join(
+        f"{svc.cases.rules.event_label(event, ctx.lang)} {times.human(at, zone, ctx.lang)}"
+        for event, at in sorted(case.events.items(), key=lambda e: e[1])
+    )
+    state = ctx.pick(en="closed", zh="已关闭") if case.state == "closed" else ctx.pick(en="open", zh="进行中")
+    notes = [d.rule.note.get(ctx.lang) for d in deadlines if not d.met and d.rule.note]
+    root = svc.config.root_command
+    return Response(
+        kind="case",
+        title=ctx.pick(en=title_en or f"Case #{case.id}", zh=title_zh or f"案件 #{case.id}")
+        + f" · {case_type.title.get(ctx.lang)}",
+        text=ctx.pick(
+            en=f"Owner: {mention(case.owner)} · {state} · {events}",
+            zh=f"负责人：{mention(case.owner)} · {state} · {events}",
+        ),
+        sections=[
+            Section(title=ctx.pick(en="Deadlines", zh="截止时间"),
+                    text="\n".join(lines) or ctx.pick(en="None yet.", zh="暂无。")),
+            Section(title=ctx.pick(en="Reminders", zh="提醒"),
+                    text="\n".join(reminder_lines) or ctx.pick(en="None planned.", zh="没有待发送的提醒。")),
+        ],
+        context=notes
+        + [ctx.pick(en=f"Update: /{root} case update {case.id} appeal sent · Close: /{root} case close {case.id}",
+                    zh=f"更新：/{root} case update {case.id} 已申诉 · 关闭：/{root} case close {case.id}")],
+        data={
+            "case_id": case.id,
+            "type": case.type,
+            "state": case.state,
+            "owner": case.owner,
+            "events": {event: times.local_iso(at, zone) for event, at in case.events.items()},
+            "deadlines": [
+                {"id": d.rule.id, "label": d.rule.label.get(ctx.lang), "due": times.local_iso(d.due, zone),
+                 "met": d.met, "overdue": not d.met and d.due <= now}
+                for d in deadlines
+            ],
+            "reminders": [times.local_iso(r.due, zone) for r in planned],
+            "reminder_ids": [r.id for r in planned],
+        },
+    )

@@ -1,0 +1,158 @@
+"""`/seller case`: deadlines derived from knowledge/deadlines.yaml, reminders that follow updates."""
+
+from datetime import datetime, timedelta
+
+from bot.model import Request
+from tests.reminder_fakes import RecordingSender, delivery_for
+
+
+def iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+async def test_messaging_warning_appeal_due_72_hours_after_receipt_with_reminders_at_48_24_4_hours_left(ask):
+    await ask("settings tz Asia/Shanghai")
+    opened = await ask("case open messaging-warning received 2026-11-24 10:00 owner @ana")
+    assert opened.kind == "case"
+    data = opened.data
+    assert data["type"] == "messaging-warning" and data["owner"] == "ana"
+    appeal = next(d for d in data["deadlines"] if d["id"] == "appeal-due")
+    assert appeal["label"] == "Appeal due"
+    assert appeal["due"] == "2026-11-27T10:00:00+08:00"  # 72 hours after 2026-11-24 10:00 Shanghai
+    assert data["reminders"] == [
+        "2026-11-25T10:00:00+08:00",  # 48 h left
+        "2026-11-26T10:00:00+08:00",  # 24 h left
+        "2026-11-27T06:00:00+08:00",  # 4 h left
+    ]
+    assert "Appeal due" in opened.sections[0].text
+
+
+async def test_case_reminders_name_the_owner_and_link_the_case(ask, services, clock):
+    opened = await ask("case open messaging-warning owner <@U42|ana>", platform="slack", user="U1", channel="C9")
+    case_id = opened.data["case_id"]
+    clock.advance(hours=24)
+    sender = RecordingSender()
+    await delivery_for(services, sender).run_due()
+    [message] = sender.sent
+    assert message.mention == "U42" and message.channel == "C9" and message.platform == "slack"
+    assert message.response.data["case_id"] == case_id and message.response.data["owner"] == "U42"
+    assert f"Case #{case_id}" in message.response.text and "in 48 hours" in message.response.text
+    assert f"/seller case show {case_id}" in message.response.context[0]
+
+
+async def test_reminders_already_past_at_opening_are_not_planned(ask):
+    opened = await ask("case open messaging-warning received 2 days ago")
+    assert len(opened.data["reminders"]) == 1  # only the 4-hours-left one is still ahead
+
+
+async def test_appeal_sent_cancels_the_appeal_reminders_and_plans_a_follow_up_after_7_days(ask, services, clock):
+    opened = await ask("case open messaging-warning")
+    case_id = opened.data["case_id"]
+    old_ids = opened.data["reminder_ids"]
+    clock.advance(hours=30)
+    updated = await ask(f"case update {case_id} appeal sent")
+    assert updated.kind == "case"
+    appeal = next(d for d in updated.data["deadlines"] if d["id"] == "appeal-due")
+    follow = next(d for d in updated.data["deadlines"] if d["id"] == "follow-up")
+    assert appeal["met"] is True
+    assert iso(follow["due"]) == clock.now() + timedelta(days=7)
+    assert updated.data["reminders"] == [follow["due"]]
+    assert [services.reminders.get(r).state for r in old_ids] == ["cancelled"] * 3
+    replied = await ask(f"case update {case_id} reply received")
+    assert replied.data["reminders"] == []
+
+
+async def test_a_corrected_receipt_time_reschedules_pending_reminders(ask, services):
+    opened = await ask("case open messaging-warning received 2026-11-24 09:00")
+    case_id = opened.data["case_id"]
+    keys = {r.id: r.key for r in services.reminders.for_case(case_id)}
+    updated = await ask(f"case update {case_id} received 2026-11-24 06:00")
+    appeal = next(d for d in updated.data["deadlines"] if d["id"] == "appeal-due")
+    assert appeal["due"] == "2026-11-27T06:00:00+00:00"
+    assert updated.data["reminders"] == ["2026-11-25T06:00:00+00:00", "2026-11-26T06:00:00+00:00",
+                                         "2026-11-27T02:00:00+00:00"]
+    rows = services.reminders.for_case(case_id)
+    assert sorted(r.id for r in rows) == sorted(keys)  # the same rows, moved
+    assert all(r.key != keys[r.id] for r in rows)  # each with a new idempotency key
+
+
+async def test_chinese_update_words_and_times(ask):
+    opened = await ask("case open messaging-warning received 2026-11-23 09:00", lang="zh")
+    updated = await ask(f"case update {opened.data['case_id']} 已申诉 今天上午8点", lang="zh")
+    follow = next(d for d in updated.data["deadlines"] if d["id"] == "follow-up")
+    assert follow["due"] == "2026-12-01T08:00:00+00:00" and follow["label"] == "未回复则跟进"
+    assert "已更新" in updated.title
+
+
+async def test_closing_a_case_cancels_its_reminders_and_needs_owner_or_curator(ask, services):
+    opened = await ask("case open cdiscount-formal-notice owner @U2", platform="slack", user="U1")
+    case_id = opened.data["case_id"]
+    monitoring = next(d for d in opened.data["deadlines"] if d["id"] == "monitoring-ends")
+    assert monitoring["due"] == "2026-12-24T09:00:00+00:00"  # 30 days
+    assert len(opened.data["reminders"]) == 3
+    refused = await ask(f"case close {case_id}", platform="slack", user="U3")
+    assert refused.kind == "error" and "curator" in refused.text.lower()
+    closed = await ask(f"case close {case_id}", platform="slack", user="U2")
+    assert closed.data["state"] == "closed" and closed.data["reminders"] == []
+    assert all(r.state == "cancelled" for r in services.reminders.for_case(case_id, states=("cancelled",)))
+    assert services.reminders.for_case(case_id) == []
+    again = await ask(f"case close {case_id}", platform="slack", user="U2")
+    assert again.kind == "error" and "already closed" in again.text
+
+
+async def test_failed_appeal_funds_checks_at_60_and_90_days(ask):
+    opened = await ask("case open account-deactivation received 2026-11-01 09:00")
+    case_id = opened.data["case_id"]
+    failed = await ask(f"case update {case_id} appeal failed 2026-11-20 09:00")
+    due = {d["id"]: d["due"] for d in failed.data["deadlines"]}
+    assert due["funds-appeal"] == "2027-01-19T09:00:00+00:00"  # 60 days
+    assert due["funds-release"] == "2027-02-18T09:00:00+00:00"  # 90 days
+    assert "25 Oct 2024" in " ".join(failed.context)
+
+
+async def test_csba_trial_uses_30_days_and_says_why(ask):
+    opened = await ask("case open csba enrolled 2026-11-20 09:00")
+    trial = next(d for d in opened.data["deadlines"] if d["id"] == "trial-ends")
+    assert trial["due"] == "2026-12-20T09:00:00+00:00"
+    assert any("90 days" in line for line in opened.context)
+
+
+async def test_case_types_list_and_show(ask):
+    types = await ask("case types")
+    assert types.kind == "list"
+    names = {item["type"] for item in types.data["items"]}
+    assert {"messaging-warning", "cdiscount-formal-notice", "failed-appeal", "csba-trial"} <= names
+    opened = await ask("case open 消息违规", channel="C1")
+    assert opened.data["type"] == "messaging-warning"
+    listed = await ask("case list", channel="C1")
+    assert [i["case_id"] for i in listed.data["items"]] == [opened.data["case_id"]]
+    assert listed.data["items"][0]["next"]["label"] == "Appeal due"
+    shown = await ask(f"case show {opened.data['case_id']}", channel="C1")
+    assert shown.data == opened.data
+
+
+async def test_case_misuse_gets_usage_errors(ask):
+    unknown = await ask("case open frobnicate")
+    assert unknown.kind == "error" and "messaging-warning" in unknown.text
+    opened = await ask("case open messaging-warning")
+    bad_event = await ask(f"case update {opened.data['case_id']} appeal failed")
+    assert bad_event.kind == "error" and "appeal sent" in bad_event.text
+    future = await ask("case open messaging-warning received tomorrow")
+    assert future.kind == "error" and "future" in future.text
+    assert (await ask("case show 999")).text == "There is no case #999."
+    assert (await ask("case open messaging-warning owner")).kind == "error"
+    assert (await ask("case")).kind == "error"
+
+
+async def test_reassigning_the_owner_moves_the_mentions(ask, services):
+    opened = await ask("case open messaging-warning owner @ana")
+    case_id = opened.data["case_id"]
+    updated = await ask(f"case update {case_id} owner @bo")
+    assert updated.data["owner"] == "bo"
+    assert {r.owner for r in services.reminders.for_case(case_id)} == {"bo"}
+
+
+async def test_case_type_autocomplete(services):
+    choices = await services.dispatcher.suggest("case_type", "cdis", Request())
+    assert [c.value for c in choices] == ["cdiscount-formal-notice"]
+    assert len(await services.dispatcher.suggest("case_type", "", Request())) >= 6

@@ -11,16 +11,7 @@ from adapters.discord.store import Stash
 from bot.dispatcher import Context
 from bot.model import Attachment, Choice, Input, Request, Response, Section
 from tests.conftest import run_cli
-from tests.mocks.discord_api import (
-    AGENT_ID,
-    APP_ID,
-    GUILD_ID,
-    OWNER_ID,
-    ROLE_CURATOR_ID,
-    button,
-    buttons,
-    user,
-)
+from tests.mocks.discord_api import AGENT_ID, APP_ID, GUILD_ID, ROLE_CURATOR_ID, button, buttons
 from tests.mocks.discord_fixtures import *  # noqa: F401,F403
 from tests.mocks.discord_fixtures import interact
 
@@ -36,29 +27,33 @@ def echo_command(temporary_command, name: str, seen: list[Request]):
 
 
 async def test_login_syncs_one_seller_group_mirroring_the_core_with_chinese_descriptions(discord_api, make_bot, temporary_command):
-    temporary_command("ask")
     temporary_command("widget")
     await make_bot()
     [sync] = discord_api.calls_to("PUT", rf"applications/{APP_ID}/guilds/{GUILD_ID}/commands")
     [seller] = sync.json
     assert seller["name"] == "seller" and seller["description_localizations"]["zh-CN"].startswith("账户健康")
     subs = {o["name"]: o for o in seller["options"]}
-    assert {"ask", "widget", "help"} <= set(subs)
-    question = subs["ask"]["options"][0]
-    assert (question["name"], question["type"], question["required"]) == ("question", 3, True)
-    assert question["description_localizations"]["zh-CN"] == "你的问题（中文或英文）"
-    assert subs["ask"]["description_localizations"]["zh-TW"] == "测试 ask"  # the core's own summary
+    assert {"appeal", "case", "remind", "settings", "widget", "help"} <= set(subs)
+    case = {o["name"]: o for o in subs["case"]["options"]}
+    assert (case["action"]["required"], case["type"]["autocomplete"], case["owner"]["type"]) == (True, True, 6)
+    assert {"name": "open a case", "value": "open", "name_localizations": {"zh-CN": "新建案件", "zh-TW": "新建案件"}} in [
+        {k: c[k] for k in ("name", "value", "name_localizations")} for c in case["action"]["choices"]]
+    assert subs["case"]["description_localizations"]["zh-CN"].startswith("跟踪账户健康案件")  # the core's own summary
+    remind = subs["remind"]
+    assert remind["type"] == 2 and [o["name"] for o in remind["options"]] == ["set", "list", "cancel", "snooze"]
+    when = remind["options"][0]["options"][0]
+    assert (when["name"], when["type"], when["required"]) == ("when", 3, True)
     assert [o["name"] for o in subs["widget"]["options"]] == ["args"]  # unknown to the spec: free text
 
 
 async def test_slash_command_is_rebuilt_as_the_core_command_line_with_who_and_where(discord_api, make_bot, temporary_command):
     seen: list[Request] = []
-    echo_command(temporary_command, "ask", seen)
+    echo_command(temporary_command, "echo", seen)
     bot = await make_bot()
-    payload = discord_api.slash(["ask"], {"question": "ODR 是什么?"}, locale="zh-CN", roles=[ROLE_CURATOR_ID])
+    payload = discord_api.slash(["echo"], {"args": "ODR 是什么?"}, locale="zh-CN", roles=[ROLE_CURATOR_ID])
     [callback] = await interact(bot, discord_api, payload)
     [req] = seen
-    assert (req.kind, req.text, req.platform) == ("command", "ask ODR 是什么?", "discord")
+    assert (req.kind, req.text, req.platform) == ("command", "echo ODR 是什么?", "discord")
     assert (req.user, req.user_name, req.channel, req.lang) == (str(AGENT_ID), "Agent", payload["channel_id"], "zh")
     assert str(ROLE_CURATOR_ID) in req.roles and req.is_admin is False
     assert callback["type"] == 4 and callback["data"]["embeds"][0]["description"] == "got: ODR 是什么?"
@@ -74,37 +69,15 @@ async def test_answer_is_an_embed_with_sections_and_source_in_the_footer(discord
             choices=[Choice(label="Helpful", value="cmd:help", style="primary")],
         )
 
-    temporary_command("ask", handler=answer)
+    temporary_command("answer", handler=answer)
     bot = await make_bot()
-    [callback] = await interact(bot, discord_api, discord_api.slash(["ask"], {"question": "odr"}))
+    [callback] = await interact(bot, discord_api, discord_api.slash(["answer"], {"args": "odr"}))
     embed = callback["data"]["embeds"][0]
     assert embed["title"] == "Order defect rate" and embed["description"] == "Keep ODR under 1%."
     assert embed["fields"] == [{"name": "Made of", "value": "negative feedback, A-to-z claims, chargebacks", "inline": False}]
     assert embed["footer"]["text"] == "Source: seller-central/odr\nVerified on 2026-10-01"
     [helpful] = buttons(callback["data"])
     assert helpful["label"] == "Helpful" and helpful["custom_id"] == "sb:c:cmd:help" and helpful["style"] == 1
-
-
-async def test_case_options_become_one_command_line_with_quoted_values_and_a_mention(discord_api, make_bot, temporary_command):
-    seen: list[Request] = []
-    echo_command(temporary_command, "case", seen)
-    bot = await make_bot()
-    owner = user(OWNER_ID, "lead")
-    payload = discord_api.slash(
-        ["case"], {"action": "open", "type": "messaging-warning", "received": "2026-11-20 09:00", "owner": {"user": str(OWNER_ID)}},
-        resolved={"users": {str(OWNER_ID): owner}},
-    )
-    await interact(bot, discord_api, payload)
-    assert seen[0].text == f"case open messaging-warning '2026-11-20 09:00' <@{OWNER_ID}>"
-
-
-async def test_subcommand_group_for_remind(discord_api, make_bot, temporary_command):
-    seen: list[Request] = []
-    echo_command(temporary_command, "remind", seen)
-    bot = await make_bot()
-    await interact(bot, discord_api, discord_api.slash(["remind", "snooze"], {"id": "12", "duration": "2 hours"}))
-    await interact(bot, discord_api, discord_api.slash(["remind", "list"], {}))
-    assert [r.text for r in seen] == ["remind snooze 12 2 hours", "remind list"]
 
 
 async def test_a_dialogue_with_buttons_a_multi_select_and_a_modal(discord_api, make_bot, temporary_command, temporary_listener):
@@ -252,23 +225,6 @@ async def test_slow_work_is_deferred_then_delivered(discord_api, make_bot, tempo
     await interact(bot, discord_api, private, followups=1)
     assert discord_api.calls_to("DELETE", rf"webhooks/{APP_ID}/{private['token']}/messages/@original")
     assert discord_api.followups(private["token"])[0]["flags"] & 64
-
-
-async def test_autocomplete_asks_the_core_for_suggestions(discord_api, make_bot, temporary_command, temporary_suggester):
-    temporary_command("case")
-    prefixes: list[tuple[str, str]] = []
-
-    @temporary_suggester("case_type")
-    async def case_types(ctx: Context, prefix: str) -> list[Choice]:
-        prefixes.append((prefix, ctx.req.lang))
-        return [Choice(label="Messaging warning (72 h)", value="messaging-warning"), Choice(label="Cdiscount notice", value="cdiscount-notice")]
-
-    bot = await make_bot()
-    payload = discord_api.autocomplete(["case"], {"action": "open", "type": "mess"}, focused="type", locale="zh-TW")
-    [callback] = await interact(bot, discord_api, payload)
-    assert callback["type"] == 8
-    assert callback["data"]["choices"][0] == {"name": "Messaging warning (72 h)", "value": "messaging-warning"}
-    assert prefixes == [("mess", "zh")]
 
 
 async def test_curator_commands_follow_roles_and_guild_permissions(discord_api, make_bot, services, temporary_command):

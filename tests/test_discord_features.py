@@ -3,7 +3,13 @@ and command tree, the real core behind them, the mock REST API recording what us
 
 from __future__ import annotations
 
-from tests.mocks.discord_api import APP_ID, CHANNEL_ID, buttons
+from datetime import timedelta
+
+from adapters.discord.sender import DiscordSender
+from bot.model import Response
+from bot.sender import Outgoing
+from tests.mocks.discord_api import AGENT_ID, APP_ID, CHANNEL_ID, OWNER_ID, buttons, user
+from tests.reminder_fakes import delivery_for
 from tests.mocks.discord_fixtures import *  # noqa: F401,F403
 from tests.mocks.discord_fixtures import interact
 
@@ -112,3 +118,72 @@ async def test_a_chinese_discord_client_gets_the_dialogue_in_chinese(discord_api
     message = await agent.slash(["appeal"], {"action": "start", "type": "odr"})
     assert message["embeds"][0]["title"].startswith("申诉") and "站点" in prompt(message)
     assert answer_button(message)["label"] == "✍ 输入回答"
+
+
+async def test_a_case_opened_in_discord_reminds_its_owner_in_the_channel(discord_api, bot, services, clock):
+    """`/seller case open` with a user option, then the case's first reminder delivered by the
+    real delivery loop through DiscordSender: a 429 waited out, then one post mentioning the owner.
+    Sent again with the same key (what delivery does for a row a crash left in doubt), Discord's
+    nonce keeps it to one message."""
+    payload = discord_api.slash(
+        ["case"], {"action": "open", "type": "messaging-warning", "received": "2026-11-24 08:00", "owner": {"user": str(OWNER_ID)}},
+        resolved={"users": {str(OWNER_ID): user(OWNER_ID, "lead")}},
+    )
+    [callback] = await interact(bot, discord_api, payload)
+    assert callback["data"]["embeds"][0]["title"].startswith("Case #1 opened")
+    [opened] = services.cases.list_open("discord", str(CHANNEL_ID))
+    assert opened.owner == str(OWNER_ID) and opened.opened_by == str(AGENT_ID)
+
+    sender = DiscordSender(services.config.model_copy(update={"discord_token": "clock-token"}))
+    try:
+        clock.advance(hours=30)  # past "48 h left" (received 08:00, 72 h to answer)
+        discord_api.fail("POST", rf"channels/{CHANNEL_ID}/messages", 429)
+        report = await delivery_for(services, sender, platform="discord").run_due()
+        assert len(report.sent) == 1
+        posts = discord_api.channel_posts()
+        assert len(posts) == 2  # the 429, then the post
+        body = posts[-1].json
+        assert body["content"].startswith(f"<@{OWNER_ID}> ⏰") and body["allowed_mentions"] == {"parse": [], "users": [OWNER_ID]}
+        assert "Case #1" in body["embeds"][0]["footer"]["text"]
+        resent = await sender.send(Outgoing(platform="discord", channel=str(CHANNEL_ID), key=report_key(services, report.sent[0]),
+                                            response=Response(kind="reminder", text="again"), mention=str(OWNER_ID)))
+        assert resent == discord_api.latest()["id"] and len([m for m in discord_api.messages.values() if m["nonce"]]) == 1
+    finally:
+        await sender.close()
+
+
+def report_key(services, reminder_id: int) -> str:
+    return services.reminders.get(reminder_id).key
+
+
+async def test_reminders_set_listed_and_snoozed_from_discord(discord_api, bot, services):
+    agent = DiscordUser(bot, discord_api, locale="zh-CN")
+    created = await agent.slash(["remind", "set"], {"when": "in 2 hours", "text": "check the A-to-z claims"})
+    assert created["embeds"][0]["title"] == "⏰ 已设置提醒 #1"
+    [reminder] = services.reminders.pending("discord", str(CHANNEL_ID))
+    assert reminder.text == "check the A-to-z claims" and reminder.owner == str(AGENT_ID)
+    assert reminder.due == services.clock.now() + timedelta(hours=2)
+    await agent.slash(["remind", "snooze"], {"id": "1", "duration": "1 day"})
+    assert services.reminders.get(1).due == services.clock.now() + timedelta(hours=26)
+    listed = await agent.slash(["remind", "list"], {})
+    assert "check the A-to-z claims" in str(listed["embeds"])
+    payload = discord_api.autocomplete(["remind", "cancel"], {"id": ""}, focused="id")
+    [callback] = await interact(bot, discord_api, payload)
+    assert [c["value"] for c in callback["data"]["choices"]] == ["1"]
+
+
+async def test_closing_someone_elses_case_is_refused_unless_the_member_may_manage_the_server(discord_api, bot, services):
+    await interact(bot, discord_api, discord_api.slash(["case"], {"action": "open", "type": "messaging-warning"}))
+    other = 1_200_000_000_000_000_099
+    refused = (await interact(bot, discord_api, discord_api.slash(["case"], {"action": "close", "id": "1"}, user_id=other)))[0]
+    assert refused["data"]["flags"] & 64 and "curator" in refused["data"]["embeds"][0]["description"].lower()
+    assert services.cases.get(1).state == "open"
+    manager = str(1 << 5)  # Manage Server
+    allowed = (await interact(bot, discord_api, discord_api.slash(["case"], {"action": "close", "id": "1"}, user_id=other, permissions=manager)))[0]
+    assert allowed["data"]["embeds"][0]["title"].startswith("Case #1 closed") and services.cases.get(1).state == "closed"
+
+
+async def test_case_types_are_suggested_from_the_rules(discord_api, bot):
+    payload = discord_api.autocomplete(["case"], {"action": "open", "type": "mess"}, focused="type", locale="zh-CN")
+    [callback] = await interact(bot, discord_api, payload)
+    assert callback["type"] == 8 and "messaging-warning" in [c["value"] for c in callback["data"]["choices"]]

@@ -54,8 +54,11 @@ class Opt:
     """(value, English name, Chinese name)."""
     suggest: str | None = None
     """The core's autocomplete field (`case_type`, `article`, `draft`...)."""
-    rest: bool = False
-    """Free text that ends the line: written as typed. Other values with spaces are quoted."""
+    raw: bool = False
+    """Written as typed, for commands that read their words themselves (`case`) and for free text
+    that ends the line (`ask`). Otherwise a value with spaces is quoted, as shlex reads it."""
+    keyword: str | None = None
+    """Written before the value (`received 2026-11-20 09:00`, `owner <@42>`)."""
 
     def annotation(self) -> Any:
         if self.kind is int:
@@ -64,13 +67,12 @@ class Opt:
 
     def written(self, value: Any) -> str:
         if isinstance(value, (discord.User, discord.Member)):
-            return value.mention
-        if isinstance(value, app_commands.Choice):
-            value = value.value
-        written = str(value).strip()
-        if not self.rest and (not written or any(c.isspace() or c in "'\"\\" for c in written)):
-            return shlex.quote(written)
-        return written
+            written = f"<@{value.id}>"
+        else:
+            written = str(value.value if isinstance(value, app_commands.Choice) else value).strip()
+            if not self.raw and (not written or any(c.isspace() or c in "'\"\\" for c in written)):
+                written = shlex.quote(written)
+        return f"{self.keyword} {written}" if self.keyword else written
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def _action(*choices: tuple[str, str, str], required: bool = False) -> Opt:
 
 SPEC: tuple[Sub | SubGroup, ...] = (
     Sub("ask", "ask", (
-        Opt("question", "Your question, in Chinese or English", "你的问题（中文或英文）", required=True, rest=True),
+        Opt("question", "Your question, in Chinese or English", "你的问题（中文或英文）", required=True, raw=True),
     )),
     Sub("appeal", "appeal", (
         _action(("start", "start a new appeal", "开始新的申诉"), ("resume", "resume a draft", "继续草稿"),
@@ -121,17 +123,19 @@ SPEC: tuple[Sub | SubGroup, ...] = (
     Sub("case", "case", (
         _action(("types", "list case types", "案件类型"), ("open", "open a case", "新建案件"),
                 ("list", "list cases", "案件列表"), ("show", "show a case", "查看案件"),
-                ("update", "update a case", "更新案件"), ("close", "close a case", "关闭案件"), required=True),
-        Opt("id", "Case ID (for show, update, close)", "案件编号（查看、更新、关闭时填写）", suggest="case"),
-        Opt("type", "Notice type (for open)", "通知类型（新建时填写）", suggest="case_type"),
-        Opt("received", "When the notice arrived, e.g. 2026-11-20 09:00", "收到通知的时间，如 2026-11-20 09:00"),
-        Opt("owner", "Who owns the case (mentioned in reminders)", "负责人（提醒时会 @ 此人）", kind=discord.User),
-        Opt("details", "Anything else, as in /seller help case", "其他参数，见 /seller help case", rest=True),
+                ("update", "record what happened", "记录进展"), ("close", "close a case", "关闭案件"), required=True),
+        Opt("id", "Case number (for show, update, close)", "案件编号（查看、更新、关闭时填写）", suggest="case", raw=True),
+        Opt("type", "Notice type (for open)", "通知类型（新建时填写）", suggest="case_type", raw=True),
+        Opt("event", "What happened (for update), e.g. appeal sent, reply received yesterday",
+            "发生了什么（更新时填写），如 appeal sent、reply received yesterday", raw=True),
+        Opt("received", "When the notice arrived (for open), e.g. 2026-11-20 09:00", "收到通知的时间（新建时填写），如 2026-11-20 09:00",
+            raw=True, keyword="received"),
+        Opt("owner", "Who owns the case (mentioned in its reminders)", "负责人（提醒时会 @ 此人）", kind=discord.User, keyword="owner"),
     )),
     SubGroup("remind", (
         Sub("set", "remind", (
             Opt("when", "When, e.g. in 3 days, tomorrow 10am, 明天上午10点", "时间，如 明天上午10点、in 3 days", required=True),
-            Opt("text", "What to remind", "提醒内容", required=True, rest=True),
+            Opt("text", "What to remind", "提醒内容", required=True, raw=True),
         ), en="Set a reminder in this channel", zh="在本频道设置提醒"),
         Sub("list", "remind list", en="List the reminders of this channel", zh="查看本频道的提醒"),
         Sub("cancel", "remind cancel", (
@@ -139,7 +143,7 @@ SPEC: tuple[Sub | SubGroup, ...] = (
         ), en="Cancel a reminder", zh="取消提醒"),
         Sub("snooze", "remind snooze", (
             Opt("id", "Reminder ID", "提醒编号", required=True, suggest="reminder"),
-            Opt("duration", "For how long, e.g. 2h, 1 day", "推迟多久，如 2h、1 day", required=True, rest=True),
+            Opt("duration", "For how long, e.g. 2h, 1 day", "推迟多久，如 2h、1 day", required=True, raw=True),
         ), en="Snooze a reminder", zh="推迟提醒"),
     ), en="Reminders in this channel", zh="本频道的提醒"),
     Sub("metrics", "metrics", (
@@ -155,11 +159,11 @@ SPEC: tuple[Sub | SubGroup, ...] = (
                 ("stale", "articles past review", "待复核的文章"), ("gaps", "unanswered questions", "未能回答的问题"),
                 ("reload", "reload the knowledge base", "重新加载知识库"), ("stats", "feedback counts", "反馈统计"),
                 required=True),
-        Opt("query", "Search words or article ID", "搜索词或文章编号", suggest="article", rest=True),
+        Opt("query", "Search words or article ID", "搜索词或文章编号", suggest="article", raw=True),
     )),
     Sub("settings", "settings", (
-        Opt("key", "Setting, e.g. tz", "设置项，如 tz"),
-        Opt("value", "New value, e.g. Asia/Shanghai", "新值，如 Asia/Shanghai", rest=True),
+        Opt("key", "Setting to change", "要修改的设置项", choices=(("tz", "tz: the channel's time zone", "tz：本频道时区"),)),
+        Opt("value", "New value, e.g. Asia/Shanghai", "新值，如 Asia/Shanghai", raw=True),
     )),
     Sub("help", "help", (
         Opt("command", "A command to explain", "要查看用法的命令"),
@@ -169,7 +173,7 @@ SPEC: tuple[Sub | SubGroup, ...] = (
 
 def _generic(name: str) -> Sub:
     return Sub(name, name, (
-        Opt("args", f"What follows /seller {name} (see /seller help {name})", f"/seller {name} 后面的参数（见 /seller help {name}）", rest=True),
+        Opt("args", f"What follows /seller {name} (see /seller help {name})", f"/seller {name} 后面的参数（见 /seller help {name}）", raw=True),
     ))
 
 

@@ -69,8 +69,9 @@ class DiscordSender:
             return self._http
 
     async def send(self, message: Outgoing) -> str | None:
-        if not message.channel.isdigit():
-            raise DeliveryFailed(f"not a Discord channel id: {message.channel!r}")
+        target = message.thread or message.channel  # a Discord thread is a channel of its own
+        if not target.isdigit():
+            raise DeliveryFailed(f"not a Discord channel id: {target!r}")
         rendered = render(message.response)
         view = build_view(message.response, self._stash)
         owner = message.mention if message.mention and message.mention.isdigit() else None
@@ -90,13 +91,13 @@ class DiscordSender:
         try:
             http = await self._client()
             with params:
-                data = await http.send_message(int(message.channel), params=params)
+                data = await http.send_message(int(target), params=params)
         except discord.LoginFailure as exc:
             raise RetryLater(300.0, "Discord refused DISCORD_TOKEN") from exc
         except discord.RateLimited as exc:
             raise RetryLater(exc.retry_after, "Discord rate limit") from exc
         except (discord.Forbidden, discord.NotFound) as exc:
-            raise DeliveryFailed(f"Discord refused the post to channel {message.channel}: {exc.status} {exc.text}") from exc
+            raise DeliveryFailed(f"Discord refused the post to channel {target}: {exc.status} {exc.text}") from exc
         except discord.HTTPException as exc:
             if exc.status == 429:
                 raise RetryLater(_retry_after(exc), "Discord rate limit (retries exhausted)") from exc
@@ -105,7 +106,7 @@ class DiscordSender:
             raise DeliveryFailed(f"Discord refused the post: {exc.status} {exc.text}") from exc
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
             raise RetryLater(5.0, f"network error: {exc}") from exc
-        log.debug("discord: posted %s into %s", data.get("id"), message.channel)
+        log.debug("discord: posted %s into %s", data.get("id"), target)
         return str(data["id"])
 
     async def close(self) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from adapters.discord.sender import DiscordSender
 from bot.model import Response
 from bot.sender import Outgoing
-from tests.mocks.discord_api import AGENT_ID, APP_ID, CHANNEL_ID, OWNER_ID, buttons, user
+from tests.mocks.discord_api import AGENT_ID, APP_ID, CHANNEL_ID, OWNER_ID, ROLE_CURATOR_ID, buttons, user
 from tests.reminder_fakes import delivery_for
 from tests.mocks.discord_fixtures import *  # noqa: F401,F403
 from tests.mocks.discord_fixtures import interact
@@ -187,3 +187,42 @@ async def test_case_types_are_suggested_from_the_rules(discord_api, bot):
     payload = discord_api.autocomplete(["case"], {"action": "open", "type": "mess"}, focused="type", locale="zh-CN")
     [callback] = await interact(bot, discord_api, payload)
     assert callback["type"] == 8 and "messaging-warning" in [c["value"] for c in callback["data"]["choices"]]
+
+
+async def test_an_ask_in_discord_answers_with_its_source_and_takes_a_vote(discord_api, bot, services):
+    agent = DiscordUser(bot, discord_api)
+    answer = await agent.slash(["ask"], {"question": "What is the maximum order defect rate?"})
+    embed = answer["embeds"][0]
+    assert embed["title"] == "Order defect rate (ODR)" and "1%" in embed["description"]
+    assert "Source:" in embed["footer"]["text"] and "Verified on 20" in embed["footer"]["text"]
+    labels = [b["label"] for b in buttons(answer)]
+    assert labels[-2:] == ["👍 Helpful", "👎 Not helpful"] and "✍ Type an answer" not in labels
+    payload = discord_api.press(answer, buttons(answer)[-2]["custom_id"])
+    [thanks] = await interact(bot, discord_api, payload)
+    assert thanks["type"] == 4 and thanks["data"]["flags"] & 64  # only the voter sees the thanks
+    assert "Thanks" in thanks["data"]["embeds"][0]["description"]
+    assert not any(b.get("disabled") for b in buttons(discord_api.messages[int(answer["id"])]))  # the answer stays usable
+    related = buttons(answer)[0]
+    assert related["custom_id"].startswith("sb:c:cmd:kb show ")
+    [shown] = await interact(bot, discord_api, discord_api.press(answer, related["custom_id"]))
+    assert shown["type"] == 4 and shown["data"]["embeds"][0]["title"] == related["label"]
+
+
+async def test_a_chinese_question_gets_a_chinese_answer(discord_api, bot):
+    agent = DiscordUser(bot, discord_api, locale="zh-CN")
+    answer = await agent.slash(["ask"], {"question": "订单缺陷率的标准是多少?"})
+    assert "1%" in answer["embeds"][0]["description"] and "核实日期" in answer["embeds"][0]["footer"]["text"]
+
+
+async def test_kb_reload_is_refused_to_an_agent_and_allowed_to_a_curator_role(discord_api, bot, services):
+    refused = (await interact(bot, discord_api, discord_api.slash(["kb"], {"action": "reload"})))[0]["data"]
+    assert refused["flags"] & 64 and "Only curators" in refused["embeds"][0]["description"]
+    services.config.curator_roles.append(str(ROLE_CURATOR_ID))  # a role may be configured by id
+    allowed = (await interact(bot, discord_api, discord_api.slash(["kb"], {"action": "reload"}, roles=[ROLE_CURATOR_ID])))[0]["data"]
+    assert "Only curators" not in str(allowed["embeds"])
+
+
+async def test_article_ids_are_suggested_while_typing(discord_api, bot):
+    payload = discord_api.autocomplete(["kb"], {"action": "show", "query": "order-def"}, focused="query")
+    [callback] = await interact(bot, discord_api, payload)
+    assert callback["data"]["choices"][0]["value"] == "order-defect-rate"

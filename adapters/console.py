@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from typing import IO
 
@@ -47,8 +48,11 @@ class ConsolePrinter:
         for attachment in response.files:
             body += f"\n\n[bold]📎 {escape(attachment.filename)}[/bold]\n{escape(attachment.content)}"
         if response.choices:
-            buttons = "  ".join(f"[reverse] {escape(c.label)} [/reverse] [dim]{escape(c.value)}[/dim]" for c in response.choices)
-            hint = "pick several, one at a time" if response.multi else "press with !choice VALUE"
+            buttons = "\n".join(
+                f"[bold]!{number}[/bold] [reverse] {escape(c.label)} [/reverse]  [dim]!choice {escape(c.value)}[/dim]"
+                for number, c in enumerate(response.choices, 1)
+            )
+            hint = "press a button with !N or !choice VALUE" + ("; pick several, one at a time" if response.multi else "")
             body += f"\n\n{buttons}\n[dim]({hint})[/dim]"
         for line in response.context:
             body += f"\n[dim]{escape(line)}[/dim]"
@@ -88,6 +92,16 @@ def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> R
             return Request(kind="command", text=rest, **base)
         return error(f"Commands start with /{root} (got {head}).", usage=f"/{root} help")
     return Request(kind="message", text=text, **{**base, "lang": detect_lang(text, default=lang)})
+
+
+def _numbered_press(req: Request | Response, last_choices: list[str]) -> Request | Response:
+    """`!2` presses the second button of the last response that had buttons."""
+    if isinstance(req, Request) and req.kind == "message" and re.fullmatch(r"![0-9]{1,2}", req.text.strip()):
+        number = int(req.text.strip()[1:])
+        if not 1 <= number <= len(last_choices):
+            return error(f"There is no button {number} on the last message (it had {len(last_choices)}).")
+        return req.model_copy(update={"kind": "choice", "values": [last_choices[number - 1]], "text": ""})
+    return req
 
 
 async def _lines(stream: IO[str], prompt: str | None):
@@ -130,11 +144,15 @@ async def run_console(
     try:
         if interactive:
             printer.rich.print(f"[bold]sellerbot[/bold] console — type [bold]/{root} help[/bold], Ctrl-D to quit.")
+        last_choices: list[str] = []
         async for line in _lines(stdin, f"{root}> " if interactive else None):
             req = parse_line(line, root=root, user=user, channel=channel, lang=lang)
             if req is None:
                 continue
+            req = _numbered_press(req, last_choices)
             response = req if isinstance(req, Response) else await services.dispatcher.handle(req)
+            if response is not None and response.choices:
+                last_choices = [c.value for c in response.choices]
             if response is None:
                 response = error(
                     f"No dialogue is waiting for an answer here. Type /{root} help to see the commands.",

@@ -41,6 +41,13 @@ class Services:
         return Dispatcher(self)
 
     @cached_property
+    def kb(self):
+        """The knowledge base: articles, index, answered and unanswered questions, votes."""
+        from bot.knowledge import build
+
+        return build(self)
+
+    @cached_property
     def dialogs(self):
         """The dialogue engine (flows from the knowledge folder, state in SQLite)."""
         from bot.dialogs import build

@@ -1,0 +1,21 @@
+"""The policy knowledge base: articles -> index -> the best passage for a question.
+
+`build(services)` is what `Services.kb` calls, once per process, lazily.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.knowledge.articles import Article, ArticleError, Section, load_articles
+from bot.knowledge.service import Answer, KnowledgeBase
+from bot.knowledge.store import KnowledgeStore, Who
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+__all__ = ["Answer", "Article", "ArticleError", "KnowledgeBase", "KnowledgeStore", "Section", "Who", "build", "load_articles"]
+
+
+def build(services: "Services") -> KnowledgeBase:
+    return KnowledgeBase(services.config.knowledge_dir, KnowledgeStore(services.store.db))

@@ -1,0 +1,216 @@
+"""Loading and validating the articles of `knowledge/articles/` (format: knowledge/README.md).
+
+Every problem is collected, each naming its file, so a curator sees all of them at once and a
+reload with a broken file can refuse it without taking the bot down.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+LANGS = ("en", "zh")
+MAX_SECTION_CHARS = 600
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HEADING = re.compile(r"^##\s*\[(?P<lang>[a-zA-Z-]+)\]\s*(?P<title>.*?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Section:
+    lang: str
+    position: int
+    """Index among the sections of that language (the zh twin of en section 2 is zh section 2)."""
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: dict[str, str]
+    marketplaces: tuple[str, ...]
+    tags: tuple[str, ...]
+    aliases: dict[str, tuple[str, ...]]
+    questions: dict[str, tuple[str, ...]]
+    related: tuple[str, ...]
+    source: str
+    verified_on: date
+    review_every: int
+    sections: dict[str, tuple[Section, ...]]
+    path: str = ""
+
+    @property
+    def review_due(self) -> date:
+        """After this day the article is stale and answers from it say so."""
+        return self.verified_on + timedelta(days=self.review_every)
+
+    def is_stale(self, today: date) -> bool:
+        return today > self.review_due
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en") or self.id
+
+
+@dataclass
+class LoadResult:
+    articles: dict[str, Article] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+class ArticleError(ValueError):
+    """One or more articles are broken; the message lists every problem with its file."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def _bilingual_list(meta: dict, key: str, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    value = meta.get(key)
+    if not isinstance(value, dict):
+        problems.append(f"`{key}` must have `en` and `zh` lists")
+        return {lang: () for lang in LANGS}
+    out = {}
+    for lang in LANGS:
+        items = value.get(lang)
+        if not isinstance(items, list) or not all(isinstance(i, (str, int, float)) for i in items):
+            problems.append(f"`{key}.{lang}` must be a list of strings")
+            items = []
+        out[lang] = tuple(str(i).strip() for i in items if str(i).strip())
+    return out
+
+
+def _str_list(meta: dict, key: str, problems: list[str], *, required: bool = True) -> tuple[str, ...]:
+    value = meta.get(key, None if required else [])
+    if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+        problems.append(f"`{key}` must be a list of strings")
+        return ()
+    return tuple(i.strip() for i in value if i.strip())
+
+
+def _sections(body: str, problems: list[str]) -> dict[str, tuple[Section, ...]]:
+    matches = list(_HEADING.finditer(body))
+    before = body[: matches[0].start()] if matches else body
+    if before.strip():
+        problems.append("text before the first `## [en]`/`## [zh]` section heading")
+    found: dict[str, list[Section]] = {lang: [] for lang in LANGS}
+    for i, match in enumerate(matches):
+        lang, title = match.group("lang").lower(), match.group("title")
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        text = body[match.end() : end].strip()
+        where = f"section `## [{lang}] {title}`"
+        if lang not in LANGS:
+            problems.append(f"{where}: language must be en or zh")
+            continue
+        if not title:
+            problems.append(f"{where}: the heading has no title")
+        if not text:
+            problems.append(f"{where}: empty")
+        if len(text) > MAX_SECTION_CHARS:
+            problems.append(f"{where}: {len(text)} characters (limit {MAX_SECTION_CHARS})")
+        found[lang].append(Section(lang, len(found[lang]), title, text))
+    if not found["en"] or not found["zh"]:
+        missing = [lang for lang in LANGS if not found[lang]]
+        problems.append(f"no sections in {', '.join(missing)} (both languages are required)")
+    elif len(found["en"]) != len(found["zh"]):
+        problems.append(f"{len(found['en'])} English sections but {len(found['zh'])} Chinese ones (each needs a twin)")
+    return {lang: tuple(items) for lang, items in found.items()}
+
+
+def parse_article(path: Path, text: str | None = None) -> tuple[Article | None, list[str]]:
+    """One article from its file, or None and the list of problems (each prefixed with the file)."""
+    name = path.name
+    try:
+        post = frontmatter.loads(text if text is not None else path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
+        return None, [f"{name}: front matter is not valid YAML ({str(exc).splitlines()[0]})"]
+    meta = post.metadata
+    problems: list[str] = []
+    if not meta:
+        return None, [f"{name}: no front matter (it starts with a `---` block)"]
+    article_id = meta.get("id")
+    if not isinstance(article_id, str) or not _ID.match(article_id):
+        problems.append("`id` must be lowercase words joined by hyphens")
+        article_id = path.stem
+    elif article_id != path.stem:
+        problems.append(f"`id` {article_id!r} differs from the file name {path.stem!r}")
+    title = meta.get("title")
+    if not isinstance(title, dict) or not all(isinstance(title.get(lang), str) and title[lang].strip() for lang in LANGS):
+        problems.append("`title` needs `en` and `zh`")
+        title = {lang: str((title or {}).get(lang, "")) if isinstance(title, dict) else "" for lang in LANGS}
+    marketplaces = _str_list(meta, "marketplaces", problems)
+    if not marketplaces and "marketplaces" in meta:
+        problems.append("`marketplaces` is empty (use [all] for every marketplace)")
+    tags = _str_list(meta, "tags", problems)
+    aliases = _bilingual_list(meta, "aliases", problems)
+    questions = _bilingual_list(meta, "questions", problems)
+    related = _str_list(meta, "related", problems, required=False)
+    source = meta.get("source")
+    if not isinstance(source, str) or not source.strip():
+        problems.append("`source` is missing (the seed file name or a public page)")
+        source = ""
+    verified_on = meta.get("verified_on")
+    if isinstance(verified_on, str):
+        try:
+            verified_on = date.fromisoformat(verified_on.strip())
+        except ValueError:
+            pass
+    if not isinstance(verified_on, date):
+        problems.append("`verified_on` must be a date (YYYY-MM-DD)")
+        verified_on = date.min
+    review_every = meta.get("review_every")
+    if isinstance(review_every, bool) or not isinstance(review_every, int) or review_every <= 0:
+        problems.append("`review_every` must be a positive number of days")
+        review_every = 1
+    sections = _sections(post.content, problems)
+    if problems:
+        return None, [f"{name}: {p}" for p in problems]
+    article = Article(
+        id=article_id,
+        title={lang: title[lang].strip() for lang in LANGS},
+        marketplaces=marketplaces,
+        tags=tags,
+        aliases=aliases,
+        questions=questions,
+        related=related,
+        source=source.strip(),
+        verified_on=verified_on,
+        review_every=review_every,
+        sections=sections,
+        path=str(path),
+    )
+    return article, []
+
+
+def load_articles(directory: Path) -> LoadResult:
+    """Every `*.md` of the folder, validated; cross-references checked once all are read."""
+    result = LoadResult()
+    directory = Path(directory)
+    if not directory.is_dir():
+        result.errors.append(f"{directory}: the articles folder does not exist")
+        return result
+    files: dict[str, str] = {}
+    for path in sorted(directory.glob("*.md")):
+        if path.name.lower() == "readme.md":
+            continue
+        article, problems = parse_article(path)
+        result.errors.extend(problems)
+        if article is None:
+            continue
+        if article.id in result.articles:
+            result.errors.append(f"{path.name}: id {article.id!r} is already used by {files[article.id]}")
+            continue
+        result.articles[article.id] = article
+        files[article.id] = path.name
+    for article in result.articles.values():
+        for other in article.related:
+            if other == article.id:
+                result.errors.append(f"{files[article.id]}: `related` lists the article itself")
+            elif other not in result.articles:
+                result.errors.append(f"{files[article.id]}: `related` names {other!r}, which is not an article")
+    return result

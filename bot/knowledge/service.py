@@ -1,0 +1,143 @@
+"""The knowledge service: the current index, questions answered or not, reloads without restart.
+
+The index is immutable; a reload builds a new one beside it and swaps one reference, so a question
+being answered never sees half an index. A reload that finds a broken file keeps the old index in
+service and reports every problem with its file name.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.articles import Article, ArticleError, Section, load_articles
+from bot.knowledge.index import Hit, Index
+from bot.knowledge.store import KnowledgeStore, Who
+from bot.knowledge.text import Analyzer, Synonyms, warm_up
+
+log = logging.getLogger("sellerbot.knowledge")
+
+_BUILT: dict[str, tuple[tuple, Index, list[str]]] = {}
+"""The latest index built in this process per folder, with the fingerprint of its files: services
+created over an unchanged folder (every test, every `sellerbot ask`) share it; a reload replaces it."""
+_BUILT_LOCK = threading.Lock()
+
+
+def _fingerprint(directory: Path) -> tuple:
+    files = sorted((directory / "articles").glob("*.md")) + [directory / "synonyms.yaml"]
+    out = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        out.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(out)
+
+
+def build_index(directory: Path) -> tuple[Index, list[str]]:
+    """Read the folder and index every valid article; also returns the problems found."""
+    directory = Path(directory)
+    errors: list[str] = []
+    synonyms_path = directory / "synonyms.yaml"
+    synonyms = Synonyms.empty()
+    if synonyms_path.exists():
+        try:
+            synonyms = Synonyms.load(synonyms_path)
+        except yaml.YAMLError as exc:
+            errors.append(f"synonyms.yaml: not valid YAML ({str(exc).splitlines()[0]})")
+        except (ValueError, OSError) as exc:
+            errors.append(str(exc))
+    result = load_articles(directory / "articles")
+    errors += result.errors
+    domain_words = list(synonyms.words) + synonyms.chinese_phrases()
+    for article in result.articles.values():
+        domain_words += list(article.aliases.get("zh", ())) + [article.title["zh"]]
+    warm_up(domain_words)
+    analyzer = Analyzer(synonyms)
+    return Index(result.articles.values(), analyzer), errors
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `ask` found: the best hit when it answers, the closest topics otherwise."""
+
+    question: str
+    lang: str
+    answered: bool
+    hit: Hit | None
+    related: list[Article] = field(default_factory=list)
+    closest: list[Article] = field(default_factory=list)
+    answer_id: int | None = None
+
+
+class KnowledgeBase:
+    def __init__(self, directory: Path, store: KnowledgeStore):
+        self.directory = Path(directory)
+        self.store = store
+        key, fingerprint = str(self.directory.resolve()), _fingerprint(self.directory)
+        with _BUILT_LOCK:
+            built = _BUILT.get(key)
+            if built is None or built[0] != fingerprint:
+                index, errors = build_index(self.directory)
+                built = _BUILT[key] = (fingerprint, index, errors)
+        _, self._index, self.errors = built
+        for problem in self.errors:
+            log.warning("knowledge: %s", problem)
+
+    @property
+    def index(self) -> Index:
+        return self._index
+
+    def reload(self) -> Index:
+        """Re-read every file; swap the new index in only if nothing is broken."""
+        index, errors = build_index(self.directory)
+        if errors:
+            raise ArticleError(errors)
+        self._index, self.errors = index, []
+        with _BUILT_LOCK:
+            _BUILT[str(self.directory.resolve())] = (_fingerprint(self.directory), index, [])
+        return index
+
+    def article(self, article_id: str) -> Article | None:
+        return self._index.article(article_id)
+
+    def ask(self, question: str, lang: str, who: Who, now: datetime) -> Answer:
+        """Answer in `lang` from the best section, or log the question as a gap."""
+        index = self._index  # one index for the whole question, even if a reload swaps it
+        result = index.search(question, lang, limit=6)
+        at = now.isoformat()
+        if not result.answered or result.best is None:
+            self.store.log_unanswered(question, lang, who, at)
+            closest = [h.article for h in result.hits[:3] if h.score > 0]
+            return Answer(question, lang, False, None, closest=closest)
+        hit = result.best
+        answer_id = self.store.log_answer(
+            question, lang, hit.article.id, hit.section.position, hit.section.title, hit.score, who, at
+        )
+        return Answer(question, lang, True, hit, related=self._related(index, hit, result.hits), answer_id=answer_id)
+
+    @staticmethod
+    def _related(index: Index, hit: Hit, hits: list[Hit], limit: int = 3) -> list[Article]:
+        """The article's own `related` first, then the next best topics of the search."""
+        out: list[Article] = []
+        for article_id in hit.article.related:
+            article = index.article(article_id)
+            if article is not None and article not in out:
+                out.append(article)
+        for other in hits[1:]:
+            if other.coverage >= 0.5 and other.article not in out and other.article.id != hit.article.id:
+                out.append(other.article)
+        return out[:limit]
+
+    def stale(self, today: date) -> list[Article]:
+        """Articles past their review date, the longest overdue first."""
+        return sorted((a for a in self._index.articles if a.is_stale(today)), key=lambda a: (a.review_due, a.id))
+
+    def sections(self, article: Article, lang: str) -> tuple[Section, ...]:
+        return article.sections.get(lang) or article.sections["en"]

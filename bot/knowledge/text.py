@@ -1,0 +1,316 @@
+"""Turning Chinese and English text into search terms, the same way for articles and questions.
+
+Chinese runs are segmented with jieba, English runs are lower-cased, split (keeping `a-to-z`, `1%`,
+`72`, `amazon.co.uk` and e-mail addresses whole) and stemmed with Snowball. Stop words are dropped.
+Phrases of the synonym table (`knowledge/synonyms.yaml`) add a language-neutral concept term
+(`≈odr`), so "order defect rate", "ODR" and "订单缺陷率" meet in the index.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+import yaml
+
+CONCEPT = "≈"
+"""Prefix of concept terms; no tokenizer output can start with it."""
+
+_CJK_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SEGMENTS = re.compile(rf"[{_CJK_CHARS}]+|[^{_CJK_CHARS}]+")
+_CJK_RUN = re.compile(rf"^[{_CJK_CHARS}]")
+_LATIN_TOKEN = re.compile(
+    r"""
+    [a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+     # e-mail address
+    | \d+(?:[.,]\d+)*\s?%                                   # percentage: 1%, 2.5 %
+    | \d{1,3}(?:,\d{3})+(?![\d])                            # 1,000 and 10,000
+    | [a-z0-9]+(?:[-.][a-z0-9]+)+                           # a-to-z, amazon.co.uk, 2.5, pre-fulfilment
+    | [a-z0-9]+                                             # plain word or number
+    """,
+    re.VERBOSE,
+)
+_PARTS = re.compile(r"[a-z]+|\d+")
+
+STOP_EN = frozenset(
+    """
+    a about above after again against all also am an and any are aren as at be because been before
+    being below between both but by can cannot could couldn did didn do does doesn doing don down
+    during each either else ever every few for from further get gets got had has hasn have haven
+    having he her here hers herself him himself his how i if in into is isn it its itself just let
+    ll me might more most much must my myself no nor not now of off on once only or other ought our
+    ours ourselves out over own per please re s same shall she should so some such t than that the
+    their theirs them themselves then there these they this those through thus to too under until
+    up upon us ve very was wasn we were weren what whatever when where whether which while who whom
+    whose why will with within without won would you your yours yourself yourselves
+    anyone anything someone something thing things way ways really actually still yet kind sort
+    tell know want wants need needs like okay ok hi hello thanks thank
+    take takes taking taken took make makes making made happen happens happened happening go goes
+    going went come comes coming
+    """.split()
+)
+"""English function words, question words and light verbs ("take action", "make up"): they say
+nothing about the topic."""
+
+STOP_ZH = frozenset(
+    """
+    的 了 吗 呢 吧 啊 呀 哦 嘛 是 在 有 和 与 或 及 以及 等 把 被 让 给 对 从 到 向 就 也 都 还 又 很 太
+    更 最 这 那 这个 那个 这些 那些 这样 那样 这种 那种 什么 怎么 怎么办 怎样 怎么样 如何 为什么 为何
+    多少 多久 多长 多长时间 几 哪 哪些 哪个 哪里 哪儿 是否 能否 可否 可以 能 能够 会 要 想 需要 应该 该
+    我 我们 你 你们 您 他 她 它 他们 她们 它们 自己 咱们 大家 一个 一下 一些 一种 如果 因为 所以 但是
+    但 而 而且 然后 并且 已经 没有 不 没 别 请问 请 今天 现在 之后 之前 时候 的话 还是 或者 还有 其他
+    就是 只是 只 几种 哪几种 几类 哪几类 特别 非常 比较 一直 总是 经常 真的 到底 究竟 有没有 是不是 会不会 能不能 可不可以 好 啥 咋 哪几 几个 一般 通常 大概
+    """.split()
+)
+"""Chinese particles, pronouns and question words."""
+
+_jieba_lock = threading.Lock()
+_jieba_tokenizer = None
+_jieba_words: set[str] = set()
+
+
+def _jieba():
+    """The process's one jieba tokenizer, loaded once and quietly (its dictionary takes ~0.5 s)."""
+    global _jieba_tokenizer
+    if _jieba_tokenizer is None:
+        with _jieba_lock:
+            if _jieba_tokenizer is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                _jieba_tokenizer = tokenizer
+    return _jieba_tokenizer
+
+
+def warm_up(words: Iterable[str] = ()) -> None:
+    """Load jieba now (at index build) so the first question is fast, and teach it domain words
+    (跟卖, 站内信…) so they stay whole."""
+    tokenizer = _jieba()
+    with _jieba_lock:
+        for word in words:
+            word = normalise(word)
+            if word and word not in _jieba_words and _CJK_RUN.match(word) and len(word) <= 8:
+                tokenizer.add_word(word, freq=50_000)
+                _jieba_words.add(word)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width ％ and digits become ASCII) and lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word) if word.isalpha() else word
+
+
+@dataclass
+class Tokens:
+    """The pieces of one text: the plain term sequence (for phrases), whole compounds, and how
+    much each term counts in a question (sub-pieces of one word share that word's weight)."""
+
+    sequence: list[str] = field(default_factory=list)
+    wholes: list[str] = field(default_factory=list)
+    cjk_runs: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def weigh(self, term: str, weight: float) -> None:
+        self.weights[term] = min(MAX_TERM_WEIGHT, self.weights.get(term, 0.0) + weight)
+
+
+MAX_TERM_WEIGHT = 2.0
+
+
+def _latin(run: str, out: Tokens) -> None:
+    for match in _LATIN_TOKEN.finditer(run):
+        token = match.group(0)
+        if token.endswith("%"):
+            token = token.replace(" ", "").replace(",", "")
+            out.wholes.append(token)
+            out.weigh(token, 1.0)
+            continue
+        if "," in token:  # 1,000 -> 1000
+            token = token.replace(",", "")
+            out.sequence.append(token)
+            out.weigh(token, 1.0)
+            continue
+        if "@" in token or "-" in token or "." in token:
+            token = token.strip(".")
+            wholes = [token, token.rsplit("@", 1)[1]] if "@" in token else [token]  # the domain alone too
+            parts = [stem(p) for p in _PARTS.findall(token) if p not in STOP_EN and (len(p) > 1 or p.isdigit())]
+            out.wholes += wholes
+            out.sequence += parts
+            share = 0.5 if parts else 1.0
+            for whole in wholes:
+                out.weigh(whole, share / len(wholes))
+            for part in parts:
+                out.weigh(part, 0.5 / len(parts))
+            continue
+        if token in STOP_EN or (len(token) == 1 and not token.isdigit()):
+            continue
+        token = stem(token)
+        out.sequence.append(token)
+        out.weigh(token, 1.0)
+
+
+def _chinese(run: str, out: Tokens) -> None:
+    """jieba's search segmentation (each word, then the dictionary words inside it), with the
+    inner pieces sharing half the word's weight."""
+    out.cjk_runs.append(run)
+    tokenizer = _jieba()
+    freq = tokenizer.FREQ
+    for word in tokenizer.cut(run, HMM=True):
+        if len(word) < 2 or word in STOP_ZH:
+            continue
+        pieces = []
+        for size in (2, 3):
+            if len(word) > size:
+                pieces += [word[i : i + size] for i in range(len(word) - size + 1) if freq.get(word[i : i + size])]
+        pieces = [p for p in pieces if p not in STOP_ZH]
+        out.sequence += pieces
+        out.sequence.append(word)
+        out.weigh(word, 0.5 if pieces else 1.0)
+        for piece in pieces:
+            out.weigh(piece, 0.5 / len(pieces))
+
+
+def split(text: str) -> Tokens:
+    """Segment text into plain terms, without synonyms."""
+    out = Tokens()
+    for run in _SEGMENTS.findall(normalise(text)):
+        if _CJK_RUN.match(run):
+            _chinese(run, out)
+        else:
+            _latin(run, out)
+    return out
+
+
+def _phrase_terms(phrase: str) -> tuple[str, ...]:
+    """The terms a Latin phrase must show in a row; a compound that leaves no plain part
+    (`A-to-z`) only stands alone, so "A-to-z claim" cannot shrink to "claim"."""
+    pieces = split(phrase)
+    lost = [
+        whole
+        for whole in pieces.wholes
+        if not any(stem(p) in pieces.sequence for p in _PARTS.findall(whole) if p not in STOP_EN and len(p) > 1)
+    ]
+    if pieces.sequence and not lost:
+        return tuple(pieces.sequence)
+    if len(pieces.wholes) == 1 and not pieces.sequence:
+        return (pieces.wholes[0],)
+    return ()
+
+
+class Synonyms:
+    """Groups of words and phrases that mean the same thing, in any language, loaded as data."""
+
+    def __init__(self, groups: list[list[str]], words: Iterable[str] = ()):
+        self.groups = groups
+        self.words = list(words)
+        self.single: dict[str, set[str]] = {}
+        """One-term phrase -> concept terms."""
+        self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        """First term of a Latin phrase -> [(whole phrase, concept)], longest first."""
+        chinese: dict[str, set[str]] = {}
+        for group in groups:
+            if not group:
+                continue
+            concept = CONCEPT + re.sub(r"\s+", "-", normalise(str(group[0])).strip())
+            for phrase in group:
+                phrase = normalise(str(phrase)).strip()
+                if not phrase:
+                    continue
+                if _CJK_RUN.match(phrase) and all(_CJK_RUN.match(ch) for ch in phrase):
+                    chinese.setdefault(phrase, set()).add(concept)
+                    continue
+                terms = _phrase_terms(phrase)
+                if not terms:
+                    continue
+                if len(terms) == 1:
+                    self.single.setdefault(terms[0], set()).add(concept)
+                else:
+                    self.multi.setdefault(terms[0], []).append((terms, concept))
+        for options in self.multi.values():
+            options.sort(key=lambda item: -len(item[0]))
+        self.chinese = chinese
+        self._chinese_re = (
+            re.compile("|".join(re.escape(p) for p in sorted(chinese, key=len, reverse=True))) if chinese else None
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> "Synonyms":
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict) or not isinstance(data.get("groups", []), list):
+            raise ValueError(f"{path}: expected a mapping with a `groups` list")
+        groups = []
+        for number, group in enumerate(data.get("groups") or [], start=1):
+            if not isinstance(group, list) or not all(isinstance(p, (str, int, float)) for p in group):
+                raise ValueError(f"{path}: group {number} must be a list of words or phrases")
+            groups.append([str(p) for p in group])
+        words = data.get("words") or []
+        if not isinstance(words, list):
+            raise ValueError(f"{path}: `words` must be a list")
+        return cls(groups, [str(w) for w in words])
+
+    @classmethod
+    def empty(cls) -> "Synonyms":
+        return cls([])
+
+    def chinese_phrases(self) -> list[str]:
+        return list(self.chinese)
+
+    def concepts(self, tokens: Tokens) -> dict[str, set[str]]:
+        """The concepts the text names, each with the terms that named it."""
+        found: dict[str, set[str]] = {}
+        seq = tokens.sequence
+        for term in (*seq, *tokens.wholes):
+            for concept in self.single.get(term, ()):
+                found.setdefault(concept, set()).add(term)
+        for i, term in enumerate(seq):
+            for phrase, concept in self.multi.get(term, ()):
+                if tuple(seq[i : i + len(phrase)]) == phrase:
+                    found.setdefault(concept, set()).update(phrase)
+        if self._chinese_re is not None:
+            for run in tokens.cjk_runs:
+                for match in self._chinese_re.finditer(run):
+                    inside = {t for t in seq if t in match.group(0)}
+                    for concept in self.chinese[match.group(0)]:
+                        found.setdefault(concept, set()).update(inside)
+        return found
+
+
+class Analyzer:
+    """Text -> search terms (plain terms, whole compounds, concepts)."""
+
+    def __init__(self, synonyms: Synonyms):
+        self.synonyms = synonyms
+
+    def terms(self, text: str) -> list[str]:
+        """The terms of a document, repeated as often as they occur."""
+        tokens = split(text)
+        return [*tokens.sequence, *tokens.wholes, *sorted(self.synonyms.concepts(tokens))]
+
+    def query(self, text: str) -> dict[str, float]:
+        """The distinct terms of a question and how much each counts: a concept counts once, and
+        the words that named it ("order defect rate", 订单缺陷率 and its pieces) count half."""
+        tokens = split(text)
+        weights = dict(tokens.weights)
+        concepts = self.synonyms.concepts(tokens)
+        named = set().union(*concepts.values()) if concepts else set()
+        for term in named:
+            if term in weights:
+                weights[term] *= 0.5
+        for concept in sorted(concepts):
+            weights[concept] = 1.0
+        return weights

@@ -1,0 +1,141 @@
+"""`/seller ask <question>`: the best passage of the knowledge base, in the question's language.
+
+The answer names its article, source and "verified on" date, warns when the article is past its
+review date, offers up to three related articles and helpful / not-helpful buttons. When nothing
+fits it says so honestly, lists the closest topics and logs the question for curators.
+"""
+
+from __future__ import annotations
+
+from bot.dispatcher import Context, UsageError, command, suggests
+from bot.i18n import detect_lang, pick
+from bot.knowledge import Answer, Who
+from bot.knowledge.articles import MAX_SECTION_CHARS
+from bot.model import Choice, Response
+from commands.kb import article_choice, local_today, stale_note
+
+
+@command(
+    "ask",
+    summary_en="Ask a policy question; the answer comes from the knowledge base, with its source",
+    summary_zh="询问平台政策问题，从知识库中给出带出处的答案",
+    usage="ask <question>",
+    examples=[
+        "ask What is the maximum order defect rate?",
+        "ask 站内信违规收到警告后多久内要申诉?",
+    ],
+)
+async def ask(ctx: Context) -> Response:
+    question = ctx.args.strip()
+    if not question:
+        raise UsageError(
+            ctx.pick(
+                en="Type your question after `ask`, in Chinese or English.",
+                zh="请在 `ask` 后面输入你的问题（中文或英文均可）。",
+            )
+        )
+    lang = detect_lang(question, default=ctx.lang)
+    req = ctx.req
+    answer = ctx.svc.kb.ask(question, lang, Who(req.user, req.channel, req.platform), ctx.now)
+    if not answer.answered:
+        return _dont_know(ctx, answer)
+    return _answer(ctx, answer)
+
+
+def _passage(text: str) -> str:
+    """The section text, at most 600 characters (articles are validated to fit; this is a guard)."""
+    if len(text) <= MAX_SECTION_CHARS:
+        return text
+    cut = text[: MAX_SECTION_CHARS - 1]
+    end = max(cut.rfind(mark) for mark in (". ", "。", "；", "; "))
+    return (cut[: end + 1] if end > MAX_SECTION_CHARS // 2 else cut).rstrip() + "…"
+
+
+def _answer(ctx: Context, answer: Answer) -> Response:
+    lang = answer.lang
+    hit = answer.hit
+    assert hit is not None and answer.answer_id is not None
+    article = hit.article
+    title = article.title_in(lang)
+    passage = _passage(hit.section.text)
+    context = [
+        pick(lang, en=f"Source: {article.source}", zh=f"来源：{article.source}"),
+        pick(lang, en=f"Verified on {article.verified_on.isoformat()}", zh=f"核实日期：{article.verified_on.isoformat()}"),
+    ]
+    stale = article.is_stale(local_today(ctx))
+    if stale:
+        context.append(stale_note(article, lang))
+    choices = [article_choice(related, lang) for related in answer.related]
+    choices += [
+        Choice(label=pick(lang, en="👍 Helpful", zh="👍 有帮助"), value=f"cmd:feedback {answer.answer_id} helpful"),
+        Choice(label=pick(lang, en="👎 Not helpful", zh="👎 没帮助"), value=f"cmd:feedback {answer.answer_id} not-helpful"),
+    ]
+    return Response(
+        kind="answer",
+        title=title,
+        text=passage,
+        context=context,
+        choices=choices,
+        data={
+            "answered": True,
+            "article": article.id,
+            "title": title,
+            "section": hit.section.title,
+            "answer": passage,
+            "source": article.source,
+            "verified_on": article.verified_on.isoformat(),
+            "stale": stale,
+            "lang": lang,
+            "related": [related.id for related in answer.related],
+            "answer_id": answer.answer_id,
+        },
+    )
+
+
+def _dont_know(ctx: Context, answer: Answer) -> Response:
+    lang = answer.lang
+    root = ctx.svc.config.root_command
+    if answer.closest:
+        text = pick(
+            lang,
+            en="I don't know: the knowledge base has no answer to that question. The closest topics are below.",
+            zh="我不知道：知识库里没有这个问题的答案。下面是最接近的主题。",
+        )
+    else:
+        text = pick(
+            lang,
+            en=f"I don't know: the knowledge base has nothing on that. Try other words, or `/{root} kb search <words>`.",
+            zh=f"我不知道：知识库里没有相关内容。请换个说法，或使用 `/{root} kb search <关键词>`。",
+        )
+    return Response(
+        kind="answer",
+        text=text,
+        context=[pick(lang, en="Your question was logged for the curators.", zh="你的问题已记录，知识库管理员会跟进。")],
+        choices=[article_choice(article, lang) for article in answer.closest],
+        data={
+            "answered": False,
+            "article": None,
+            "title": None,
+            "answer": None,
+            "source": None,
+            "verified_on": None,
+            "lang": lang,
+            "closest": [article.id for article in answer.closest],
+        },
+    )
+
+
+@suggests("article")
+async def suggest_articles(ctx: Context, prefix: str) -> list[Choice]:
+    """Article ids whose id or title contains what was typed (ids starting with it first)."""
+    typed = prefix.strip().lower()
+    lang = detect_lang(prefix, default=ctx.lang)
+    found = []
+    for article in ctx.svc.kb.index.articles:
+        titles = " ".join(article.title.values()).lower()
+        if not typed or typed in article.id or typed in titles:
+            found.append((not article.id.startswith(typed), article.id, article))
+    found.sort(key=lambda item: item[:2])
+    return [
+        Choice(label=f"{article.id} — {article.title_in(lang)}"[:100], value=article.id) for *_, article in found
+    ]

@@ -1,0 +1,49 @@
+"""`/seller feedback <answer-id> helpful|not-helpful`: the vote behind an answer's buttons.
+
+One vote per user and answer; voting again changes it. Curators see not-helpful answers in
+`/seller kb gaps`.
+"""
+
+from __future__ import annotations
+
+from bot.dispatcher import Context, UsageError, command
+from bot.model import Response
+
+VOTES = {"helpful": True, "yes": True, "up": True, "not-helpful": False, "not_helpful": False,
+         "unhelpful": False, "no": False, "down": False}
+
+
+@command(
+    "feedback",
+    summary_en="Say whether an answer helped (the buttons under each answer do this)",
+    summary_zh="评价回答是否有帮助（每个回答下方的按钮即此命令）",
+    usage="feedback <answer-id> helpful|not-helpful",
+    examples=["feedback 12 helpful", "feedback 12 not-helpful"],
+)
+async def feedback(ctx: Context) -> Response:
+    words = ctx.argv
+    if len(words) != 2:
+        raise UsageError(ctx.pick(en="Give the answer number and helpful or not-helpful.",
+                                  zh="请给出回答编号以及 helpful 或 not-helpful。"))
+    raw_id, raw_vote = words
+    if not raw_id.isdigit() or len(raw_id) > 12:
+        raise UsageError(ctx.pick(en=f"`{raw_id}` is not an answer number.", zh=f"`{raw_id}` 不是回答编号。"))
+    vote = VOTES.get(raw_vote.lower())
+    if vote is None:
+        raise UsageError(ctx.pick(en=f"The vote is helpful or not-helpful, not `{raw_vote}`.",
+                                  zh=f"评价只能是 helpful 或 not-helpful，不能是 `{raw_vote}`。"))
+    answer_id = int(raw_id)
+    try:
+        previous = ctx.svc.kb.store.vote(answer_id, ctx.req.user, vote, ctx.now.isoformat())
+    except KeyError:
+        raise UsageError(ctx.pick(en=f"There is no answer number {answer_id}.", zh=f"没有编号为 {answer_id} 的回答。")) from None
+    if previous is None:
+        text = ctx.pick(en="Thanks for your feedback!", zh="感谢你的反馈！")
+    elif previous == vote:
+        text = ctx.pick(en="You had already voted that way; thanks.", zh="你已经这样评价过了，谢谢。")
+    else:
+        text = ctx.pick(en="Thanks, your vote is changed.", zh="谢谢，你的评价已更改。")
+    if not vote:
+        text += ctx.pick(en=" The curators will look at this answer.", zh="知识库管理员会检查这个回答。")
+    return Response(kind="info", text=text, ephemeral=True,
+                    data={"answer_id": answer_id, "helpful": vote, "changed": previous is not None and previous != vote})

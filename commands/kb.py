@@ -1,0 +1,255 @@
+"""`/seller kb`: the curators' view of the knowledge base.
+
+`search` and `show` help anyone find an article; `stale`, `gaps` and `stats` tell curators what to
+review, what is missing and how answers are received; `reload` (curators only) picks up edited
+files without a restart and keeps the old index if a file is broken.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from datetime import date
+
+from bot.dispatcher import Context, UsageError, command
+from bot.i18n import detect_lang, pick
+from bot.knowledge import Article, ArticleError
+from bot.model import Choice, Response, Section, error
+
+kb = command(
+    "kb",
+    summary_en="Knowledge base for curators: search, show, stale, gaps, stats, reload",
+    summary_zh="知识库管理：搜索、查看、待复核、未答问题、统计、重新加载",
+    usage="kb search|show|stale|gaps|stats|reload",
+    examples=["kb search order defect rate", "kb show order-defect-rate", "kb stale", "kb gaps", "kb reload"],
+)(None)
+
+
+def local_today(ctx: Context) -> date:
+    """Today in the channel's time zone, from the injected clock."""
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    return ctx.now.astimezone(zone).date()
+
+
+def stale_note(article: Article, lang: str) -> str:
+    due = article.review_due.isoformat()
+    return pick(
+        lang,
+        en=f"⚠ This article was due for review on {due}: check the facts before relying on them.",
+        zh=f"⚠ 本文应于 {due} 复核，目前已过期：使用前请先核实。",
+    )
+
+
+def article_choice(article: Article, lang: str) -> Choice:
+    return Choice(label=article.title_in(lang)[:75], value=f"cmd:kb show {article.id}")
+
+
+@kb.sub("search", usage="kb search <words>", summary="best sections for some words, no threshold")
+async def search(ctx: Context) -> Response:
+    words = ctx.args.strip()
+    if not words:
+        raise UsageError(ctx.pick(en="Give some words to search for.", zh="请输入要搜索的关键词。"),
+                         usage="/seller kb search <words>", example="/seller kb search 订单缺陷率")
+    lang = detect_lang(words, default=ctx.lang)
+    result = ctx.svc.kb.index.search(words, lang, limit=8)
+    if not result.hits:
+        return Response(kind="list", text=pick(lang, en="Nothing matches those words.", zh="没有匹配的内容。"),
+                        data={"results": []}, ephemeral=True)
+    lines = [
+        f"{hit.article.id} › {hit.section.title} ({hit.score:.1f}, {hit.coverage:.0%})" for hit in result.hits
+    ]
+    return Response(
+        kind="list",
+        title=pick(lang, en=f"Search: {words}", zh=f"搜索：{words}"),
+        text="\n".join(lines),
+        context=[
+            pick(
+                lang,
+                en=f"`ask` would {'answer' if result.answered else 'not answer'} this "
+                f"(known words {result.known_share:.0%}, best section covers {result.best.coverage:.0%}).",
+                zh=f"`ask` {'会' if result.answered else '不会'}回答这个问题"
+                f"（已知词占 {result.known_share:.0%}，最佳段落覆盖 {result.best.coverage:.0%}）。",
+            )
+        ],
+        choices=[article_choice(hit.article, lang) for hit in result.hits[:5]],
+        data={
+            "results": [
+                {"article": h.article.id, "section": h.section.title, "score": round(h.score, 2),
+                 "coverage": round(h.coverage, 2)}
+                for h in result.hits
+            ],
+            "would_answer": result.answered,
+        },
+        ephemeral=True,
+    )
+
+
+@kb.sub("show", usage="kb show <article-id> [en|zh]", summary="an article, section by section")
+async def show(ctx: Context) -> Response:
+    words = ctx.argv
+    if not words or len(words) > 2:
+        raise UsageError(ctx.pick(en="Give one article id.", zh="请给出一个文章 ID。"),
+                         usage="/seller kb show <article-id> [en|zh]", example="/seller kb show order-defect-rate")
+    lang = ctx.lang
+    if len(words) == 2:
+        if words[1].lower() not in ("en", "zh"):
+            raise UsageError(ctx.pick(en=f"Language must be en or zh, not `{words[1]}`.",
+                                      zh=f"语言只能是 en 或 zh，不能是 `{words[1]}`。"))
+        lang = words[1].lower()
+    article_id = words[0].lower()
+    base = ctx.svc.kb
+    article = base.article(article_id)
+    if article is None:
+        close = difflib.get_close_matches(article_id, [a.id for a in base.index.articles], n=3, cutoff=0.5)
+        hint = ctx.pick(en=f" Did you mean: {', '.join(close)}?", zh=f" 你是不是要找：{', '.join(close)}？") if close else ""
+        raise UsageError(ctx.pick(en=f"There is no article `{article_id}`.", zh=f"没有 `{article_id}` 这篇文章。") + hint,
+                         usage="/seller kb show <article-id> [en|zh]", example="/seller kb show order-defect-rate")
+    sections = [Section(title=s.title, text=s.text) for s in base.sections(article, lang)]
+    context = [
+        pick(lang, en=f"Source: {article.source}", zh=f"来源：{article.source}"),
+        pick(lang, en=f"Verified on {article.verified_on.isoformat()}; review every {article.review_every} days",
+             zh=f"核实日期：{article.verified_on.isoformat()}；每 {article.review_every} 天复核一次"),
+        pick(lang, en=f"Marketplaces: {', '.join(article.marketplaces)}", zh=f"适用站点：{', '.join(article.marketplaces)}"),
+    ]
+    stale = article.is_stale(local_today(ctx))
+    if stale:
+        context.append(stale_note(article, lang))
+    related = [a for a in (base.article(i) for i in article.related) if a is not None]
+    return Response(
+        kind="article",
+        title=article.title_in(lang),
+        text=pick(lang, en=f"Article `{article.id}`, {len(sections)} sections.", zh=f"文章 `{article.id}`，共 {len(sections)} 节。"),
+        sections=sections,
+        context=context,
+        choices=[article_choice(a, lang) for a in related[:5]],
+        data={"article": article.id, "title": article.title_in(lang), "lang": lang, "source": article.source,
+              "verified_on": article.verified_on.isoformat(), "stale": stale,
+              "review_due": article.review_due.isoformat(), "related": list(article.related)},
+    )
+
+
+@kb.sub("stale", usage="kb stale", summary="articles past their review date")
+async def stale(ctx: Context) -> Response:
+    today = local_today(ctx)
+    overdue = ctx.svc.kb.stale(today)
+    items = [
+        {"article": a.id, "title": a.title_in(ctx.lang), "verified_on": a.verified_on.isoformat(),
+         "review_due": a.review_due.isoformat(), "days_overdue": (today - a.review_due).days}
+        for a in overdue
+    ]
+    if not items:
+        text = ctx.pick(en="No article is past its review date.", zh="没有过了复核日期的文章。")
+    else:
+        text = "\n".join(
+            ctx.pick(
+                en=f"{i['article']} — due {i['review_due']} ({i['days_overdue']} days overdue)",
+                zh=f"{i['article']} — 应于 {i['review_due']} 复核（已过期 {i['days_overdue']} 天）",
+            )
+            for i in items
+        )
+    return Response(
+        kind="list",
+        title=ctx.pick(en=f"Stale articles: {len(items)}", zh=f"待复核文章：{len(items)} 篇"),
+        text=text,
+        choices=[article_choice(a, ctx.lang) for a in overdue[:5]],
+        data={"stale": items, "today": today.isoformat()},
+        ephemeral=True,
+    )
+
+
+@kb.sub("gaps", usage="kb gaps", summary="unanswered questions and not-helpful answers, most frequent first", curator=True)
+async def gaps(ctx: Context) -> Response:
+    store = ctx.svc.kb.store
+    unanswered = store.unanswered_groups()
+    not_helpful = store.not_helpful_groups()
+    sections = []
+    if unanswered:
+        sections.append(Section(
+            title=ctx.pick(en="Questions nobody could answer", zh="没能回答的问题"),
+            text="\n".join(f"{count}× {question}" for question, count, _ in unanswered),
+        ))
+    if not_helpful:
+        lines = []
+        for group in not_helpful:
+            example, _ = group["questions"].most_common(1)[0]
+            lines.append(f"{group['votes']}× {group['article']} › {group['section_title']} — “{example}”")
+        sections.append(Section(title=ctx.pick(en="Answers voted not helpful", zh="被评为没帮助的回答"), text="\n".join(lines)))
+    text = (
+        ctx.pick(en="What the knowledge base is missing, most frequent first.", zh="知识库的缺口，按出现次数排序。")
+        if sections
+        else ctx.pick(en="No gaps: every question was answered and no answer was voted down.",
+                      zh="没有缺口：所有问题都有回答，也没有“没帮助”的投票。")
+    )
+    return Response(
+        kind="list",
+        title=ctx.pick(en="Knowledge gaps", zh="知识缺口"),
+        text=text,
+        sections=sections,
+        data={
+            "unanswered": [{"question": q, "count": c, "last_asked": at} for q, c, at in unanswered],
+            "not_helpful": [
+                {"article": g["article"], "section": g["section"], "section_title": g["section_title"],
+                 "votes": g["votes"], "questions": [q for q, _ in g["questions"].most_common()]}
+                for g in not_helpful
+            ],
+        },
+        ephemeral=True,
+    )
+
+
+@kb.sub("stats", usage="kb stats", summary="articles, questions asked, share answered, votes")
+async def stats(ctx: Context) -> Response:
+    base = ctx.svc.kb
+    index = base.index
+    counts = base.store.stats()
+    answered_pct = round(100 * counts["answered"] / counts["asks"]) if counts["asks"] else None
+    stale_count = len(base.stale(local_today(ctx)))
+    lines = [
+        ctx.pick(en=f"Articles: {len(index)} ({index.section_count()} sections, {stale_count} stale)",
+                 zh=f"文章：{len(index)} 篇（{index.section_count()} 个段落，{stale_count} 篇待复核）"),
+        ctx.pick(en=f"Questions asked: {counts['asks']}", zh=f"提问次数：{counts['asks']}"),
+        ctx.pick(en=f"Answered: {counts['answered']}" + (f" ({answered_pct}%)" if answered_pct is not None else ""),
+                 zh=f"已回答：{counts['answered']}" + (f"（{answered_pct}%）" if answered_pct is not None else "")),
+        ctx.pick(en=f"Votes: {counts['helpful']} helpful, {counts['not_helpful']} not helpful",
+                 zh=f"投票：{counts['helpful']} 有帮助，{counts['not_helpful']} 没帮助"),
+    ]
+    if base.errors:
+        lines.append(ctx.pick(en=f"Problems at load: {len(base.errors)} (see `kb reload`)",
+                              zh=f"加载时的问题：{len(base.errors)} 个（见 `kb reload`）"))
+    return Response(
+        kind="info",
+        title=ctx.pick(en="Knowledge base", zh="知识库"),
+        text="\n".join(lines),
+        data={"articles": len(index), "sections": index.section_count(), "stale": stale_count,
+              "answered_pct": answered_pct, "load_errors": list(base.errors), **counts},
+        ephemeral=True,
+    )
+
+
+@kb.sub("reload", usage="kb reload", summary="re-read the articles without a restart", curator=True)
+async def reload(ctx: Context) -> Response:
+    base = ctx.svc.kb
+    started = time.perf_counter()
+    try:
+        index = base.reload()
+    except ArticleError as exc:
+        kept = len(base.index)
+        response = error(
+            ctx.pick(
+                en=f"Reload refused: {len(exc.errors)} problem(s). The previous knowledge base ({kept} articles) stays in service.",
+                zh=f"重新加载被拒绝：发现 {len(exc.errors)} 个问题。原知识库（{kept} 篇文章）继续使用。",
+            )
+        )
+        response.sections = [Section(text="\n".join(exc.errors))]
+        response.data = {"reloaded": False, "errors": exc.errors, "articles": kept}
+        return response
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    return Response(
+        kind="info",
+        text=ctx.pick(
+            en=f"Reloaded {len(index)} articles ({index.section_count()} sections) in {elapsed_ms:.0f} ms.",
+            zh=f"已重新加载 {len(index)} 篇文章（{index.section_count()} 个段落），用时 {elapsed_ms:.0f} 毫秒。",
+        ),
+        data={"reloaded": True, "articles": len(index), "sections": index.section_count()},
+        ephemeral=True,
+    )

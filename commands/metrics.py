@@ -1,0 +1,189 @@
+"""`/seller metrics odr|lsr|cancel|vtr <bad> <total> [marketplace]`: a rate against its target.
+
+Says the rate, the marketplace's target (knowledge/targets.yaml), whether it is met, and when it is
+not, how many more clean orders (or validly tracked shipments) bring it strictly within target.
+Arithmetic is exact (fractions); numbers are formatted for the user's locale with babel.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+from babel.numbers import format_decimal, format_percent
+
+from bot.dispatcher import Context, UsageError, command
+from bot.knowledge.metrics import METRICS, Outcome, TargetsError, evaluate, load_targets
+from bot.model import Response, error
+
+LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
+MAX_DIGITS = 15
+"""Counts longer than this are refused as typos rather than computed."""
+
+NAMES = {
+    "odr": ("order defect rate", "订单缺陷率"),
+    "lsr": ("late shipment rate", "迟发率"),
+    "cancel": ("pre-fulfilment cancel rate", "配送前取消率"),
+    "vtr": ("valid tracking rate", "有效追踪率"),
+}
+UNITS = {
+    # what <bad> counts, what <total> counts, what a clean one is: (singular, plural) in English
+    "odr": ((("order with a defect", "orders with a defect"), ("order", "orders"), ("order without a defect", "orders without a defect")),
+            ("个缺陷订单", "个订单", "个无缺陷订单")),
+    "lsr": ((("late shipment", "late shipments"), ("shipment", "shipments"), ("on-time shipment", "on-time shipments")),
+            ("个迟发订单", "个订单", "个按时发货的订单")),
+    "cancel": ((("cancelled order", "cancelled orders"), ("order", "orders"), ("order shipped without cancelling", "orders shipped without cancelling")),
+               ("个取消订单", "个订单", "个未取消的订单")),
+    "vtr": ((("shipment without valid tracking", "shipments without valid tracking"), ("shipment", "shipments"),
+             ("shipment with valid tracking", "shipments with valid tracking")),
+            ("个无有效追踪的包裹", "个包裹", "个有有效追踪的包裹")),
+}
+
+
+def _unit(metric: str, which: int, count: int, lang: str) -> str:
+    en, zh = UNITS[metric]
+    return zh[which] if lang == "zh" else en[which][0 if count == 1 else 1]
+
+
+@command(
+    "metrics",
+    summary_en="Compute ODR, LSR, cancel or valid tracking rate from counts and compare it with the target",
+    summary_zh="根据订单数计算 ODR、迟发率、取消率或有效追踪率，并与目标比较",
+    usage="metrics odr|lsr|cancel|vtr <bad> <total> [marketplace]",
+    examples=["metrics odr 2 126", "metrics lsr 9 180 amazon-uk", "metrics vtr 12 200"],
+)
+async def metrics(ctx: Context) -> Response:
+    words = ctx.argv
+    if not words:
+        raise UsageError(ctx.pick(en=f"Name a metric: {', '.join(METRICS)}.", zh=f"请指定指标：{', '.join(METRICS)}。"))
+    metric = words[0].lower()
+    if metric not in METRICS:
+        raise UsageError(ctx.pick(en=f"Unknown metric `{words[0]}`; use one of {', '.join(METRICS)}.",
+                                  zh=f"未知指标 `{words[0]}`，可用：{', '.join(METRICS)}。"))
+    if len(words) not in (3, 4):
+        raise UsageError(ctx.pick(en=f"`metrics {metric}` needs two counts: <bad> <total>, then optionally a marketplace.",
+                                  zh=f"`metrics {metric}` 需要两个数：<不达标数> <总数>，可再加站点。"))
+    bad = _count(ctx, words[1], ctx.pick(en="<bad>", zh="<不达标数>"))
+    total = _count(ctx, words[2], ctx.pick(en="<total>", zh="<总数>"))
+    if total == 0:
+        raise UsageError(ctx.pick(en="<total> is 0: there is no rate without orders.", zh="<总数> 为 0：没有订单就没有比率。"))
+    if bad > total:
+        raise UsageError(ctx.pick(en=f"<bad> ({bad}) cannot be more than <total> ({total}).",
+                                  zh=f"<不达标数>（{bad}）不能大于 <总数>（{total}）。"))
+    try:
+        targets = load_targets(ctx.svc.config.knowledge_dir / "targets.yaml")
+    except TargetsError as exc:
+        return error(ctx.pick(en=f"The targets file is broken: {exc}", zh=f"目标文件有误：{exc}"))
+    marketplace = words[3].lower() if len(words) == 4 else None
+    try:
+        target = targets.get(metric, marketplace)
+    except KeyError:
+        known = ", ".join(sorted(targets.by_marketplace))
+        if marketplace is not None and marketplace not in targets.by_marketplace:
+            raise UsageError(ctx.pick(en=f"Unknown marketplace `{marketplace}`; known: {known}.",
+                                      zh=f"未知站点 `{marketplace}`，可用：{known}。")) from None
+        raise UsageError(ctx.pick(en=f"No {metric} target is kept for {marketplace or targets.default}.",
+                                  zh=f"{marketplace or targets.default} 没有 {metric} 的目标。")) from None
+    return _render(ctx, evaluate(target, bad, total))
+
+
+def _count(ctx: Context, raw: str, name: str) -> int:
+    text = raw.replace(",", "").replace("_", "")
+    if text.startswith("-") and text[1:].isdigit():
+        raise UsageError(ctx.pick(en=f"{name} cannot be negative (got {raw}).", zh=f"{name} 不能是负数（输入为 {raw}）。"))
+    if not text.isascii() or not text.isdigit():
+        raise UsageError(ctx.pick(en=f"{name} must be a whole number of orders, not `{raw}`.",
+                                  zh=f"{name} 必须是整数订单数，不能是 `{raw}`。"))
+    if len(text.lstrip("0")) > MAX_DIGITS:
+        raise UsageError(ctx.pick(en=f"{name} is too large ({len(text)} digits).", zh=f"{name} 太大（{len(text)} 位数）。"))
+    return int(text)
+
+
+def _exact(value: Fraction) -> Decimal:
+    """A Decimal for babel to format (28 significant digits; the comparison stays on fractions)."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _decimal(value: Fraction, places: int) -> Decimal:
+    """The fraction as a Decimal rounded to `places` decimals of a percent (display only)."""
+    return _exact(value).quantize(Decimal(1).scaleb(-(places + 2)), rounding=ROUND_HALF_EVEN)
+
+
+def format_rate(value: Fraction, limit: Fraction, locale: str) -> str:
+    """A percentage with two decimals, or more when two would hide which side of the target it is
+    on (2/201 is 0.995%, not "1.00%")."""
+    side = (value > limit) - (value < limit)
+    for places in range(2, 7):
+        shown = _decimal(value, places)
+        shown_fraction = Fraction(shown)
+        if (shown_fraction > limit) - (shown_fraction < limit) == side:
+            break
+    pattern = "#,##0." + "0" * 2 + "#" * (places - 2) + "%"
+    return format_percent(shown, format=pattern, locale=locale, decimal_quantization=False)
+
+
+def _render(ctx: Context, outcome: Outcome) -> Response:
+    lang = ctx.lang
+    locale = LOCALES.get(lang, "en_US")
+    target = outcome.target
+    metric = target.metric
+    name = NAMES[metric][1 if lang == "zh" else 0]
+    n = lambda x: format_decimal(x, locale=locale)  # noqa: E731
+    rate = format_rate(outcome.rate, target.limit, locale)
+    limit = format_percent(_exact(target.limit), format="#,##0.##%", locale=locale, decimal_quantization=False)
+    comparison = ctx.pick(en="under" if target.direction == "max" else "above", zh="低于" if target.direction == "max" else "高于")
+    if metric == "vtr":
+        counted = ctx.pick(
+            en=f"{n(outcome.total - outcome.bad)} of {n(outcome.total)} shipments with valid tracking",
+            zh=f"{n(outcome.total)} 个包裹中 {n(outcome.total - outcome.bad)} 个有有效追踪",
+        )
+    else:
+        counted = ctx.pick(
+            en=f"{n(outcome.bad)} {_unit(metric, 0, outcome.bad, lang)} in {n(outcome.total)} {_unit(metric, 1, outcome.total, lang)}",
+            zh=f"{n(outcome.total)}{_unit(metric, 1, outcome.total, lang)}中有 {n(outcome.bad)}{_unit(metric, 0, outcome.bad, lang)}",
+        )
+    lines = [
+        ctx.pick(en=f"{name.capitalize()}: {rate} ({counted}).", zh=f"{name}：{rate}（{counted}）。"),
+        ctx.pick(en=f"Target on {target.marketplace}: {comparison} {limit}.", zh=f"{target.marketplace} 的目标：{comparison} {limit}。"),
+    ]
+    after = outcome.rate_after
+    if outcome.meets:
+        lines.append(ctx.pick(en="Within target.", zh="达标。"))
+    else:
+        verdict = ctx.pick(
+            en=("Over" if target.direction == "max" else "Under") + " target.",
+            zh="超标。" if target.direction == "max" else "未达标。",
+        )
+        lines.append(verdict)
+        if outcome.more_clean is None:
+            lines.append(ctx.pick(en="No number of clean orders can meet a 0% target.", zh="目标为 0% 时，增加订单也无法达标。"))
+        elif after is not None:
+            shown_after = format_rate(after, target.limit, locale)
+            new_total = outcome.total + outcome.more_clean
+            shown_count = outcome.bad if target.direction == "max" else new_total - outcome.bad
+            clean_word = _unit(metric, 2, outcome.more_clean, lang)
+            moves = ctx.pick(en="brings it to" if outcome.more_clean == 1 else "bring it to", zh="即可降到" if target.direction == "max" else "即可升到")
+            lines.append(ctx.pick(
+                en=f"{n(outcome.more_clean)} more {clean_word} {moves} {shown_after} "
+                f"({n(shown_count)}/{n(new_total)}), {comparison} {limit}.",
+                zh=f"再增加 {n(outcome.more_clean)}{clean_word}{moves} {shown_after}"
+                f"（{n(shown_count)}/{n(new_total)}），{comparison} {limit}。",
+            ))
+    return Response(
+        kind="metrics",
+        title=ctx.pick(en=name.capitalize(), zh=name),
+        text="\n".join(lines),
+        data={
+            "metric": metric,
+            "marketplace": target.marketplace,
+            "bad": outcome.bad,
+            "total": outcome.total,
+            "rate": rate,
+            "rate_fraction": f"{outcome.rate.numerator}/{outcome.rate.denominator}",
+            "target": limit,
+            "direction": target.direction,
+            "meets_target": outcome.meets,
+            "more_clean": outcome.more_clean,
+            "rate_after": format_rate(after, target.limit, locale) if after is not None else None,
+        },
+    )

@@ -1,0 +1,42 @@
+"""Every article in knowledge/articles is valid: complete front matter, both languages with twin
+sections, a source, a verified_on date, no broken `related`, sections short enough to quote."""
+
+import pytest
+
+from bot.knowledge.articles import LANGS, MAX_SECTION_CHARS, load_articles, parse_article
+from bot.knowledge.metrics import load_targets
+from bot.knowledge.text import Synonyms
+from tests.conftest import ROOT
+
+KNOWLEDGE = ROOT / "knowledge"
+FILES = sorted(p for p in (KNOWLEDGE / "articles").glob("*.md"))
+LOADED = load_articles(KNOWLEDGE / "articles")
+
+
+def test_there_are_at_least_25_articles():
+    assert len(FILES) >= 25, f"only {len(FILES)} articles in knowledge/articles"
+
+
+def test_the_whole_folder_loads_without_problems():
+    assert LOADED.errors == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_article_is_complete_and_bilingual(path):
+    article, problems = parse_article(path)
+    assert problems == []
+    assert article.id == path.stem
+    assert all(article.title[lang] for lang in LANGS) and article.source and article.marketplaces
+    assert len(article.sections["en"]) == len(article.sections["zh"]) >= 1
+    for lang in LANGS:
+        for section in article.sections[lang]:
+            assert section.title and 0 < len(section.text) <= MAX_SECTION_CHARS
+    for other in article.related:
+        assert other in LOADED.articles, f"{path.name}: related {other!r} does not exist"
+    assert article.aliases["en"] and article.aliases["zh"], "aliases help questions find the article"
+
+
+def test_synonyms_and_targets_files_load():
+    synonyms = Synonyms.load(KNOWLEDGE / "synonyms.yaml")
+    assert len(synonyms.groups) >= 10
+    assert load_targets(KNOWLEDGE / "targets.yaml").default == "amazon-us"

@@ -22,6 +22,9 @@ class Outgoing(BaseModel):
     """Idempotency key: the same key must never produce two posts."""
     thread: str | None = None
     """Thread to post into (the thread the reminder or case was created in), when the platform has one."""
+    in_doubt: bool = False
+    """A stopped process may already have posted this key: a platform that can find its own past
+    posts by key (Slack message metadata) checks before posting again."""
 
 
 class RetryLater(Exception):

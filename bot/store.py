@@ -25,6 +25,7 @@ SCHEMA_MODULES = (
     "bot.dialogs.store",
     "bot.appeals.store",
     "bot.reminders.store",
+    "adapters.slack.store",
     "adapters.discord.store",
 )
 

@@ -185,6 +185,7 @@ class Delivery:
             mention=reminder.owner,
             key=reminder.key,
             thread=reminder.thread,
+            in_doubt=reminder.in_doubt,
         )
         extra = {"event": "reminder", "reminder_id": reminder.id, "attempt": reminder.attempts,
                  "platform": reminder.platform, "channel": reminder.channel}

@@ -1,0 +1,88 @@
+"""Fixtures for the Slack tests: the real Bolt app served over HTTP on a local port, with the Web
+API and `response_url` pointed at `MockSlack`. Import the fixtures into a test module by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from aiohttp import web
+
+from adapters.slack.server import EVENTS_PATH, build_web_app
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.dispatcher import COMMANDS, MESSAGE_HANDLERS, Command, command
+from bot.services import Services
+from tests.mocks.slack_api import MockSlack, SlackDriver
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+@dataclass
+class SlackBed:
+    mock: MockSlack
+    driver: SlackDriver
+    services: Services
+    config: Config
+    base_url: str
+
+    @property
+    def events_url(self) -> str:
+        return self.base_url + EVENTS_PATH
+
+
+def slack_config(tmp_path, mock: MockSlack, **extra) -> Config:
+    return Config(
+        db=tmp_path / "slack.db", tz="UTC", scheduler="off",
+        slack_bot_token="xoxb-0000-test", slack_signing_secret=SECRET, slack_api_url=mock.api_url, **extra,
+    )
+
+
+@pytest.fixture
+async def mock_slack():
+    mock = await MockSlack().start()
+    yield mock
+    await mock.close()
+
+
+@pytest.fixture
+async def slack_bed(tmp_path, mock_slack: MockSlack, clock: FakeClock):
+    """A running Slack app (real Bolt, real aiohttp, real SQLite) and a driver that signs like Slack."""
+    config = slack_config(tmp_path, mock_slack)
+    services = Services(config, clock=clock)
+    runner = web.AppRunner(build_web_app(services, config), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    base_url = f"http://{host}:{port}"
+    driver = SlackDriver(base_url + EVENTS_PATH, SECRET, mock_slack)
+    yield SlackBed(mock_slack, driver, services, config, base_url)
+    await mock_slack.settle(0.05)
+    await driver.close()
+    await runner.cleanup()
+
+
+@pytest.fixture
+def scratch_commands():
+    """Throwaway commands and message listeners, removed after the test."""
+    added: list[str] = []
+    listeners: list = []
+
+    def declare(name: str, **kwargs) -> Command:
+        defaults = dict(summary_en="test", summary_zh="测试", usage=f"{name} <thing>", examples=[f"{name} x"])
+        cmd = command(name, **{**defaults, **kwargs})(None)
+        added.append(name)
+        return cmd
+
+    def listen(handler):
+        MESSAGE_HANDLERS.insert(0, handler)
+        listeners.append(handler)
+        return handler
+
+    declare.listen = listen  # type: ignore[attr-defined]
+    yield declare
+    for name in added:
+        COMMANDS.pop(name, None)
+    for handler in listeners:
+        MESSAGE_HANDLERS.remove(handler)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from bot.i18n import detect_lang
+from bot.i18n import detect_lang, pick
 from bot.model import Request, Response, error
 from bot.sender import Outgoing
 from bot.services import Services
@@ -28,9 +28,10 @@ CHOICE_PREFIX = "!choice"
 class ConsolePrinter:
     """Writes responses to a stream, as JSON lines or as readable panels."""
 
-    def __init__(self, stream: IO[str] | None = None, *, json_mode: bool = False):
+    def __init__(self, stream: IO[str] | None = None, *, json_mode: bool = False, lang: str = "en"):
         self.stream = stream or sys.stdout
         self.json_mode = json_mode
+        self.lang = lang
         self.rich = Console(file=self.stream, highlight=False)
 
     def show(self, response: Response) -> None:
@@ -52,7 +53,9 @@ class ConsolePrinter:
                 f"[bold]!{number}[/bold] [reverse] {escape(c.label)} [/reverse]  [dim]!choice {escape(c.value)}[/dim]"
                 for number, c in enumerate(response.choices, 1)
             )
-            hint = "press a button with !N or !choice VALUE" + ("; pick several, one at a time" if response.multi else "")
+            hint = pick(self.lang, en="press a button with !N or !choice VALUE", zh="输入 !序号 或 !choice 值 来点按钮")
+            if response.multi:
+                hint += pick(self.lang, en="; pick several, one at a time", zh="；可逐个多选")
             body += f"\n\n{buttons}\n[dim]({hint})[/dim]"
         for line in response.context:
             body += f"\n[dim]{escape(line)}[/dim]"
@@ -137,7 +140,7 @@ async def run_console(
 ) -> int:
     """Read lines until end of input, answer each, exit 0."""
     stdin = stdin or sys.stdin
-    printer = ConsolePrinter(stdout, json_mode=json_mode)
+    printer = ConsolePrinter(stdout, json_mode=json_mode, lang=lang)
     root = services.config.root_command
     interactive = stdin.isatty() and not json_mode
     await services.start({"console": ConsoleSender(printer)})

@@ -26,6 +26,7 @@ SCHEMA_MODULES = (
     "bot.appeals.store",
     "bot.reminders.store",
     "adapters.slack.store",
+    "adapters.discord.store",
 )
 
 migrations = Migrations("sellerbot.core")

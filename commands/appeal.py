@@ -184,3 +184,15 @@ async def suggest_drafts(ctx: Context, prefix: str) -> list[Choice]:
         if not wanted or wanted in name.lower():
             out.append(Choice(label=name, value=label))
     return out
+
+
+@suggests("appeal_type")
+async def suggest_types(ctx: Context, prefix: str) -> list[Choice]:
+    """The violation types an appeal can be drafted for, matched on code or label in either language."""
+    wanted = prefix.strip().lower()
+    out = []
+    for choice in ctx.svc.appeals.type_choices():
+        label = choice.label.zh if ctx.lang == "zh" and choice.label.zh else choice.label.en
+        if not wanted or wanted in f"{choice.value} {choice.label.en} {choice.label.zh or ''}".lower():
+            out.append(Choice(label=label[:100], value=choice.value))
+    return out

@@ -146,3 +146,14 @@ def test_every_appeal_type_finds_a_route_in_the_knowledge_base(services):
                 continue
             send_to = boxes.send_to(choice.value, appeals.types[violation]["purpose"])
             assert send_to["path"], (choice.value, violation)
+
+
+async def test_appeal_types_are_offered_for_autocomplete_in_the_users_language(services):
+    from bot.model import Request
+
+    every = await services.dispatcher.suggest("appeal_type", "", Request(kind="command"))
+    assert {"messaging", "odr", "cdiscount-formal-notice"} <= {c.value for c in every}
+    chinese = await services.dispatcher.suggest("appeal_type", "", Request(kind="command", lang="zh"))
+    assert any("\u4e00" <= ch <= "\u9fff" for c in chinese for ch in c.label)
+    narrowed = await services.dispatcher.suggest("appeal_type", "track", Request(kind="command"))
+    assert narrowed and all("track" in (c.value + c.label).lower() for c in narrowed)

@@ -197,6 +197,11 @@ async def test_a_dialogue_started_by_command_continues_in_a_thread(slack_bed, sc
     assert first.via == "chat.postMessage" and first.channel == "C1" and first.thread_ts is None
     assert first.labels() == ["Amazon US", "Cdiscount"]
 
+    await driver.press(first, "Amazon US", user="U2")  # not the owner's dialogue
+    refused = await mock.next_message()
+    assert refused.via == "response" and refused.ephemeral and "belongs to <@U1>" in refused.text
+    assert first.buttons() and mock.called("chat.update") == []
+
     await driver.press(first, "Cdiscount")
     second = await mock.next_message()
     assert second.thread_ts == first.ts and second.via == "chat.postMessage"
@@ -227,7 +232,7 @@ async def test_a_dialogue_started_by_command_continues_in_a_thread(slack_bed, sc
     ]
     await driver.say("just chatting in the channel now")  # the dialogue is over: not for the bot
     await mock.settle()
-    assert len(answers) == 3 and len(mock.messages) == 4
+    assert len(answers) == 3 and mock.messages[-1] is draft
 
 
 async def test_plain_channel_messages_answer_the_active_dialogue_into_its_thread(slack_bed, scratch_commands):

@@ -33,6 +33,38 @@ def _label_of(message: Message, value: str) -> str:
     raise AssertionError(f"no choice {value!r} in {message.labels()}")
 
 
+async def test_ask_is_answered_with_its_source_and_feedback_buttons_that_record_the_vote(slack_bed):
+    mock, driver, services = slack_bed.mock, slack_bed.driver, slack_bed.services
+    await driver.command("ask What is the maximum order defect rate?")
+    answer = await mock.next_message()
+    (call,) = mock.called("response")
+    assert answer.via == "response" and call.params["response_type"] == "in_channel"
+    assert answer.blocks[0]["type"] == "header"
+    assert "1%" in answer.all_text()
+    context = answer.context()
+    assert any(line.startswith("Source: ") for line in context)
+    assert any(line.startswith("Verified on 20") for line in context)
+    assert answer.labels()[-2:] == ["👍 Helpful", "👎 Not helpful"]
+    assert len(answer.text) <= 3000 and "1%" in answer.text  # the text fallback
+
+    await driver.press(answer, "👍 Helpful")
+    thanks = await mock.next_message()
+    assert thanks.via == "response" and thanks.ephemeral and "Thanks for your feedback" in thanks.text
+    (vote,) = services.store.db.query("SELECT user, helpful FROM kb_votes")
+    assert vote == {"user": "U1", "helpful": 1}
+
+
+async def test_ask_in_chinese_from_a_chinese_locale_and_an_honest_i_dont_know(slack_bed):
+    mock, driver = slack_bed.mock, slack_bed.driver
+    mock.users["UZH"] = {"locale": "zh-CN"}
+    await driver.command("ask 订单缺陷率的标准是多少?", user="UZH")
+    answer = await mock.next_message()
+    assert any(line.startswith("来源：") for line in answer.context()) and "👍 有帮助" in answer.labels()
+    await driver.command("ask how do I bake sourdough bread at home?")
+    unknown = await mock.next_message()
+    assert "I don't know" in unknown.all_text() and "👍 Helpful" not in unknown.labels()
+
+
 async def test_a_whole_appeal_dialogue_runs_in_a_thread_with_buttons_and_replies(slack_bed):
     mock, driver, services = slack_bed.mock, slack_bed.driver, slack_bed.services
     flow = services.dialogs.flows.get("appeal")

@@ -115,7 +115,7 @@ def test_the_manifest_matches_the_code():
     from bot.config import Config
 
     folder = ROOT / "adapters" / "slack"
-    manifest = yaml.safe_load((folder / "manifest.yml").read_text())
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
     (slash,) = manifest["features"]["slash_commands"]
     assert slash["command"] == "/" + Config(_env_file=None).root_command
     settings = manifest["settings"]

@@ -24,7 +24,7 @@ from adapters.slack.render import ACTION_PREFIX, DONE_ACTION, DONE_VALUE, MULTI_
 from adapters.slack.store import SlackState
 from bot.config import Config
 from bot.dispatcher import COMMANDS
-from bot.i18n import detect_lang
+from bot.i18n import detect_lang, pick
 from bot.model import Request
 from bot.services import Services
 
@@ -164,6 +164,11 @@ class SlackBot:
         known = self.state.thread(channel, thread or message.get("ts", "")) if (thread or message.get("ts")) else None
         if known and not thread:
             thread = known["thread_ts"]
+        if known and known["user"] != user:
+            await respond(text=pick(self._lang(user, "", "en"), en=f"This dialogue belongs to <@{known['user']}>.",
+                                    zh=f"这是 <@{known['user']}> 的对话。"),
+                          response_type="ephemeral", replace_original=False)
+            return
         if known and message.get("blocks"):
             await self._mark_chosen(client, channel, message, labels, user)
         req = await self._request(

@@ -1,0 +1,175 @@
+"""`sellerbot discord`: the discord.py client that serves `/seller` (the Procfile's `discord` process).
+
+It needs only the `guilds` gateway intent (no privileged intent): every user action arrives as an
+interaction (slash command, button, select, modal), and free-text dialogue steps are typed into
+modals rather than read from channel messages.
+
+Slash commands are synced at start: to one guild when DISCORD_GUILD_ID is set (instant, for
+development), else globally (production; Discord may take a while to show changes everywhere).
+`--sync guild|global|none` chooses explicitly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.config import Config
+from bot.logs import log
+from bot.services import Services
+from adapters.discord.commands import BilingualTranslator, build_group
+from adapters.discord.replies import DEFER_AFTER, Replies
+from adapters.discord.sender import RATE_LIMIT_WAIT_MAX, DiscordSender
+from adapters.discord.store import Stash
+from adapters.discord.views import MODAL_PREFIX, PERSISTENT_ITEMS
+
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+"""What the bot needs in a channel: see it, post (also in threads), embeds, letters as files."""
+
+
+def point_at(config: Config) -> None:
+    """Send REST calls and the gateway connection elsewhere (a local mock, a proxy)."""
+    if config.discord_api_url:
+        Route.BASE = config.discord_api_url.rstrip("/")
+    if config.discord_gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.discord_gateway_url)
+
+
+def sync_target(choice: str | None, config: Config) -> str:
+    """`guild`, `global` or `none`: the default is the guild when DISCORD_GUILD_ID is set."""
+    if choice:
+        return choice
+    return "guild" if config.discord_guild_id else "global"
+
+
+discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here: no warning at start
+
+
+class SellerClient(discord.Client):
+    """A discord.py client whose only job is to hand interactions to the core and render replies."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        sync: str = "none",
+        run_scheduler: bool = False,
+        defer_after: float = DEFER_AFTER,
+    ):
+        super().__init__(
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),  # user text is shown, never pings
+            max_ratelimit_timeout=RATE_LIMIT_WAIT_MAX,
+        )
+        self.services = services
+        self.sync = sync
+        self.run_scheduler = run_scheduler
+        self.stash = Stash(services.store, services.clock)
+        self.replies = Replies(services, self.stash, defer_after=defer_after)
+        self.tree = app_commands.CommandTree(self)
+        services.dispatcher  # noqa: B018  (building it imports every command module: the registry is full)
+        self.tree.add_command(build_group(services.config.root_command))
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+        self.sender: DiscordSender | None = None
+
+    async def setup_hook(self) -> None:
+        """After login, before the gateway: components, translations, command sync, scheduler."""
+        for item in PERSISTENT_ITEMS:
+            self.add_dynamic_items(item)
+        self.stash.purge()
+        await self.tree.set_translator(BilingualTranslator())
+        await self.sync_commands()
+        if self.application_id:
+            log.info("discord: invite the bot with %s", self.invite_url())
+        if self.run_scheduler:
+            self.sender = DiscordSender(self.services.config, http=self.http, stash=self.stash)
+            await self.services.start({"discord": self.sender})
+
+    async def sync_commands(self) -> None:
+        if self.sync == "guild":
+            guild = discord.Object(id=self.services.config.discord_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("discord: synced %d command(s) to guild %s", len(synced), guild.id)
+        elif self.sync == "global":
+            synced = await self.tree.sync()
+            log.info("discord: synced %d command(s) globally (may take a while to show)", len(synced))
+
+    def invite_url(self) -> str:
+        return discord.utils.oauth_url(
+            self.application_id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
+        )
+
+    async def on_ready(self) -> None:
+        log.info("discord: connected as %s in %d guild(s)", self.user, len(self.guilds))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Modal submits are ours when their custom_id says so; handled here rather than by a
+        Modal object so that a restart between opening and submitting a text box loses nothing."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        custom_id = (interaction.data or {}).get("custom_id", "")
+        if custom_id.startswith(MODAL_PREFIX):
+            await self.replies.submitted(interaction)
+
+    async def _on_tree_error(self, interaction: discord.Interaction, exc: app_commands.AppCommandError) -> None:
+        log.error("discord: command failed: %s", exc, exc_info=exc)
+        if not interaction.response.is_done():
+            try:
+                await self.replies._notice(interaction, "Something went wrong on our side. / 系统内部出错。")
+            except discord.HTTPException:
+                pass
+
+
+def main(args: argparse.Namespace, config: Config) -> int:
+    if not config.discord_token:
+        print(
+            "sellerbot discord: DISCORD_TOKEN is not set. Create a bot in the Discord Developer Portal "
+            "(Applications > your app > Bot > Reset Token) and export DISCORD_TOKEN=...",
+            file=sys.stderr,
+        )
+        return 2
+    sync = sync_target(getattr(args, "sync", None), config)
+    if sync == "guild" and not config.discord_guild_id:
+        print("sellerbot discord: --sync guild needs DISCORD_GUILD_ID (the id of your test server).", file=sys.stderr)
+        return 2
+    point_at(config)
+    return asyncio.run(_run(config, sync=sync, run_scheduler=not getattr(args, "no_scheduler", False)))
+
+
+async def _run(config: Config, *, sync: str, run_scheduler: bool) -> int:
+    services = Services(config)
+    client = SellerClient(services, sync=sync, run_scheduler=run_scheduler)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(client.close()))
+        except (NotImplementedError, RuntimeError):  # not on this platform
+            pass
+    try:
+        async with client:
+            await client.start(config.discord_token or "")
+    except discord.LoginFailure:
+        print("sellerbot discord: Discord refused DISCORD_TOKEN (401). Reset the bot token and try again.", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print("sellerbot discord: Discord refused the requested intents.", file=sys.stderr)
+        return 1
+    finally:
+        await services.stop()
+    return 0

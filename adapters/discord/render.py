@@ -1,0 +1,100 @@
+"""Draws a platform-neutral `Response` as Discord embeds and file attachments.
+
+One embed per response: the title, the text as its description, one field per section, and the
+small print (source, "verified on", usage hints) in the footer. Discord caps an embed (4,096
+characters of description, 25 fields of 1,024, 6,000 in all); whatever does not fit is cut with
+an ellipsis and the whole text is attached as a file, so nothing the core said is lost.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import discord
+
+from bot.model import Attachment, Response
+
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FIELDS_MAX = 25
+FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000
+BLANK = "\u200b"
+"""A field needs a name; this zero-width space is how Discord shows "no name"."""
+
+COLOURS = {
+    "error": discord.Colour.red(),
+    "reminder": discord.Colour.gold(),
+    "draft": discord.Colour.green(),
+    "case": discord.Colour.orange(),
+}
+
+
+@dataclass
+class Rendered:
+    """The pieces of one Discord message (view aside; see views.py)."""
+
+    embeds: list[discord.Embed]
+    files: list[discord.File] = field(default_factory=list)
+
+    def file_kwargs(self) -> dict:
+        return {"files": self.files} if self.files else {}
+
+
+def cut(text: str, limit: int) -> str:
+    """The text, shortened to `limit` characters with an ellipsis when it is longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def chunks(text: str, size: int) -> list[str]:
+    """Split text into pieces of at most `size` characters, at line breaks where possible."""
+    pieces: list[str] = []
+    while len(text) > size:
+        split = text.rfind("\n", 0, size)
+        if split <= 0:
+            split = size
+        pieces.append(text[:split])
+        text = text[split:].lstrip("\n")
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def as_file(attachment: Attachment) -> discord.File:
+    return discord.File(io.BytesIO(attachment.content.encode("utf-8")), filename=attachment.filename)
+
+
+def render(response: Response) -> Rendered:
+    embed = discord.Embed(colour=COLOURS.get(response.kind, discord.Colour.blurple()))
+    used = 0
+    truncated = False
+    if response.title:
+        embed.title = cut(response.title, TITLE_MAX)
+        used += len(embed.title)
+    if response.context:
+        embed.set_footer(text=cut("\n".join(response.context), FOOTER_MAX))
+        used += len(embed.footer.text or "")
+    if response.text:
+        embed.description = cut(response.text, DESCRIPTION_MAX)
+        truncated |= embed.description != response.text
+        used += len(embed.description)
+    for section in response.sections:
+        for index, piece in enumerate(chunks(section.text, FIELD_VALUE_MAX)):
+            name = cut(section.title, FIELD_NAME_MAX) if (section.title and index == 0) else BLANK
+            if len(embed.fields) >= FIELDS_MAX - 1 or used + len(name) + len(piece) > EMBED_TOTAL_MAX - 100:
+                truncated = True
+                break
+            embed.add_field(name=name, value=piece, inline=False)
+            used += len(name) + len(piece)
+        if truncated:
+            break
+    if not (embed.title or embed.description or embed.fields):
+        embed.description = BLANK  # Discord refuses an empty embed
+    files = [as_file(a) for a in response.files]
+    if truncated:
+        embed.add_field(name=BLANK, value="… (full text attached / 完整内容见附件)", inline=False)
+        files.append(as_file(Attachment(filename=f"sellerbot-{response.kind}.md", content=response.plain_text())))
+    return Rendered(embeds=[embed], files=files[:10])

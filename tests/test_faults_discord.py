@@ -15,7 +15,6 @@ from bot.logs import setup_logging
 from bot.reminders.scheduler import ReminderScheduler
 from tests.mocks.discord_api import CHANNEL_ID
 from tests.mocks.discord_fixtures import *  # noqa: F401,F403
-from tests.mocks.discord_fixtures import interact
 
 CALLBACK = r"interactions/[0-9]+/[^/]+/callback"
 

@@ -126,6 +126,7 @@ def _label_of(message, value: str) -> str:
 async def test_the_web_process_killed_mid_dialogue_resumes_it_in_the_same_thread(tmp_path):
     mock = await MockSlack().start()
     first = await WebProcess(tmp_path, mock, "first").start()
+    second: WebProcess | None = None
     driver = SlackDriver(first.url, SECRET, mock)
     try:
         await driver.command("appeal start")
@@ -148,7 +149,7 @@ async def test_the_web_process_killed_mid_dialogue_resumes_it_in_the_same_thread
         await second.stop()
     finally:
         await driver.close()
-        for process in (first, locals().get("second")):
+        for process in (first, second):
             if process is not None:
                 await process.stop(signal.SIGKILL)
         await mock.close()

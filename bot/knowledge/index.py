@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.knowledge.articles import LANGS, Article, Section
-from bot.knowledge.text import Analyzer, stem
+from bot.knowledge.text import OUTSIDE, Analyzer, split, stem
 
 K1 = 1.2
 B_BODY = 0.75
@@ -62,7 +62,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         re.compile(r"\bhow (long|soon|quickly|fast)\b|\bhow many (hours|days|weeks|months)\b|\bdeadline|\bwhen\b"
                    r"|多久|多长时间|多少天|几天|几个小时|多少小时|什么时候|期限|时限|多快|几周|几个月", re.I),
         re.compile(r"\d+\s*(-|‑)?\s*(hours?|days?|weeks?|months?|business days)\b|\d+\s*(个)?(小时|天|周|个月|日内|日)"
-                   r"|\b(one|two|three|seven|thirty|sixty|ninety) (hours?|days?|weeks?|months?)\b", re.I),
+                   r"|\b(one|two|three|seven|thirty|sixty|ninety) (hours?|days?|weeks?|months?)\b"
+                   r"|\bnext (working|business) day|half an hour|第二天|次日|下一个工作日|一上班|半小时", re.I),
     ),
     "money": (
         re.compile(r"\bhow much (does|do|is|will|would)\b.*\b(cost|charge|pay|fee|price)|\bcost\b|\bfees?\b|\bprice\b"
@@ -74,16 +75,22 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
     ),
     "percent": (
-        re.compile(r"\b(percent|percentage|threshold|maximum|minimum|target|limit|how much)\b"
+        re.compile(r"\b(percent|percentage|threshold|maximum|minimum|max|min|target|limit|how much)\b|%"
                    r"|(达到|需要|要求|保持|控制在|低于|高于|超过|不超过|降低|提高|减少|降)(百分之)?多少(?!天|小时|钱|次|个|周|年)"
-                   r"|多少%|比例|百分之|标准是多少|上限|下限", re.I),
+                   r"|多少%|比例|百分之|标准是多少|上限|下限|最多|最少|最低|最高", re.I),
         re.compile(r"\d\s*%"),
     ),
     "range": (
         re.compile(r"\b(range|ranges|band|bands|between)\b|范围|区间|档次|等级", re.I),
         re.compile(r"\d+\s*[–—-]\s*\d+|\bfrom \d+ to \d+|\d+\s*(到|至)\s*\d+", re.I),
     ),
+    "score": (
+        re.compile(r"\bwhat (score|rating)\b|\bhow many points\b|多少分|几分", re.I),
+        re.compile(r"\d+\s*分|\b(score|rating) of \d+|\b\d+\s*points\b", re.I),
+    ),
 }
+"""The words that ask for a kind of answer ("limit", 多少分) are covered by a section that holds
+one (a rate, a score), so they neither sink a right answer nor lift a wrong one."""
 TYPE_BOOST = 1.25
 CANDIDATES = 64
 """A section that holds the kind of answer asked for (a duration, a price, an address, a rate)
@@ -197,7 +204,8 @@ class Index:
         much as the rarest known term of the question (at least UNKNOWN_FLOOR): "capital" in
         "capital of France" cancels "France". An unknown name — a capitalised word inside an
         English sentence, a Latin word in a Chinese one, such as Mercadolibre or Shopee — weighs
-        twice that, since it says the question is about something else. Chinese sub-words
+        twice that, since it says the question is about something else; so does a topic the
+        synonyms file lists as outside the knowledge base (`outside:`). Chinese sub-words
         (百分之几 beside 百分) are not counted twice. Each weight is scaled by the term's share of
         the question (`Analyzer.query`).
         """
@@ -207,7 +215,9 @@ class Index:
         names = _names(question, lang)
         weights: dict[str, float] = {}
         for term, qw in query.items():
-            if term in known:
+            if term.startswith(OUTSIDE):
+                weights[term] = qw * unknown_weight * NAME_FACTOR
+            elif term in known:
                 weights[term] = qw * known[term]
             elif _CJK_TERM.match(term) and any(k in term for k in known if k != term and _CJK_TERM.match(k)):
                 continue
@@ -217,7 +227,7 @@ class Index:
 
     def search(self, question: str, lang: str, limit: int = 5) -> SearchResult:
         """The best sections in `lang`, best first, and whether the best one answers."""
-        query = self.analyzer.query(question)
+        query, concepts = self.analyzer.parse(question)
         terms = list(query)
         if lang not in self.sections or not terms:
             return SearchResult([], terms, False)
@@ -261,21 +271,49 @@ class Index:
                 best_per_article[article_no] = (s, doc)
         ranked = sorted(best_per_article.values(), key=lambda item: (-item[0], item[1]))[:limit]
         weights = self.term_weights(question, query, lang)
+        asking = self._asking_terms(question, wanted)
+        places = self._places(concepts)
         total = sum(weights.values()) or 1.0
-        known_weight = sum(w for t, w in weights.items() if self.known(t, lang))
+        known_weight = sum(w for t, w in weights.items() if self.known(t, lang) or t in asking)
         known_share = known_weight / total
         hits = []
         for s, doc in ranked:
             article_no, section = entries[doc]
+            article = self.articles[article_no]
             covered = sum(
                 w
                 for t, w in weights.items()
-                if doc in body_postings.get(t, ()) or article_no in self.meta_postings.get(t, ())
+                if doc in body_postings.get(t, ())
+                or article_no in self.meta_postings.get(t, ())
+                or (asking.get(t, frozenset()) & kinds[doc])
+                or (t in places and places[t] & set(article.marketplaces))
             )
-            hits.append(Hit(self.articles[article_no], section, s, covered / (known_weight or 1.0)))
+            hits.append(Hit(article, section, s, covered / (known_weight or 1.0)))
         best = hits[0]
         answered = known_share >= MIN_KNOWN and best.coverage >= MIN_COVERAGE and best.score >= MIN_SCORE
         return SearchResult(hits, terms, answered, known_share)
+
+    @staticmethod
+    def _asking_terms(question: str, wanted: set[str]) -> dict[str, frozenset[str]]:
+        """Terms of the words that ask for a kind of answer ("limit", "min", 上限) -> those kinds."""
+        out: dict[str, set[str]] = {}
+        for kind in wanted:
+            for match in ANSWER_TYPES[kind][0].finditer(question):
+                pieces = split(match.group(0))
+                for term in (*pieces.sequence, *pieces.wholes):
+                    out.setdefault(term, set()).add(kind)
+        return {t: frozenset(k) for t, k in out.items()}
+
+    def _places(self, concepts: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+        """Terms naming a marketplace ("UK", ≈amazon-uk) -> the article `marketplaces` codes that
+        cover it: an article written for Amazon Europe answers a question about the UK."""
+        out: dict[str, frozenset[str]] = {}
+        for concept, named in concepts.items():
+            codes = self.analyzer.synonyms.marketplaces.get(concept)
+            if codes:
+                for term in (concept, *named):
+                    out[term] = out.get(term, frozenset()) | codes
+        return out
 
     def _body_scores(self, query: dict[str, float], lang: str) -> tuple[list[float], set[int]]:
         """BM25 body score of every section (a flat list) and the set of sections that share a

@@ -22,6 +22,9 @@ import yaml
 
 CONCEPT = "≈"
 """Prefix of concept terms; no tokenizer output can start with it."""
+OUTSIDE = "⊘"
+"""Prefix of out-of-scope terms: a topic the knowledge base knowingly does not cover (another
+marketplace, advertising bids, VAT…). Never indexed, so it always counts against an answer."""
 
 _CJK_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SEGMENTS = re.compile(rf"[{_CJK_CHARS}]+|[^{_CJK_CHARS}]+")
@@ -37,6 +40,15 @@ _LATIN_TOKEN = re.compile(
     re.VERBOSE,
 )
 _PARTS = re.compile(r"[a-z]+|\d+")
+NUMBERS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "thirty": "30", "sixty": "60", "ninety": "90",
+    "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
+    "九": "9", "十": "10",
+}
+"""Number words in both languages and their digits, so "three chances", 三次 and "3 appeals" meet."""
+_ZH_COUNTED = re.compile(r"([二两三四五六七八九十])(?=[个次部种类项条天周年小月])")
+"""A Chinese numeral before a measure word (三部分, 两个, 七天): jieba leaves it a lone character."""
 
 STOP_EN = frozenset(
     """
@@ -53,10 +65,12 @@ STOP_EN = frozenset(
     tell know want wants need needs like okay ok hi hello thanks thank
     take takes taking taken took make makes making made happen happens happened happening go goes
     going went come comes coming
+    till told tip tips vs versus done back usual usually enough exactly basically anyway nowadays
+    currently guys pls plz asap hey sure mean means meant whats
     """.split()
 )
-"""English function words, question words and light verbs ("take action", "make up"): they say
-nothing about the topic."""
+"""English function words, question words, light verbs ("take action", "make up") and chat
+fillers ("any tips", "till they get back"): they say nothing about the topic."""
 
 STOP_ZH = frozenset(
     """
@@ -66,6 +80,7 @@ STOP_ZH = frozenset(
     我 我们 你 你们 您 他 她 它 他们 她们 它们 自己 咱们 大家 一个 一下 一些 一种 如果 因为 所以 但是
     但 而 而且 然后 并且 已经 没有 不 没 别 请问 请 今天 现在 之后 之前 时候 的话 还是 或者 还有 其他
     就是 只是 只 几种 哪几种 几类 哪几类 特别 非常 比较 一直 总是 经常 真的 到底 究竟 有没有 是不是 会不会 能不能 可不可以 好 啥 咋 哪几 几个 一般 通常 大概
+    咋整 咋办 有事 有事吗 要不要 会不会 最后 最终 到时候 直接 一下子 还能 能不 一直
     """.split()
 )
 """Chinese particles, pronouns and question words."""
@@ -157,7 +172,9 @@ def _latin(run: str, out: Tokens) -> None:
             for part in parts:
                 out.weigh(part, 0.5 / len(parts))
             continue
-        if token in STOP_EN or (len(token) == 1 and not token.isdigit()):
+        if token in NUMBERS:
+            token = NUMBERS[token]
+        elif token in STOP_EN or (len(token) == 1 and not token.isdigit()):
             continue
         token = stem(token)
         out.sequence.append(token)
@@ -168,6 +185,9 @@ def _chinese(run: str, out: Tokens) -> None:
     """jieba's search segmentation (each word, then the dictionary words inside it), with the
     inner pieces sharing half the word's weight."""
     out.cjk_runs.append(run)
+    for numeral in _ZH_COUNTED.findall(run):
+        out.sequence.append(NUMBERS[numeral])
+        out.weigh(NUMBERS[numeral], 0.5)
     tokenizer = _jieba()
     freq = tokenizer.FREQ
     for word in tokenizer.cut(run, HMM=True):
@@ -185,10 +205,14 @@ def _chinese(run: str, out: Tokens) -> None:
             out.weigh(piece, 0.5 / len(pieces))
 
 
+_ENUMERATOR = re.compile(r"\(\d{1,2}\)|\b[a-h]\)")
+"""List markers, (1) (2) (a): they would make every numbered list look like an answer to "three"."""
+
+
 def split(text: str) -> Tokens:
     """Segment text into plain terms, without synonyms."""
     out = Tokens()
-    for run in _SEGMENTS.findall(normalise(text)):
+    for run in _SEGMENTS.findall(_ENUMERATOR.sub(" ", normalise(text))):
         if _CJK_RUN.match(run):
             _chinese(run, out)
         else:
@@ -215,18 +239,30 @@ def _phrase_terms(phrase: str) -> tuple[str, ...]:
 class Synonyms:
     """Groups of words and phrases that mean the same thing, in any language, loaded as data."""
 
-    def __init__(self, groups: list[list[str]], words: Iterable[str] = ()):
+    def __init__(
+        self,
+        groups: list[list[str]],
+        words: Iterable[str] = (),
+        outside: list[list[str]] = (),
+        marketplaces: dict[str, Iterable[str]] | None = None,
+    ):
         self.groups = groups
         self.words = list(words)
+        self.outside = list(outside)
+        self.marketplaces: dict[str, frozenset[str]] = {
+            self.concept_of(name): frozenset(codes) for name, codes in (marketplaces or {}).items()
+        }
+        """Concept of a place (`≈amazon-uk`) -> the article `marketplaces` codes that cover it."""
         self.single: dict[str, set[str]] = {}
         """One-term phrase -> concept terms."""
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         """First term of a Latin phrase -> [(whole phrase, concept)], longest first."""
         chinese: dict[str, set[str]] = {}
-        for group in groups:
+        tagged = [(CONCEPT, group) for group in groups] + [(OUTSIDE, group) for group in self.outside]
+        for prefix, group in tagged:
             if not group:
                 continue
-            concept = CONCEPT + re.sub(r"\s+", "-", normalise(str(group[0])).strip())
+            concept = self.concept_of(str(group[0]), prefix)
             for phrase in group:
                 phrase = normalise(str(phrase)).strip()
                 if not phrase:
@@ -248,6 +284,10 @@ class Synonyms:
             re.compile("|".join(re.escape(p) for p in sorted(chinese, key=len, reverse=True))) if chinese else None
         )
 
+    @staticmethod
+    def concept_of(name: str, prefix: str = CONCEPT) -> str:
+        return prefix + re.sub(r"\s+", "-", normalise(name).strip())
+
     @classmethod
     def load(cls, path: Path) -> "Synonyms":
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -261,7 +301,15 @@ class Synonyms:
         words = data.get("words") or []
         if not isinstance(words, list):
             raise ValueError(f"{path}: `words` must be a list")
-        return cls(groups, [str(w) for w in words])
+        outside = []
+        for number, group in enumerate(data.get("outside") or [], start=1):
+            if not isinstance(group, list) or not all(isinstance(p, (str, int, float)) for p in group):
+                raise ValueError(f"{path}: outside group {number} must be a list of words or phrases")
+            outside.append([str(p) for p in group])
+        places = data.get("marketplaces") or {}
+        if not isinstance(places, dict) or not all(isinstance(v, list) for v in places.values()):
+            raise ValueError(f"{path}: `marketplaces` must map a place to a list of marketplace codes")
+        return cls(groups, [str(w) for w in words], outside, {str(k): [str(c) for c in v] for k, v in places.items()})
 
     @classmethod
     def empty(cls) -> "Synonyms":
@@ -297,20 +345,31 @@ class Analyzer:
         self.synonyms = synonyms
 
     def terms(self, text: str) -> list[str]:
-        """The terms of a document, repeated as often as they occur."""
+        """The terms of a document, repeated as often as they occur (out-of-scope topics that an
+        article mentions in passing are not indexed: they must never look covered)."""
         tokens = split(text)
-        return [*tokens.sequence, *tokens.wholes, *sorted(self.synonyms.concepts(tokens))]
+        concepts = (c for c in self.synonyms.concepts(tokens) if not c.startswith(OUTSIDE))
+        return [*tokens.sequence, *tokens.wholes, *sorted(concepts)]
 
     def query(self, text: str) -> dict[str, float]:
-        """The distinct terms of a question and how much each counts: a concept counts once, and
-        the words that named it ("order defect rate", 订单缺陷率 and its pieces) count half."""
+        return self.parse(text)[0]
+
+    def parse(self, text: str) -> tuple[dict[str, float], dict[str, set[str]]]:
+        """The distinct terms of a question and how much each counts, with the concepts it names.
+
+        A concept counts once, and the words that named it ("order defect rate", 订单缺陷率 and
+        its pieces) count half. The words of an out-of-scope topic ("storage fee", 仓储费) count
+        nothing on their own: only the topic counts, and nothing in the index covers it."""
         tokens = split(text)
         weights = dict(tokens.weights)
         concepts = self.synonyms.concepts(tokens)
+        outside = set().union(*(terms for c, terms in concepts.items() if c.startswith(OUTSIDE)))
+        if outside:  # "stock" of "stock price" names no inventory
+            concepts = {c: t for c, t in concepts.items() if c.startswith(OUTSIDE) or not t <= outside}
         named = set().union(*concepts.values()) if concepts else set()
         for term in named:
             if term in weights:
-                weights[term] *= 0.5
+                weights[term] = 0.0 if term in outside else weights[term] * 0.5
         for concept in sorted(concepts):
             weights[concept] = 1.0
-        return weights
+        return {t: w for t, w in weights.items() if w > 0}, concepts

@@ -91,6 +91,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern, re.Pattern]] = {
 }
 """The words that ask for a kind of answer ("limit", 多少分) are covered by a section that holds
 one (a rate, a score), so they neither sink a right answer nor lift a wrong one."""
+FOCUS_DISCOUNT = 0.5
+"""Choosing among one article's sections, the question words its metadata already matched (the
+topic: 站内信, "messaging") count this much less, so the rest of the question (三部分, "second
+time") picks the section."""
 TYPE_BOOST = 1.25
 CANDIDATES = 64
 """A section that holds the kind of answer asked for (a duration, a price, an address, a rate)
@@ -260,16 +264,26 @@ class Index:
         top = [(doc, scores[doc]) for doc in top_docs]
         wanted = {kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(question)}
         kinds = self.kinds[lang]
-        best_per_article: dict[int, tuple[float, int]] = {}
+        best_per_article: dict[int, tuple[float, int, float]] = {}
         for doc, s in top:
             if wanted and wanted & kinds[doc]:
                 s *= TYPE_BOOST
             article_no = article_of[doc]
+            focus = s - FOCUS_DISCOUNT * sum(
+                qw * body_postings[t].get(doc, 0.0) for t, qw in query.items() if article_no in self.meta_postings.get(t, ())
+                and t in body_postings
+            )
             current = best_per_article.get(article_no)
-            # Keep the best section per article so the runners-up are other topics.
-            if current is None or s > current[0] or (s == current[0] and doc < current[1]):
-                best_per_article[article_no] = (s, doc)
-        ranked = sorted(best_per_article.values(), key=lambda item: (-item[0], item[1]))[:limit]
+            # Keep one section per article so the runners-up are other topics: the article counts
+            # with its best score, and answers with the section that best matches the question's focus.
+            if current is None:
+                best_per_article[article_no] = (s, doc, focus)
+            else:
+                best, cur_doc, cur_focus = current
+                if focus > cur_focus or (focus == cur_focus and doc < cur_doc):
+                    cur_doc, cur_focus = doc, focus
+                best_per_article[article_no] = (max(best, s), cur_doc, cur_focus)
+        ranked = [(s, doc) for s, doc, _ in sorted(best_per_article.values(), key=lambda item: (-item[0], item[1]))[:limit]]
         weights = self.term_weights(question, query, lang)
         asking = self._asking_terms(question, wanted)
         places = self._places(concepts)
@@ -290,7 +304,8 @@ class Index:
             )
             hits.append(Hit(article, section, s, covered / (known_weight or 1.0)))
         best = hits[0]
-        answered = known_share >= MIN_KNOWN and best.coverage >= MIN_COVERAGE and best.score >= MIN_SCORE
+        outside = any(t.startswith(OUTSIDE) for t in query)  # a topic we know we do not cover
+        answered = not outside and known_share >= MIN_KNOWN and best.coverage >= MIN_COVERAGE and best.score >= MIN_SCORE
         return SearchResult(hits, terms, answered, known_share)
 
     @staticmethod

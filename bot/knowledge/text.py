@@ -66,7 +66,7 @@ STOP_EN = frozenset(
     take takes taking taken took make makes making made happen happens happened happening go goes
     going went come comes coming
     till told tip tips vs versus done back usual usually enough exactly basically anyway nowadays
-    currently guys pls plz asap hey sure mean means meant whats
+    currently guys pls plz asap hey sure mean means meant whats sound sounds
     """.split()
 )
 """English function words, question words, light verbs ("take action", "make up") and chat
@@ -80,7 +80,7 @@ STOP_ZH = frozenset(
     我 我们 你 你们 您 他 她 它 他们 她们 它们 自己 咱们 大家 一个 一下 一些 一种 如果 因为 所以 但是
     但 而 而且 然后 并且 已经 没有 不 没 别 请问 请 今天 现在 之后 之前 时候 的话 还是 或者 还有 其他
     就是 只是 只 几种 哪几种 几类 哪几类 特别 非常 比较 一直 总是 经常 真的 到底 究竟 有没有 是不是 会不会 能不能 可不可以 好 啥 咋 哪几 几个 一般 通常 大概
-    咋整 咋办 有事 有事吗 要不要 会不会 最后 最终 到时候 直接 一下子 还能 能不 一直
+    咋整 咋办 有事 有事吗 要不要 不要 会不会 最后 最终 到时候 直接 一下子 还能 能不 一直
     """.split()
 )
 """Chinese particles, pronouns and question words."""
@@ -187,7 +187,7 @@ def _chinese(run: str, out: Tokens) -> None:
     out.cjk_runs.append(run)
     for numeral in _ZH_COUNTED.findall(run):
         out.sequence.append(NUMBERS[numeral])
-        out.weigh(NUMBERS[numeral], 0.5)
+        out.weigh(NUMBERS[numeral], 1.0)
     tokenizer = _jieba()
     freq = tokenizer.FREQ
     for word in tokenizer.cut(run, HMM=True):
@@ -234,6 +234,25 @@ def _phrase_terms(phrase: str) -> tuple[str, ...]:
     if len(pieces.wholes) == 1 and not pieces.sequence:
         return (pieces.wholes[0],)
     return ()
+
+
+PHRASE_GAP = 2
+"""Words a phrase may have between its own ("break the buyer messaging rules" is "break the rules")."""
+
+
+def _in_order(phrase: tuple[str, ...], seq: list[str], start: int) -> bool:
+    """Whether `phrase` occurs in `seq` from `start`, in order, with at most PHRASE_GAP other terms
+    in between."""
+    at, gaps = start + 1, 0
+    for term in phrase[1:]:
+        while at < len(seq) and seq[at] != term:
+            at, gaps = at + 1, gaps + 1
+            if gaps > PHRASE_GAP:
+                return False
+        if at >= len(seq):
+            return False
+        at += 1
+    return True
 
 
 class Synonyms:
@@ -327,7 +346,7 @@ class Synonyms:
                 found.setdefault(concept, set()).add(term)
         for i, term in enumerate(seq):
             for phrase, concept in self.multi.get(term, ()):
-                if tuple(seq[i : i + len(phrase)]) == phrase:
+                if _in_order(phrase, seq, i):
                     found.setdefault(concept, set()).update(phrase)
         if self._chinese_re is not None:
             for run in tokens.cjk_runs:

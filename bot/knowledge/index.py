@@ -288,7 +288,7 @@ class Index:
         asking = self._asking_terms(question, wanted)
         places = self._places(concepts)
         total = sum(weights.values()) or 1.0
-        known_weight = sum(w for t, w in weights.items() if self.known(t, lang) or t in asking)
+        known_weight = sum(w for t, w in weights.items() if self.known(t, lang) or t in asking or t in places)
         known_share = known_weight / total
         hits = []
         for s, doc in ranked:

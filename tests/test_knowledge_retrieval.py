@@ -1,0 +1,114 @@
+"""Retrieval mechanisms that keep `/seller ask` right on wordings nobody tuned for: number words,
+list markers, chat fillers, phrases with words in between, out-of-scope topics, answer-type words,
+marketplaces and the section that matches the question's focus."""
+
+import pytest
+
+from bot.knowledge import index as index_module
+from bot.knowledge.service import build_index
+from bot.knowledge.text import OUTSIDE, Analyzer, Synonyms, split, warm_up
+from tests.conftest import ROOT
+from tests.knowledge_fixtures import LSR, MESSAGING, ODR, article, write_kb
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    synonyms = Synonyms.load(ROOT / "knowledge" / "synonyms.yaml")
+    warm_up(synonyms.words + synonyms.chinese_phrases())
+    return Analyzer(synonyms)
+
+
+def test_number_words_become_digits_in_both_languages():
+    assert "3" in split("three chances to appeal").sequence
+    assert "3" in split("申诉要写哪三部分").sequence
+    assert "7" in split("seven days").sequence
+
+
+def test_list_markers_are_not_numbers():
+    assert not {"1", "2", "a", "b"} & set(split("(1) root cause (2) actions; a) first b) second").sequence)
+
+
+def test_chat_fillers_say_nothing_about_the_topic():
+    assert split("any tips till they get back to us?").sequence == []
+    assert "咋整" not in split("买家没收到货咋整").sequence
+
+
+def test_a_phrase_may_have_a_few_words_in_between(analyzer):
+    assert "≈violation" in analyzer.query("we break the buyer messaging rules")
+    assert "≈violation" not in analyzer.query("break the long list of old buyer messaging rules")
+
+
+def test_an_out_of_scope_topic_counts_alone_and_is_never_indexed(analyzer):
+    weights = analyzer.query("FBA storage fee for a small parcel")
+    assert any(t.startswith(OUTSIDE) for t in weights)
+    assert "≈fee" not in weights and "fee" not in weights and "storag" not in weights
+    assert "≈inventory" not in analyzer.query("Amazon stock price")  # the stock of a stock price
+    assert not any(t.startswith(OUTSIDE) for t in analyzer.terms("Storage fees are not covered here."))
+
+
+def test_synonyms_file_rejects_a_malformed_outside_or_marketplaces(tmp_path):
+    path = tmp_path / "synonyms.yaml"
+    path.write_text("groups: []\noutside: [eBay]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="outside group 1"):
+        Synonyms.load(path)
+    path.write_text("groups: []\nmarketplaces: {UK: amazon-uk}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="marketplaces"):
+        Synonyms.load(path)
+
+
+@pytest.fixture
+def kb(tmp_path):
+    folders = iter(range(100))
+
+    def build(articles: dict[str, str]):
+        index, errors = build_index(write_kb(tmp_path / f"kb{next(folders)}", articles))
+        assert not errors
+        return index
+
+    return build
+
+
+def test_a_question_naming_an_uncovered_topic_abstains(kb):
+    index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
+    assert index.search("What is the order defect rate limit?", "en").answered
+    assert not index.search("What is the order defect rate on eBay?", "en").answered
+    assert not index.search("订单缺陷率和仓储费怎么算?", "zh").answered
+
+
+def test_words_asking_for_a_rate_are_covered_by_a_section_holding_one(kb):
+    index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
+    result = index.search("late shipment rate min limit?", "en")
+    assert result.answered and "4%" in result.best.section.text
+    assert result.best.coverage == 1.0
+
+
+def test_a_marketplace_is_covered_by_an_article_written_for_it(kb):
+    europe = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR.replace("[amazon-us]", "[amazon-eu]")})
+    assert europe.search("late shipment rate in the UK", "en").best.coverage == 1.0
+    japan = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR.replace("[amazon-us]", "[amazon-jp]")})
+    assert japan.search("late shipment rate in the UK", "en").best.coverage < 1.0
+
+
+REPEAT = article(
+    "messaging-rules",
+    title_en="Buyer messaging rules",
+    title_zh="站内信规则",
+    aliases_en="[buyer messaging, messaging warning]",
+    aliases_zh="[站内信]",
+    sections=[
+        ("Buyer messaging warnings",
+         "A buyer messaging warning follows an inappropriate message; appeal the warning.",
+         "站内信警告", "站内信违规会收到站内信警告。"),
+        ("A repeat offence",
+         "A repeat violation may get the account deactivated without appeal.",
+         "再次违规", "再次违规可能直接停用账户，不再给申诉机会。"),
+    ],
+)
+
+
+def test_the_section_is_chosen_by_what_the_question_adds_to_the_topic(kb, monkeypatch):
+    index = kb({"messaging-rules": REPEAT, "buyer-messaging": MESSAGING})
+    question = "repeated buyer messaging warning"
+    assert index.search(question, "en").best.section.title == "A repeat offence"
+    monkeypatch.setattr(index_module, "FOCUS_DISCOUNT", 0.0)  # the topic words alone pick the other
+    assert index.search(question, "en").best.section.title == "Buyer messaging warnings"

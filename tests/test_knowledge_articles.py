@@ -40,3 +40,21 @@ def test_synonyms_and_targets_files_load():
     synonyms = Synonyms.load(KNOWLEDGE / "synonyms.yaml")
     assert len(synonyms.groups) >= 10
     assert load_targets(KNOWLEDGE / "targets.yaml").default == "amazon-us"
+
+
+def test_no_article_covers_a_topic_the_synonyms_file_declares_outside_the_knowledge():
+    """`outside:` vetoes a question outright, so it must never name something an article explains:
+    a curator who adds such an article removes the entry (knowledge/README.md)."""
+    import re
+
+    synonyms = Synonyms.load(KNOWLEDGE / "synonyms.yaml")
+    clashes = []
+    for article in LOADED.articles.values():
+        text = " ".join(f"{s.title} {s.text}" for lang in LANGS for s in article.sections[lang]).lower()
+        for group in synonyms.outside:
+            for phrase in group:
+                needle = phrase.lower()
+                pattern = rf"(?<![\w-]){re.escape(needle)}(?![\w-])" if needle.isascii() else re.escape(needle)
+                if re.search(pattern, text):
+                    clashes.append(f"{article.id}: {phrase}")
+    assert clashes == []

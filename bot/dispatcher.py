@@ -68,7 +68,8 @@ class Context:
         try:
             return shlex.split(self.args)
         except ValueError as exc:
-            raise UsageError(f"Unbalanced quotes in the arguments ({exc}).") from exc
+            raise UsageError(self.pick(en=f"Unbalanced quotes in the arguments ({exc}).",
+                                       zh=f"参数中的引号没有配对（{exc}）。")) from exc
 
     def pick(self, *, en: str, zh: str) -> str:
         return pick(self.lang, en=en, zh=zh)
@@ -296,9 +297,18 @@ class Dispatcher:
             sub_words = req.text.split(maxsplit=2)
             sub = cmd.subs.get(sub_words[1].lower()) if len(sub_words) > 1 else None
             usage = usage or f"/{root} {sub.usage if sub else cmd.usage}"
-            if example is None and cmd.examples:
-                example = f"/{root} {cmd.examples[0]}"
-        return error(str(exc), usage=usage, example=example)
+            if example is None:
+                example = self._example_for(cmd, sub)
+                example = example and f"/{root} {example}"
+        return error(str(exc), usage=usage, example=example, lang=req.lang)
+
+    @staticmethod
+    def _example_for(cmd: Command, sub: Sub | None) -> str | None:
+        """An example of the action that was misused: `remind tomorrow 9am…` under the usage of
+        `remind snooze` would teach the wrong thing, so an action without an example gets none."""
+        if sub is None:
+            return cmd.examples[0] if cmd.examples else None
+        return next((e for e in cmd.examples if e.split()[:2] == [cmd.name, sub.name]), None)
 
     async def suggest(self, field_name: str, prefix: str, req: Request) -> list[Choice]:
         """Up to 25 completions for a partly typed argument (empty when nothing is known)."""

@@ -123,11 +123,11 @@ class Response(BaseModel):
         return "\n".join(p for p in parts if p)
 
 
-def error(text: str, *, usage: str | None = None, example: str | None = None) -> Response:
-    """A short, clear error: what was wrong, then how to use the command."""
+def error(text: str, *, usage: str | None = None, example: str | None = None, lang: str = "en") -> Response:
+    """A short, clear error: what was wrong, then how to use the command (labelled in `lang`)."""
     context = []
     if usage:
-        context.append(f"Usage: {usage}")
+        context.append(("用法：" if lang == "zh" else "Usage: ") + usage)
     if example:
-        context.append(f"Example: {example}")
+        context.append(("示例：" if lang == "zh" else "Example: ") + example)
     return Response(kind="error", text=text, context=context, ephemeral=True)

@@ -21,6 +21,7 @@ MAX_TEXT = 1000
         "remind 3天后 跟进申诉",
         "remind list",
         "remind snooze 12 1h",
+        "remind cancel 12",
     ],
 )
 async def remind(ctx: Context) -> Response:

@@ -126,3 +126,21 @@ def test_bad_configuration_is_reported_without_a_trace(tmp_path):
     result = run_cli(["console", "--db", str(tmp_path / "c.db")], env={"SELLERBOT_TZ": "Mars/Base"})
     assert result.returncode == 2
     assert "Mars/Base" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_usage_errors_are_labelled_in_the_users_language(ask):
+    zh = await ask("metrics", lang="zh")
+    assert zh.kind == "error" and "请指定指标" in zh.text
+    assert zh.context == ["用法：/seller metrics odr|lsr|cancel|vtr <bad> <total> [marketplace]",
+                          "示例：/seller metrics odr 2 126"]
+    unbalanced = await ask('remind "明天 提交', lang="zh")
+    assert unbalanced.kind == "error" and "引号" in unbalanced.text
+
+
+async def test_a_misused_action_shows_an_example_of_that_action_not_of_another(ask):
+    snooze = await ask("remind snooze 12")
+    assert "Example: /seller remind snooze 12 1h" in snooze.context
+    show = await ask("appeal show")
+    assert "Example: /seller appeal show AP-3" in show.context
+    shown = await ask("case show")  # an action without an example of its own gets none
+    assert shown.kind == "error" and shown.context == ["Usage: /seller case show <id>"]

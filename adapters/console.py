@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
+from bot.dispatcher import COMMANDS
 from bot.i18n import detect_lang, pick
 from bot.model import Request, Response, error
 from bot.sender import Outgoing
@@ -88,21 +89,41 @@ def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> R
     if text.startswith("/"):
         head, _, rest = text.partition(" ")
         if head[1:].lower() == root:
-            # The subcommand's name ("ask", "appeal") is English whatever the user speaks: only the
-            # words after it tell the language; with none, the interface language (--lang) holds.
-            words = rest.split(maxsplit=1)
-            base["lang"] = detect_lang(words[1] if len(words) > 1 else "", default=lang)
+            # The command's name and action ("appeal start", "remind list") are English whatever the
+            # user speaks: only the words after them tell the language (as in the Slack adapter);
+            # with none, the interface language (--lang) holds.
+            base["lang"] = detect_lang(_after_command_words(rest), default=lang)
             return Request(kind="command", text=rest, **base)
-        return error(f"Commands start with /{root} (got {head}).", usage=f"/{root} help")
+        return error(
+            pick(lang, en=f"Commands start with /{root} (got {head}).", zh=f"命令以 /{root} 开头（收到的是 {head}）。"),
+            usage=f"/{root} help",
+            lang=lang,
+        )
     return Request(kind="message", text=text, **{**base, "lang": detect_lang(text, default=lang)})
 
 
-def _numbered_press(req: Request | Response, last_choices: list[str]) -> Request | Response:
+def _after_command_words(text: str) -> str:
+    """What follows the command and its action: `appeal start odr` -> `odr`."""
+    import commands  # noqa: F401  (the registry is filled on import; the first line may come first)
+
+    words = text.split()
+    if words and words[0].lower() in COMMANDS:
+        cmd = COMMANDS[words.pop(0).lower()]
+        if words and words[0].lower() in cmd.subs:
+            words.pop(0)
+    return " ".join(words)
+
+
+def _numbered_press(req: Request | Response, last_choices: list[str], lang: str = "en") -> Request | Response:
     """`!2` presses the second button of the last response that had buttons."""
     if isinstance(req, Request) and req.kind == "message" and re.fullmatch(r"![0-9]{1,2}", req.text.strip()):
         number = int(req.text.strip()[1:])
+        if not last_choices:
+            return error(pick(lang, en=f"There is no button {number}: no message has shown buttons yet.",
+                              zh=f"没有第 {number} 个按钮：还没有消息显示过按钮。"))
         if not 1 <= number <= len(last_choices):
-            return error(f"There is no button {number} on the last message (it had {len(last_choices)}).")
+            return error(pick(lang, en=f"There is no button {number} on the last message (it had {len(last_choices)}).",
+                              zh=f"上一条消息没有第 {number} 个按钮（只有 {len(last_choices)} 个）。"))
         return req.model_copy(update={"kind": "choice", "values": [last_choices[number - 1]], "text": ""})
     return req
 
@@ -152,14 +173,16 @@ async def run_console(
             req = parse_line(line, root=root, user=user, channel=channel, lang=lang)
             if req is None:
                 continue
-            req = _numbered_press(req, last_choices)
+            req = _numbered_press(req, last_choices, lang)
             response = req if isinstance(req, Response) else await services.dispatcher.handle(req)
             if response is not None and response.choices:
                 last_choices = [c.value for c in response.choices]
             if response is None:
                 response = error(
-                    f"No dialogue is waiting for an answer here. Type /{root} help to see the commands.",
+                    pick(lang, en=f"No dialogue is waiting for an answer here. Type /{root} help to see the commands.",
+                         zh=f"这里没有等待回答的对话。输入 /{root} help 查看所有命令。"),
                     usage=f"/{root} help",
+                    lang=lang,
                 )
             if response.channel is None:
                 response.channel = channel

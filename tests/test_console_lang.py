@@ -1,0 +1,33 @@
+"""The console's language and its own errors: a Chinese interface stays Chinese for command words."""
+
+from adapters.console import _numbered_press, parse_line
+from bot.model import Request, Response
+
+
+def lang_of(line: str, lang: str = "zh") -> str:
+    req = parse_line(line, root="seller", user="u", channel="c", lang=lang)
+    assert isinstance(req, Request)
+    return req.lang
+
+
+def test_command_and_action_words_do_not_switch_a_chinese_interface_to_english():
+    for line in ("/seller appeal start", "/seller remind list", "/seller case types", "/seller kb stats",
+                 "/seller appeal cancel"):
+        assert lang_of(line) == "zh", line
+
+
+def test_what_the_user_writes_after_the_action_still_sets_the_language():
+    assert lang_of("/seller ask What is the order defect rate?") == "en"
+    assert lang_of("/seller remind tomorrow 9am send the appeal") == "en"
+    assert lang_of("/seller ask 订单缺陷率是多少", lang="en") == "zh"
+
+
+def test_console_errors_follow_the_interface_language():
+    foreign = parse_line("/other thing", root="seller", user="u", channel="c", lang="zh")
+    assert isinstance(foreign, Response) and "命令以 /seller 开头" in foreign.text
+    assert foreign.context == ["用法：/seller help"]
+    press = parse_line("!3", root="seller", user="u", channel="c", lang="zh")
+    no_buttons = _numbered_press(press, [], "zh")
+    assert isinstance(no_buttons, Response) and "还没有消息显示过按钮" in no_buttons.text
+    too_far = _numbered_press(press, ["a", "b"], "en")
+    assert isinstance(too_far, Response) and "no button 3" in too_far.text and "it had 2" in too_far.text

@@ -108,3 +108,13 @@ async def test_user_text_is_stored_and_shown_literally(ask, services):
     text = "{{ config }} '; DROP TABLE reminders; -- <@U1>"
     created = await ask(f"remind in 1 hour {text}")
     assert created.text == text and services.reminders.get(created.data["reminder_id"]).text == text
+
+
+async def test_a_chinese_time_alone_asks_for_the_text_instead_of_cutting_the_time(ask):
+    # "明天上午10点" with nothing after it once became a reminder "点" at the current time of day.
+    for phrase in ("明天上午10点", "明天"):
+        response = await ask(f"remind {phrase}", lang="zh")
+        assert response.kind == "error" and "要提醒什么" in response.text, phrase
+    glued = await ask("remind 明天上午10点提交申诉", lang="zh")
+    assert glued.kind == "reminder" and glued.text == "提交申诉"
+    assert glued.data["due"] == "2026-11-25T10:00:00+00:00"

@@ -218,11 +218,12 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
             past = past or when
     first = words[0]
     if _CJK.search(first):
-        for cut in range(min(len(first) - 1, MAX_GLUED_CHARS), 0, -1):
+        # The whole word first: "明天上午10点" alone is a time with no text, not "明天上午10" + "点".
+        for cut in range(min(len(first), MAX_GLUED_CHARS), 0, -1):
             when = read_time(first[:cut], now=now, zone=zone)
             if when is not None:
                 rest = " ".join([first[cut:], *words[1:]]).strip()
-                if when > now and rest:
+                if when > now and (rest or cut == len(first)):
                     return when, rest
                 past = past or when
     if past is not None:

@@ -145,7 +145,7 @@ async def update(ctx: Context) -> Response:
     matched = rules.match_event(" ".join(rest), case_type.events) if rest else None
     if matched is None:
         raise UsageError(ctx.pick(
-            en=f"What happened? For a {case_type.id} case: {allowed} (optionally followed by when), or owner @user.",
+            en=f"What happened? For this case ({case_type.id}): {allowed} (optionally followed by when), or owner @user.",
             zh=f"发生了什么？该类型案件可记录：{allowed}（可在后面写时间），或 owner @用户。",
         ))
     event, when = matched

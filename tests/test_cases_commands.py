@@ -156,3 +156,14 @@ async def test_case_type_autocomplete(services):
     choices = await services.dispatcher.suggest("case_type", "cdis", Request())
     assert [c.value for c in choices] == ["cdiscount-formal-notice"]
     assert len(await services.dispatcher.suggest("case_type", "", Request())) >= 6
+
+
+async def test_the_case_view_suggests_only_an_update_its_type_accepts(ask):
+    warning = await ask("case open messaging-warning")
+    assert "case update 1 appeal sent" in warning.context[-1]
+    sent = await ask("case update 1 appeal sent")
+    assert "case update 1 reply received" in sent.context[-1]
+    trial = await ask("case open csba-trial")  # a CSBA trial has no appeal to send
+    assert "appeal sent" not in trial.context[-1] and "case close 2" in trial.context[-1]
+    closed = await ask("case close 1")
+    assert not any("case update" in line or "case close" in line for line in closed.context)

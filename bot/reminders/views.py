@@ -129,9 +129,7 @@ def case_response(ctx: Context, case: Case, *, title_en: str | None = None, titl
             Section(title=ctx.pick(en="Reminders", zh="提醒"),
                     text="\n".join(reminder_lines) or ctx.pick(en="None planned.", zh="没有待发送的提醒。")),
         ],
-        context=notes
-        + [ctx.pick(en=f"Update: /{root} case update {case.id} appeal sent · Close: /{root} case close {case.id}",
-                    zh=f"更新：/{root} case update {case.id} 已申诉 · 关闭：/{root} case close {case.id}")],
+        context=notes + _next_steps(ctx, case, case_type.events),
         data={
             "case_id": case.id,
             "type": case.type,
@@ -147,3 +145,20 @@ def case_response(ctx: Context, case: Case, *, title_en: str | None = None, titl
             "reminder_ids": [r.id for r in planned],
         },
     )
+
+
+def _next_steps(ctx: Context, case: Case, events: list[str]) -> list[str]:
+    """The commands that make sense now: the first event of the type not yet recorded (a CSBA
+    trial has no "appeal sent"), and closing; nothing for a closed case."""
+    if case.state == "closed":
+        return []
+    root = ctx.svc.config.root_command
+    rules = ctx.svc.cases.rules
+    hints = []
+    upcoming = next((event for event in events if event not in case.events), None)
+    if upcoming is not None:
+        label = rules.event_label(upcoming, ctx.lang)
+        hints.append(ctx.pick(en=f"Update: /{root} case update {case.id} {label}",
+                              zh=f"更新：/{root} case update {case.id} {label}"))
+    hints.append(ctx.pick(en=f"Close: /{root} case close {case.id}", zh=f"关闭：/{root} case close {case.id}"))
+    return [" · ".join(hints)]

@@ -223,8 +223,11 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
             when = read_time(first[:cut], now=now, zone=zone)
             if when is not None:
                 rest = " ".join([first[cut:], *words[1:]]).strip()
-                if when > now and (rest or cut == len(first)):
+                if when > now and rest:
                     return when, rest
+                if when > now and cut == len(first):
+                    raise UsageError(pick(lang, en="What should I remind you of? Add the text after the time.",
+                                          zh="要提醒什么？请在时间后面写上提醒内容。"))
                 past = past or when
     if past is not None:
         raise UsageError(

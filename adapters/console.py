@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from bot.dispatcher import COMMANDS
+from bot.dispatcher import free_words
 from bot.i18n import detect_lang, pick
 from bot.model import Request, Response, error
 from bot.sender import Outgoing
@@ -92,7 +92,7 @@ def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> R
             # The command's name and action ("appeal start", "remind list") are English whatever the
             # user speaks: only the words after them tell the language (as in the Slack adapter);
             # with none, the interface language (--lang) holds.
-            base["lang"] = detect_lang(_after_command_words(rest), default=lang)
+            base["lang"] = detect_lang(free_words(rest), default=lang)
             return Request(kind="command", text=rest, **base)
         return error(
             pick(lang, en=f"Commands start with /{root} (got {head}).", zh=f"命令以 /{root} 开头（收到的是 {head}）。"),
@@ -100,18 +100,6 @@ def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> R
             lang=lang,
         )
     return Request(kind="message", text=text, **{**base, "lang": detect_lang(text, default=lang)})
-
-
-def _after_command_words(text: str) -> str:
-    """What follows the command and its action: `appeal start odr` -> `odr`."""
-    import commands  # noqa: F401  (the registry is filled on import; the first line may come first)
-
-    words = text.split()
-    if words and words[0].lower() in COMMANDS:
-        cmd = COMMANDS[words.pop(0).lower()]
-        if words and words[0].lower() in cmd.subs:
-            words.pop(0)
-    return " ".join(words)
 
 
 def _numbered_press(req: Request | Response, last_choices: list[str], lang: str = "en") -> Request | Response:

@@ -169,6 +169,19 @@ def suggests(field_name: str):
     return decorate
 
 
+def free_words(text: str) -> str:
+    """What follows the command and its action (`appeal start odr` -> `odr`): the words a user
+    chose, which tell the language they speak, unlike the command words every user types."""
+    import commands  # noqa: F401  (the registry is filled on import)
+
+    words = text.split()
+    if words and words[0].lower() in COMMANDS:
+        cmd = COMMANDS[words.pop(0).lower()]
+        if words and words[0].lower() in cmd.subs:
+            words.pop(0)
+    return " ".join(words)
+
+
 def clean_text(text: str) -> str:
     """Normalise what a user typed: NFC, no control or zero-width characters, no edge spaces."""
     text = unicodedata.normalize("NFC", text)

@@ -23,7 +23,7 @@ from adapters.slack.people import Directory
 from adapters.slack.render import ACTION_PREFIX, DONE_ACTION, DONE_VALUE, MULTI_ACTION, PICK_ACTION, escape, typed_text
 from adapters.slack.store import SlackState
 from bot.config import Config
-from bot.dispatcher import COMMANDS
+from bot.dispatcher import free_words
 from bot.i18n import detect_lang, pick
 from bot.model import Request
 from bot.services import Services
@@ -100,7 +100,7 @@ class SlackBot:
         """The language of what the user just typed; when it says nothing, the last one they used,
         else their Slack locale. Command words (`appeal start`) are English for everyone, so they
         do not count."""
-        spoken = detect_lang(_without_command_words(text), default="") if text else ""
+        spoken = detect_lang(free_words(text), default="") if text else ""
         if spoken:
             self._recent_lang[user] = spoken
             return spoken
@@ -216,15 +216,6 @@ class SlackBot:
 
 async def _ack(ack) -> None:
     await ack()
-
-
-def _without_command_words(text: str) -> str:
-    words = text.split()
-    if words and words[0].lower() in COMMANDS:
-        cmd = COMMANDS[words.pop(0).lower()]
-        if words and words[0].lower() in cmd.subs:
-            words.pop(0)
-    return " ".join(words)
 
 
 def _selected_options(body: dict) -> list[dict]:

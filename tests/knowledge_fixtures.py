@@ -29,7 +29,8 @@ def article(
 ) -> str:
     """Markdown of one article; sections are (en title, en text, zh title, zh text)."""
     body = "\n".join(
-        f"## [en] {en_title}\n{en_text}\n\n## [zh] {zh_title}\n{zh_text}\n" for en_title, en_text, zh_title, zh_text in sections
+        f"## [en] {en_title} {{#s{n}}}\n{en_text}\n\n## [zh] {zh_title}\n{zh_text}\n"
+        for n, (en_title, en_text, zh_title, zh_text) in enumerate(sections, 1)
     )
     return textwrap.dedent(
         f"""\

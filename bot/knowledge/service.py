@@ -16,7 +16,9 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge.articles import Article, ArticleError, Section, load_articles
+from bot.knowledge.export import ExportError, export_question
 from bot.knowledge.index import Hit, Index
+from bot.knowledge.intents import IntentReader
 from bot.knowledge.store import KnowledgeStore, Who
 from bot.knowledge.text import Analyzer, Synonyms, warm_up
 
@@ -29,7 +31,7 @@ _BUILT_LOCK = threading.Lock()
 
 
 def _fingerprint(directory: Path) -> tuple:
-    files = sorted((directory / "articles").glob("*.md")) + [directory / "synonyms.yaml"]
+    files = sorted((directory / "articles").glob("*.md")) + [directory / "synonyms.yaml", directory / "intents.yaml"]
     out = []
     for path in files:
         try:
@@ -53,6 +55,13 @@ def build_index(directory: Path) -> tuple[Index, list[str]]:
             errors.append(f"synonyms.yaml: not valid YAML ({str(exc).splitlines()[0]})")
         except (ValueError, OSError) as exc:
             errors.append(str(exc))
+    intents = IntentReader({})
+    try:
+        intents = IntentReader.load(directory / "intents.yaml")
+    except yaml.YAMLError as exc:
+        errors.append(f"intents.yaml: not valid YAML ({str(exc).splitlines()[0]})")
+    except (ValueError, OSError) as exc:
+        errors.append(str(exc))
     result = load_articles(directory / "articles")
     errors += result.errors
     domain_words = list(synonyms.words) + synonyms.chinese_phrases()
@@ -60,7 +69,7 @@ def build_index(directory: Path) -> tuple[Index, list[str]]:
         domain_words += list(article.aliases.get("zh", ())) + [article.title["zh"]]
     warm_up(domain_words)
     analyzer = Analyzer(synonyms)
-    return Index(result.articles.values(), analyzer), errors
+    return Index(result.articles.values(), analyzer, intents), errors
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,8 @@ class Answer:
     related: list[Article] = field(default_factory=list)
     closest: list[Article] = field(default_factory=list)
     answer_id: int | None = None
+    alternatives: list[Hit] = field(default_factory=list)
+    """Other sections that compete with the answer (shown as "other possible answers")."""
 
 
 class KnowledgeBase:
@@ -87,6 +98,7 @@ class KnowledgeBase:
                 index, errors = build_index(self.directory)
                 built = _BUILT[key] = (fingerprint, index, errors)
         _, self._index, self.errors = built
+        self._terms_cache: dict = {}
         for problem in self.errors:
             log.warning("knowledge: %s", problem)
 
@@ -110,7 +122,7 @@ class KnowledgeBase:
     def ask(self, question: str, lang: str, who: Who, now: datetime) -> Answer:
         """Answer in `lang` from the best section, or log the question as a gap."""
         index = self._index  # one index for the whole question, even if a reload swaps it
-        result = index.search(question, lang, limit=6)
+        result = index.search(question, lang, limit=6, taught=self._taught(index))
         at = now.isoformat()
         if not result.answered or result.best is None:
             self.store.log_unanswered(question, lang, who, at)
@@ -118,9 +130,42 @@ class KnowledgeBase:
             return Answer(question, lang, False, None, closest=closest)
         hit = result.best
         answer_id = self.store.log_answer(
-            question, lang, hit.article.id, hit.section.position, hit.section.title, hit.score, who, at
+            question, lang, hit.article.id, hit.section.position, hit.section.title, hit.score, who, at, hit.section.id
         )
-        return Answer(question, lang, True, hit, related=self._related(index, hit, result.hits), answer_id=answer_id)
+        return Answer(question, lang, True, hit, related=self._related(index, hit, result.hits), answer_id=answer_id,
+                      alternatives=result.alternatives)
+
+    def _taught(self, index: Index) -> list[tuple[frozenset[str], str, str]]:
+        """Taught questions as the index recognises them, read at each question so a `kb teach` in
+        any process counts at once (the table is small: curators' links, not every question)."""
+        cache = self._terms_cache
+        if cache.get(None) is not index:  # terms depend on the index's synonyms: a reload recomputes them
+            cache.clear()
+            cache[None] = index
+        out = []
+        for row in self.store.taught():
+            terms = cache.get(row["question"])
+            if terms is None:
+                terms = cache[row["question"]] = index.taught_terms(row["question"])
+            out.append((terms, row["article"], row["section"]))
+        return out
+
+    def candidates(self, question: str, lang: str, exclude: tuple[str, str] | None = None, limit: int = 3) -> list[Hit]:
+        """The sections that could answer a question, best first (for "which one was right?")."""
+        hits = self._index.search(question, lang, limit=limit + 1).hits
+        return [h for h in hits if (h.article.id, h.section.id) != exclude][:limit]
+
+    def resolve(self, target: str, lang: str) -> tuple[Article, Section] | None:
+        """`article#section` (or a bare article: its first section) -> the section in `lang`."""
+        article_id, _, section_id = target.strip().lower().partition("#")
+        article = self.article(article_id)
+        if article is None:
+            return None
+        sections = self.sections(article, lang)
+        if not section_id:
+            return article, sections[0]
+        section = next((s for s in sections if s.id == section_id), None)
+        return (article, section) if section is not None else None
 
     @staticmethod
     def _related(index: Index, hit: Hit, hits: list[Hit], limit: int = 3) -> list[Article]:
@@ -134,6 +179,26 @@ class KnowledgeBase:
             if other.coverage >= 0.5 and other.article not in out and other.article.id != hit.article.id:
                 out.append(other.article)
         return out[:limit]
+
+    def export_taught(self) -> tuple[list[dict], list[str]]:
+        """Write every taught question not yet exported into its article file; returns the rows
+        written and the problems (a question whose section is gone stays in the database)."""
+        written, problems = [], []
+        for row in self.store.taught():
+            if row["exported"]:
+                continue
+            article = self.article(row["article"])
+            if article is None or article.section(row["section"], row["lang"]) is None:
+                problems.append(f"{row['article']}#{row['section']}: no such section now (“{row['question']}”)")
+                continue
+            try:
+                export_question(Path(article.path), row["section"], row["lang"], row["question"])
+            except (ExportError, OSError) as exc:
+                problems.append(str(exc))
+                continue
+            written.append(row)
+        self.store.mark_exported([row["id"] for row in written])
+        return written, problems
 
     def stale(self, today: date) -> list[Article]:
         """Articles past their review date, the longest overdue first."""

@@ -44,12 +44,19 @@ TAUGHT_SIMILARITY = 0.7
 """A question sharing this much of its terms with one curators taught goes to the taught section."""
 TAUGHT_BOOST = 1.0
 MIN_SCORE = 6.0
-"""The best section must score at least this much: a single common word is not an answer."""
-MIN_COVERAGE = 0.5
-"""...and hold at least this share of the question's (known, rarity-weighted) terms."""
-ALTERNATIVE_RATIO = 0.85
-"""Other sections within this share of the best score compete with it: they are offered as
-alternatives, and when they come from other articles and the best covers little, it abstains."""
+"""A floor for the taught-question boost (any knowledge base size)."""
+MIN_COVERAGE = 0.4
+"""The best section must hold at least this share of the question's (known, rarity-weighted) terms,"""
+MIN_EVIDENCE = 0.8
+"""...and this much evidence (`Hit.evidence`): a single common word is not an answer."""
+ALTERNATIVE_RATIO = 0.7
+"""Other sections scoring within this share of the best, and covering about as much of the
+question (ALTERNATIVE_COVERAGE), compete with it: they are offered as other possible answers."""
+ALTERNATIVE_COVERAGE = 0.1
+FOCUS_DISCOUNT = 0.5
+"""Choosing among an article's sections, the question words its names already matched (the topic:
+站内信, "messaging") count this much less in the body, so the rest of the question (三部分,
+"repeated") picks the section."""
 CANDIDATES = 48
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _SENTENCE_START = re.compile(r"(^|[.?!。？！:：]\s*)$")
@@ -62,6 +69,10 @@ class Hit:
     score: float
     coverage: float
     """Share of the question's known term weight found in the section, its questions or its article."""
+    evidence: float = 0.0
+    """How much distinctive matter the section shares with the question: the question's weight of
+    the terms it holds, each scaled by its rarity (1 for a term in one section only), so it means
+    the same in a knowledge base of ten articles or ten thousand."""
 
 
 @dataclass(frozen=True)
@@ -215,7 +226,10 @@ class Index:
     def _idf(self, term: str) -> float:
         """Rarity of a term over the sections (its best field): rare terms say more."""
         n = max(len(self.units), 1)
-        df = self.body.df(term) or min(n, self.ask.df(term) or n)
+        return self._idf_of(self.body.df(term) or min(n, self.ask.df(term) or n))
+
+    def _idf_of(self, df: int) -> float:
+        n = max(len(self.units), 1)
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
     def taught_terms(self, question: str) -> frozenset[str]:
@@ -229,37 +243,57 @@ class Index:
 
         `taught` holds questions curators linked to a section (`kb teach`): (their terms, article
         id, section id); a question worded nearly the same goes to that section."""
-        query, _ = self.analyzer.parse(question)
+        query, concepts = self.analyzer.parse(question)
         terms = list(query)
         intents = self.intents.read(question)
         if not terms or not self.units:
             return SearchResult([], terms, False, intents=intents)
         scores = self._scores(query)
-        self._apply_taught(scores, query, taught)
-        order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+        recognised = self._apply_taught(scores, query, taught)
+        order = [int(u) for u in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[u] > 0]
+        topic = self._topic_scores(order, query)
         boosted = []
         for unit in order:
-            s = float(scores[unit])
-            if s <= 0:
-                break
+            s = float(scores[unit]) - FOCUS_DISCOUNT * topic.get(unit, 0.0)
             if intents & set(self.unit_intents[unit]):
                 s *= 1 + INTENT_BOOST
             boosted.append((s, int(unit)))
         if not boosted:
             return SearchResult([], terms, False, intents=intents)
         boosted.sort(key=lambda item: (-item[0], item[1]))
-        weights, known_share = self._weights(question, query, lang)
+        weights, known_share = self._weights(question, query, concepts, lang)
         shown = boosted[: max(limit, 4)]
-        coverage = self._coverage([unit for _, unit in shown], weights)
+        coverage = self._coverage([unit for _, unit in shown], weights, query)
         hits = [
-            Hit(self.articles[self.units[unit][0]], self._section(unit, lang), s, c)
-            for (s, unit), c in zip(shown, coverage)
+            Hit(self.articles[self.units[unit][0]], self._section(unit, lang), s, c, e)
+            for (s, unit), (c, e) in zip(shown, coverage)
         ]
         best = hits[0]
-        rivals = [h for h in hits[1:] if h.score >= ALTERNATIVE_RATIO * best.score]
+        rivals = [
+            h for h in hits[1:]
+            if h.score >= ALTERNATIVE_RATIO * best.score and h.coverage >= best.coverage - ALTERNATIVE_COVERAGE
+        ]
         outside = any(t.startswith(OUTSIDE) for t in query)
-        answered = not outside and best.score >= MIN_SCORE and best.coverage >= MIN_COVERAGE
+        answered = (boosted[0][1] in recognised) or (
+            not outside and best.coverage >= MIN_COVERAGE and best.evidence >= MIN_EVIDENCE
+        )
         return SearchResult(hits[:limit], terms, answered, known_share, intents, rivals[:3])
+
+    def _topic_scores(self, units: list[int], query: dict[str, float]) -> dict[int, float]:
+        """Per unit, the body score of the question terms its article's names also hold."""
+        if not units:
+            return {}
+        cand = np.array(units, dtype=np.int32)
+        articles = self.unit_article[cand]
+        out = np.zeros(len(units))
+        for term, weight in query.items():
+            named = np.isin(articles, self.meta.postings(term)[0])
+            if not named.any():
+                continue
+            docs, values = self.body.postings(term)
+            found = dict(zip(docs[np.isin(docs, cand)].tolist(), values[np.isin(docs, cand)].tolist()))
+            out += weight * named * np.array([found.get(u, 0.0) for u in units])
+        return dict(zip(units, out.tolist()))
 
     def _scores(self, query: dict[str, float]) -> np.ndarray:
         """Body + closest example question + article names (+ taught questions), per unit."""
@@ -273,25 +307,37 @@ class Index:
             scores += META_WEIGHT * self.meta.scores(query)[self.unit_article]
         return scores
 
-    def _apply_taught(self, scores: np.ndarray, query: dict[str, float], taught) -> None:
+    def _apply_taught(self, scores: np.ndarray, query: dict[str, float], taught) -> set[int]:
+        """Lift the sections of taught questions worded like this one; returns those sections."""
         plain = {t for t in query if not t.startswith(BIGRAM)}
+        found = set()
         for taught_terms, article_id, section_id in taught:
             unit = self.unit_of.get((article_id, section_id))
             union = len(plain | taught_terms)
             if unit is not None and union and len(plain & taught_terms) / union >= TAUGHT_SIMILARITY:
                 scores[unit] += TAUGHT_BOOST * max(float(scores.max()), MIN_SCORE)
+                found.add(unit)
+        return found
 
-    def _weights(self, question: str, query: dict[str, float], lang: str) -> tuple[dict[str, float], float]:
+    def _weights(
+        self, question: str, query: dict[str, float], concepts: dict[str, set[str]], lang: str
+    ) -> tuple[dict[str, float], float]:
         """How much each question term matters when judging coverage, and the known share.
 
         Known terms weigh their rarity. Unknown ones weigh nothing (colloquial words the index
         never saw must not sink a right answer), except names (a Latin word in a Chinese question,
         a capitalised word inside an English one: Shopee, Etsy) and out-of-scope topics, which
         weigh as much as the question's rarest term, twice: they say it is about something else.
-        Character pairs count only where the question has no known word for them."""
-        names = _names(question, lang)
+        A marketplace the question names (UK, 日本站) weighs as much as its rarest term: only an
+        article written for that marketplace covers it. Character pairs count only where the
+        question has no known word for them."""
+        names = _names(question, lang) - set().union(set(), *concepts.values())
         known = {t: self._idf(t) * w for t, w in query.items() if self.known(t) and not t.startswith(OUTSIDE)}
-        top = max([3.0, *(self._idf(t) for t in known)])
+        top = max([self._idf_of(1) / 2, *(self._idf(t) for t in known)])
+        places = self.analyzer.synonyms.marketplaces
+        for concept in concepts:
+            if concept in places and concept not in known:
+                known[concept] = top * query.get(concept, 1.0)
         weights: dict[str, float] = {}
         total = 0.0
         for term, w in query.items():
@@ -303,12 +349,15 @@ class Index:
         known_weight = sum(known.values())
         return weights, (known_weight / total if total else 0.0)
 
-    def _coverage(self, units: list[int], weights: dict[str, float]) -> list[float]:
-        """Per unit, the share of the question's weight found in its body, its example questions,
-        its article's names, or (for a marketplace) its article's `marketplaces`."""
+    def _coverage(self, units: list[int], weights: dict[str, float], query: dict[str, float]) -> list[tuple[float, float]]:
+        """Per unit, (coverage, evidence): the share of the question's weight found in its body,
+        its example questions, its article's names, or (for a marketplace) its article's
+        `marketplaces`; and the rarity-scaled query weight of what it holds."""
         cand = np.array(units, dtype=np.int32)
         cand_articles = self.unit_article[cand]
         covered = np.zeros(len(units))
+        evidence = np.zeros(len(units))
+        top_idf = self._idf_of(1)
         for term, w in weights.items():
             found = np.isin(cand, self.body.postings(term)[0])
             found |= np.isin(cand_articles, self.meta.postings(term)[0])
@@ -316,8 +365,10 @@ class Index:
             if term.startswith(CONCEPT) and term in self.analyzer.synonyms.marketplaces:
                 found |= np.array([self._place_covers(term, self.articles[a]) for a in cand_articles])
             covered += w * found
+            if term in query:
+                evidence += query[term] * min(1.0, self._idf(term) / top_idf) * found
         total = sum(weights.values())
-        return [float(c / total) if total else 0.0 for c in covered]
+        return [(float(c / total) if total else 0.0, float(e)) for c, e in zip(covered, evidence)]
 
     def _place_covers(self, concept: str, article: Article) -> bool:
         """A marketplace named in the question (≈amazon-uk) is covered by an article written for it."""

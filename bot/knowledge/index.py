@@ -49,6 +49,13 @@ MIN_COVERAGE = 0.4
 """The best section must hold at least this share of the question's (known, rarity-weighted) terms,"""
 MIN_EVIDENCE = 0.8
 """...and this much evidence (`Hit.evidence`): a single common word is not an answer."""
+COVERAGE_SWAY = 0.5
+"""How much coverage weighs in the ranking: a section holding all of the question beats one that
+scores as high on part of it (the score is scaled between 1 - sway and 1)."""
+UNKNOWN_WEIGHT = 0.3
+"""A word the index has never seen weighs this share of the question's rarest known word: enough
+that "the capital of France" is not answered by a section naming France, too little for a
+colloquial word to sink a question whose other words are answered."""
 ALTERNATIVE_RATIO = 0.7
 """Other sections scoring within this share of the best, and covering about as much of the
 question (ALTERNATIVE_COVERAGE), compete with it: they are offered as other possible answers."""
@@ -106,8 +113,39 @@ class Field:
             self.vocab: dict[str, int] = self.bm25.vocab_dict
             scores = self.bm25.scores
             self.data, self.indices, self.indptr = scores["data"], scores["indices"], scores["indptr"]
+            self._sort_postings()
         else:
             self.vocab = {}
+
+    def _sort_postings(self) -> None:
+        """Each term's documents in ascending order, so membership is a binary search."""
+        ip, ind = self.indptr, self.indices
+        if len(ind) < 2:
+            return
+        starts = np.zeros(len(ind), dtype=bool)
+        starts[ip[:-1][ip[:-1] < len(ind)]] = True
+        if np.all((np.diff(ind) > 0) | starts[1:]):
+            return
+        for t in range(len(ip) - 1):
+            a, b = ip[t], ip[t + 1]
+            order = np.argsort(ind[a:b], kind="stable")
+            ind[a:b], self.data[a:b] = ind[a:b][order], self.data[a:b][order]
+
+    def at(self, term: str, docs: np.ndarray) -> np.ndarray:
+        """The term's BM25 value in each of `docs` (0 where it is absent)."""
+        postings, values = self.postings(term)
+        if not len(postings):
+            return np.zeros(len(docs), dtype=np.float32)
+        where = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
+        return np.where(postings[where] == docs, values[where], 0.0)
+
+    def contains(self, term: str, docs: np.ndarray) -> np.ndarray:
+        """Whether each of `docs` holds the term."""
+        postings, _ = self.postings(term)
+        if not len(postings):
+            return np.zeros(len(docs), dtype=bool)
+        where = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
+        return postings[where] == docs
 
     def df(self, term: str) -> int:
         """How many documents hold the term."""
@@ -170,6 +208,8 @@ class Index:
     ):
         self.analyzer = analyzer
         self.intents = intents or IntentReader({})
+        self.domain_words: list[str] = []
+        """Words jieba must keep whole (set by the builder; a loaded index teaches them again)."""
         self.articles: list[Article] = sorted(articles, key=lambda a: a.id)
         self.by_id = {a.id: i for i, a in enumerate(self.articles)}
         self.units: list[tuple[int, int]] = []
@@ -195,6 +235,10 @@ class Index:
         self.ask = Field(ask_docs, b=0.3)
         self.meta = Field([self._meta_terms(a) for a in self.articles], b=0.3)
         self.ask_units = np.array(self.ask_unit, dtype=np.int32)
+        # Example questions are stored unit by unit: each unit's closest question is a reduceat.
+        changes = np.flatnonzero(np.diff(self.ask_units)) + 1 if len(self.ask_units) else np.zeros(0, dtype=np.int64)
+        self._ask_starts = np.concatenate(([0], changes)).astype(np.int64) if len(self.ask_units) else changes
+        self._ask_owners = self.ask_units[self._ask_starts] if len(self.ask_units) else self.ask_units
         self.unit_intents = [self._section(unit, "en").intents for unit in range(len(self.units))]
 
     def _meta_terms(self, article: Article) -> list[str]:
@@ -250,23 +294,24 @@ class Index:
             return SearchResult([], terms, False, intents=intents)
         scores = self._scores(query)
         recognised = self._apply_taught(scores, query, taught)
-        order = [int(u) for u in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[u] > 0]
+        top = np.argpartition(-scores, CANDIDATES)[:CANDIDATES] if len(scores) > CANDIDATES else np.arange(len(scores))
+        order = [int(u) for u in top[np.lexsort((top, -scores[top]))] if scores[u] > 0]
+        if not order:
+            return SearchResult([], terms, False, intents=intents)
         topic = self._topic_scores(order, query)
-        boosted = []
-        for unit in order:
+        weights, known_share = self._weights(question, query, concepts, lang)
+        measures = self._coverage(order, weights, query)
+        ranked = []
+        for unit, (coverage, evidence) in zip(order, measures):
             s = float(scores[unit]) - FOCUS_DISCOUNT * topic.get(unit, 0.0)
             if intents & set(self.unit_intents[unit]):
                 s *= 1 + INTENT_BOOST
-            boosted.append((s, int(unit)))
-        if not boosted:
-            return SearchResult([], terms, False, intents=intents)
-        boosted.sort(key=lambda item: (-item[0], item[1]))
-        weights, known_share = self._weights(question, query, concepts, lang)
-        shown = boosted[: max(limit, 4)]
-        coverage = self._coverage([unit for _, unit in shown], weights, query)
+            s *= 1 - COVERAGE_SWAY + COVERAGE_SWAY * coverage
+            ranked.append((s, unit, coverage, evidence))
+        ranked.sort(key=lambda item: (-item[0], item[1]))
         hits = [
             Hit(self.articles[self.units[unit][0]], self._section(unit, lang), s, c, e)
-            for (s, unit), (c, e) in zip(shown, coverage)
+            for s, unit, c, e in ranked[: max(limit, 4)]
         ]
         best = hits[0]
         rivals = [
@@ -274,7 +319,7 @@ class Index:
             if h.score >= ALTERNATIVE_RATIO * best.score and h.coverage >= best.coverage - ALTERNATIVE_COVERAGE
         ]
         outside = any(t.startswith(OUTSIDE) for t in query)
-        answered = (boosted[0][1] in recognised) or (
+        answered = (ranked[0][1] in recognised) or (
             not outside and best.coverage >= MIN_COVERAGE and best.evidence >= MIN_EVIDENCE
         )
         return SearchResult(hits[:limit], terms, answered, known_share, intents, rivals[:3])
@@ -287,12 +332,9 @@ class Index:
         articles = self.unit_article[cand]
         out = np.zeros(len(units))
         for term, weight in query.items():
-            named = np.isin(articles, self.meta.postings(term)[0])
-            if not named.any():
-                continue
-            docs, values = self.body.postings(term)
-            found = dict(zip(docs[np.isin(docs, cand)].tolist(), values[np.isin(docs, cand)].tolist()))
-            out += weight * named * np.array([found.get(u, 0.0) for u in units])
+            named = self.meta.contains(term, articles)
+            if named.any():
+                out += weight * named * self.body.at(term, cand)
         return dict(zip(units, out.tolist()))
 
     def _scores(self, query: dict[str, float]) -> np.ndarray:
@@ -301,7 +343,7 @@ class Index:
         if self.ask.size:
             per_question = self.ask.scores(query)
             best_question = np.zeros(len(self.units), dtype=np.float32)
-            np.maximum.at(best_question, self.ask_units, per_question)
+            best_question[self._ask_owners] = np.maximum.reduceat(per_question, self._ask_starts)
             scores += ASK_WEIGHT * best_question
         if self.meta.size:
             scores += META_WEIGHT * self.meta.scores(query)[self.unit_article]
@@ -345,6 +387,8 @@ class Index:
                 weights[term] = known[term]
             elif term.startswith(OUTSIDE) or term in names:
                 weights[term] = 2 * top * w
+            elif not term.startswith(BIGRAM):
+                weights[term] = UNKNOWN_WEIGHT * top * w
             total += weights.get(term, 0.0) or (self._idf(term) * w if not term.startswith(BIGRAM) else 0.0)
         known_weight = sum(known.values())
         return weights, (known_weight / total if total else 0.0)
@@ -359,9 +403,10 @@ class Index:
         evidence = np.zeros(len(units))
         top_idf = self._idf_of(1)
         for term, w in weights.items():
-            found = np.isin(cand, self.body.postings(term)[0])
-            found |= np.isin(cand_articles, self.meta.postings(term)[0])
-            found |= np.isin(cand, self.ask_units[self.ask.postings(term)[0]])
+            found = self.body.contains(term, cand) | self.meta.contains(term, cand_articles)
+            asked = self.ask.postings(term)[0]
+            if len(asked):
+                found |= np.isin(cand, self.ask_units[asked])
             if term.startswith(CONCEPT) and term in self.analyzer.synonyms.marketplaces:
                 found |= np.array([self._place_covers(term, self.articles[a]) for a in cand_articles])
             covered += w * found

@@ -45,9 +45,12 @@ TAUGHT_SIMILARITY = 0.7
 TAUGHT_BOOST = 1.0
 MIN_SCORE = 6.0
 """A floor for the taught-question boost (any knowledge base size)."""
-MIN_COVERAGE = 0.4
+MIN_COVERAGE = 0.35
 """The best section must hold at least this share of the question's (known, rarity-weighted) terms,"""
-MIN_EVIDENCE = 0.8
+MIN_EVIDENCE = 0.95
+MIN_KNOWN = 0.6
+"""...and the knowledge base must know most of what the question talks about: a question whose
+main words it has never seen ("the best laptop for programming") is about something else."""
 """...and this much evidence (`Hit.evidence`): a single common word is not an answer."""
 COVERAGE_SWAY = 0.5
 """How much coverage weighs in the ranking: a section holding all of the question beats one that
@@ -56,6 +59,10 @@ UNKNOWN_WEIGHT = 0.3
 """A word the index has never seen weighs this share of the question's rarest known word: enough
 that "the capital of France" is not answered by a section naming France, too little for a
 colloquial word to sink a question whose other words are answered."""
+UNKNOWN_LATIN_WEIGHT = 0.6
+"""An unknown English word counts more than an unknown Chinese one: stop words are already gone, so
+it is a content word ("poem", "laptop"), while jieba's unknown pieces are often colloquial
+fragments whose character pairs the index does know."""
 ALTERNATIVE_RATIO = 0.7
 """Other sections scoring within this share of the best, and covering about as much of the
 question (ALTERNATIVE_COVERAGE), compete with it: they are offered as other possible answers."""
@@ -65,6 +72,14 @@ FOCUS_DISCOUNT = 0.5
 站内信, "messaging") count this much less in the body, so the rest of the question (三部分,
 "repeated") picks the section."""
 CANDIDATES = 48
+SHOWN_INTENTS = {
+    "limit": re.compile(r"\d\s*%"),
+    "time": re.compile(r"\d+\s*(hours?|days?|weeks?|months?)\b|\d+\s*(个)?(小时|天|周|个月)", re.I),
+    "cost": re.compile(r"\b(usd|jpy|eur|gbp)\b|[$¥€£]|日元|美元|欧元", re.I),
+    "where": re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
+}
+"""Intents read from a section's text when its article declares none."""
+_CJK_TERM = re.compile(r"^[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _SENTENCE_START = re.compile(r"(^|[.?!。？！:：]\s*)$")
 
@@ -239,7 +254,17 @@ class Index:
         changes = np.flatnonzero(np.diff(self.ask_units)) + 1 if len(self.ask_units) else np.zeros(0, dtype=np.int64)
         self._ask_starts = np.concatenate(([0], changes)).astype(np.int64) if len(self.ask_units) else changes
         self._ask_owners = self.ask_units[self._ask_starts] if len(self.ask_units) else self.ask_units
-        self.unit_intents = [self._section(unit, "en").intents for unit in range(len(self.units))]
+        self.unit_intents = [self._intents_of(unit) for unit in range(len(self.units))]
+
+    def _intents_of(self, unit: int) -> tuple[str, ...]:
+        """The intents a section declares; for one that declares none yet, those its text shows
+        (a rate, a duration, a price, an e-mail address), so new articles work before curators
+        annotate them."""
+        en = self._section(unit, "en")
+        if en.intents:
+            return en.intents
+        text = f"{en.text} {self._section(unit, 'zh').text}"
+        return tuple(intent for intent, pattern in SHOWN_INTENTS.items() if pattern.search(text))
 
     def _meta_terms(self, article: Article) -> list[str]:
         terms: list[str] = []
@@ -272,6 +297,18 @@ class Index:
         n = max(len(self.units), 1)
         return self._idf_of(self.body.df(term) or min(n, self.ask.df(term) or n))
 
+    def _rarity(self, term: str) -> float:
+        """0..1: how rare the term is among sections, or among articles' names if rarer there
+        (ODR is in many sections but names few articles: it still picks a topic)."""
+        out = 0.0
+        for field, n in ((self.body, len(self.units)), (self.meta, len(self.articles))):
+            df = field.df(term)
+            if df and n > 1:
+                out = max(out, float(np.log(1 + (n - df + 0.5) / (df + 0.5)) / np.log(1 + (n - 0.5) / 1.5)))
+        if not out and self.ask.df(term):
+            out = self._idf(term) / self._idf_of(1)
+        return min(1.0, out)
+
     def _idf_of(self, df: int) -> float:
         n = max(len(self.units), 1)
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
@@ -289,7 +326,8 @@ class Index:
         id, section id); a question worded nearly the same goes to that section."""
         query, concepts = self.analyzer.parse(question)
         terms = list(query)
-        intents = self.intents.read(question)
+        asking = self.intents.asking(question)
+        intents = frozenset(asking)
         if not terms or not self.units:
             return SearchResult([], terms, False, intents=intents)
         scores = self._scores(query)
@@ -300,7 +338,7 @@ class Index:
             return SearchResult([], terms, False, intents=intents)
         topic = self._topic_scores(order, query)
         weights, known_share = self._weights(question, query, concepts, lang)
-        measures = self._coverage(order, weights, query)
+        measures = self._coverage(order, weights, query, self._asking_terms(asking))
         ranked = []
         for unit, (coverage, evidence) in zip(order, measures):
             s = float(scores[unit]) - FOCUS_DISCOUNT * topic.get(unit, 0.0)
@@ -320,7 +358,10 @@ class Index:
         ]
         outside = any(t.startswith(OUTSIDE) for t in query)
         answered = (ranked[0][1] in recognised) or (
-            not outside and best.coverage >= MIN_COVERAGE and best.evidence >= MIN_EVIDENCE
+            not outside
+            and best.coverage >= MIN_COVERAGE
+            and best.evidence >= MIN_EVIDENCE
+            and known_share >= MIN_KNOWN
         )
         return SearchResult(hits[:limit], terms, answered, known_share, intents, rivals[:3])
 
@@ -373,7 +414,8 @@ class Index:
         A marketplace the question names (UK, 日本站) weighs as much as its rarest term: only an
         article written for that marketplace covers it. Character pairs count only where the
         question has no known word for them."""
-        names = _names(question, lang) - set().union(set(), *concepts.values())
+        naming = set().union(set(), *concepts.values())  # words whose meaning a concept term carries
+        names = _names(question, lang) - naming
         known = {t: self._idf(t) * w for t, w in query.items() if self.known(t) and not t.startswith(OUTSIDE)}
         top = max([self._idf_of(1) / 2, *(self._idf(t) for t in known)])
         places = self.analyzer.synonyms.marketplaces
@@ -387,31 +429,45 @@ class Index:
                 weights[term] = known[term]
             elif term.startswith(OUTSIDE) or term in names:
                 weights[term] = 2 * top * w
-            elif not term.startswith(BIGRAM):
-                weights[term] = UNKNOWN_WEIGHT * top * w
+            elif not term.startswith(BIGRAM) and term not in naming:
+                share = UNKNOWN_WEIGHT if _CJK_TERM.match(term) else UNKNOWN_LATIN_WEIGHT
+                weights[term] = share * top * w
             total += weights.get(term, 0.0) or (self._idf(term) * w if not term.startswith(BIGRAM) else 0.0)
         known_weight = sum(known.values())
         return weights, (known_weight / total if total else 0.0)
 
-    def _coverage(self, units: list[int], weights: dict[str, float], query: dict[str, float]) -> list[tuple[float, float]]:
+    def _asking_terms(self, asking: dict[str, list[str]]) -> dict[str, set[str]]:
+        """Term -> the intents whose cue words in the question it belongs to."""
+        out: dict[str, set[str]] = {}
+        for intent, spans in asking.items():
+            for span in spans:
+                for term in self.analyzer.terms(span):
+                    out.setdefault(term, set()).add(intent)
+        return out
+
+    def _coverage(
+        self, units: list[int], weights: dict[str, float], query: dict[str, float], asking: dict[str, set[str]]
+    ) -> list[tuple[float, float]]:
         """Per unit, (coverage, evidence): the share of the question's weight found in its body,
         its example questions, its article's names, or (for a marketplace) its article's
-        `marketplaces`; and the rarity-scaled query weight of what it holds."""
+        `marketplaces`, or asking for an intent the unit declares; and the rarity-scaled query
+        weight of what it holds."""
         cand = np.array(units, dtype=np.int32)
         cand_articles = self.unit_article[cand]
         covered = np.zeros(len(units))
         evidence = np.zeros(len(units))
-        top_idf = self._idf_of(1)
         for term, w in weights.items():
             found = self.body.contains(term, cand) | self.meta.contains(term, cand_articles)
             asked = self.ask.postings(term)[0]
             if len(asked):
                 found |= np.isin(cand, self.ask_units[asked])
+            if term in asking:
+                found |= np.array([bool(asking[term] & set(self.unit_intents[u])) for u in units])
             if term.startswith(CONCEPT) and term in self.analyzer.synonyms.marketplaces:
                 found |= np.array([self._place_covers(term, self.articles[a]) for a in cand_articles])
             covered += w * found
-            if term in query:
-                evidence += query[term] * min(1.0, self._idf(term) / top_idf) * found
+            if term in query and term not in asking:  # words asking "how long" say nothing of the topic
+                evidence += query[term] * self._rarity(term) * found
         total = sum(weights.values())
         return [(float(c / total) if total else 0.0, float(e)) for c, e in zip(covered, evidence)]
 

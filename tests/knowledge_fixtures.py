@@ -118,7 +118,7 @@ def write_kb(folder: Path, articles: dict[str, str] | None = None) -> Path:
     (folder / "articles").mkdir(parents=True, exist_ok=True)
     for name, text in (ARTICLES if articles is None else articles).items():
         (folder / "articles" / f"{name}.md").write_text(text, encoding="utf-8")
-    for data in ("synonyms.yaml", "targets.yaml"):
+    for data in ("synonyms.yaml", "intents.yaml", "targets.yaml"):
         shutil.copy(ROOT / "knowledge" / data, folder / data)
     return folder
 

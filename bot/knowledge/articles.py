@@ -107,6 +107,21 @@ def _str_list(meta: dict, key: str, problems: list[str], *, required: bool = Tru
     return tuple(i.strip() for i in value if i.strip())
 
 
+def _ask_lists(value: object, where: str, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """`ask: {en: [...], zh: [...]}`; either language may be missing."""
+    if not isinstance(value, dict):
+        problems.append(f"{where}.ask must have `en` and/or `zh` lists")
+        return {lang: () for lang in LANGS}
+    out = {}
+    for lang in LANGS:
+        items = value.get(lang) or []
+        if not isinstance(items, list) or not all(isinstance(i, (str, int, float)) for i in items):
+            problems.append(f"{where}.ask.{lang} must be a list of questions")
+            items = []
+        out[lang] = tuple(str(i).strip() for i in items if str(i).strip())
+    return out
+
+
 def _section_meta(meta: dict, problems: list[str]) -> dict[str, dict]:
     """`sections:` of the front matter: section id -> {intents, ask: {en, zh}}."""
     value = meta.get("sections", {})
@@ -127,7 +142,7 @@ def _section_meta(meta: dict, problems: list[str]) -> dict[str, dict]:
         for intent in intents:
             if intent not in INTENTS:
                 problems.append(f"{where}: unknown intent {intent!r} (known: {', '.join(INTENTS)})")
-        ask = _bilingual_list(entry, "ask", problems) if "ask" in entry else {lang: () for lang in LANGS}
+        ask = _ask_lists(entry.get("ask", {}), where, problems)
         out[str(section_id)] = {"intents": tuple(i for i in intents if i in INTENTS), "ask": ask}
     return out
 

@@ -63,3 +63,12 @@ class IntentReader:
     def read(self, question: str) -> frozenset[str]:
         """The intents whose cues the question contains (none when it gives no cue)."""
         return frozenset(intent for intent, cue in self.cues.items() if cue.search(question))
+
+    def asking(self, question: str) -> dict[str, list[str]]:
+        """Per intent, the words of the question that ask for it ("which e-mail", 发到哪): a section
+        answering that kind of question covers them, whether or not it repeats them."""
+        return {
+            intent: [m.group(0) for m in cue.finditer(question) if m.group(0).strip()]
+            for intent, cue in self.cues.items()
+            if cue.search(question)
+        }

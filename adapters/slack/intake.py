@@ -254,6 +254,7 @@ class Intake:
     async def _open(self) -> None:
         services = Services(self.config, clock=self.services.clock)
         services.kb  # noqa: B018  (the knowledge index is built now, here, not at the first question)
+        services.dispatcher  # noqa: B018  (and every command module imported: dateparser alone takes a second)
         inbox = Inbox(services.store, services.clock, self.owner)
         inbox.beat()
         main_loop, main = self._main_loop, self.services

@@ -42,6 +42,8 @@ RESPONSE_URL_VALID = timedelta(minutes=30)
 Web API (`chat.postMessage`, or `chat.postEphemeral` for a private answer)."""
 _ENTRY: contextvars.ContextVar[int | None] = contextvars.ContextVar("inbox_entry", default=None)
 """The inbox row being worked on by the current task (where `_answer` keeps the answer)."""
+_HELD: contextvars.ContextVar[frozenset] = contextvars.ContextVar("turns_held", default=frozenset())
+"""The (channel, user) turns the current task holds."""
 
 
 def delivery_key(body: dict) -> str | None:
@@ -83,7 +85,8 @@ class SlackBot:
                 log.warning("Slack %s: its answer may have been posted before the last stop; posting it again", entry.key)
                 await self._deliver_kept(entry)
             else:
-                await self._run(entry)
+                async with self._turn(*_who(entry)):  # in the order they were acknowledged
+                    await self._run(entry)
         finally:
             _ENTRY.reset(token)
         self.inbox.done(entry.id)
@@ -130,13 +133,22 @@ class SlackBot:
     # --- helpers ----------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def _turn(self, channel: str, user: str):
-        """One user's requests in one channel run in order (two quick thread replies stay in order)."""
+        """One user's requests in one channel run in order (two quick thread replies stay in order;
+        a reply right after `appeal start` waits until its thread exists). Re-entrant within a task."""
         key = (channel, user)
+        held = _HELD.get()
+        if key in held:
+            yield
+            return
         entry = self._turns.setdefault(key, [asyncio.Lock(), 0])
         entry[1] += 1
         try:
             async with entry[0]:
-                yield
+                token = _HELD.set(held | {key})
+                try:
+                    yield
+                finally:
+                    _HELD.reset(token)
         finally:
             entry[1] -= 1
             if entry[1] == 0:
@@ -264,6 +276,18 @@ class SlackBot:
             await client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or picked, blocks=blocks)
         except Exception as exc:  # cosmetic: the answer itself must still go through
             log.info("could not mark the choice on %s: %s", message.get("ts"), exc)
+
+
+def _who(entry: Entry) -> tuple[str, str]:
+    """The channel and user a recorded request comes from, for its turn."""
+    body = entry.body
+    if entry.kind == "command":
+        return body.get("channel_id", ""), body.get("user_id", "")
+    if entry.kind == "message":
+        event = body.get("event") or {}
+        return event.get("channel", ""), event.get("user", "")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
+    return channel, (body.get("user") or {}).get("id", "")
 
 
 def _selected_options(body: dict) -> list[dict]:

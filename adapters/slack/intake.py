@@ -24,7 +24,6 @@ import logging
 import re
 import sqlite3
 import threading
-from types import SimpleNamespace
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -34,7 +33,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.app import ANSWERED_SUBTYPES, PLATFORM, SlackBot, delivery_key
 from adapters.slack.client import make_client
 from adapters.slack.render import ACTION_PREFIX
-from adapters.slack.store import SlackState
 from bot.config import Config
 from bot.dispatcher import free_words
 from bot.i18n import detect_lang, pick
@@ -124,7 +122,6 @@ class Intake:
         """False once the process is stopping: the server then answers 503 to new requests."""
         self._store: Store | None = None
         self._recorder: Inbox | None = None
-        self._recorder_state: SlackState | None = None
         self._db_lock = threading.Lock()
         self._thread = LoopThread("sellerbot-slack-work")
         self._main_loop: asyncio.AbstractEventLoop | None = None
@@ -148,7 +145,6 @@ class Intake:
         self._store = Store(self.config.db)
         self._store.db.conn.execute(f"PRAGMA busy_timeout = {RECORD_BUSY_MS}")
         self._recorder = Inbox(self._store, self.services.clock, self.owner)
-        self._recorder_state = SlackState(SimpleNamespace(store=self._store, clock=self.services.clock))  # type: ignore[arg-type]
         self._thread.start()
         await self._thread.run(self._open())
         self._thread.call(self._sweep)
@@ -188,8 +184,6 @@ class Intake:
             entry = await asyncio.wait_for(asyncio.to_thread(self._record_now, kind, key, body), RECORD_WAIT_S)
         except (asyncio.TimeoutError, sqlite3.Error, OSError) as exc:
             return self._busy(kind, key, body, exc)
-        if entry is None:
-            return BoltResponse(status=200, body="")  # a channel message that is not for the bot
         if not entry.new:
             retry = (request.headers.get("x-slack-retry-num") or ["0"])[0]
             if entry.adopted:
@@ -203,22 +197,13 @@ class Intake:
         return await next()
 
     def _record_now(self, kind: str, key: str, body: dict):
-        """In a worker thread, on the recording connection: is it for us, and record it."""
-        assert self._recorder is not None and self._recorder_state is not None
+        """In a worker thread, on the recording connection. Every message a person types where the
+        bot listens is recorded: whether it answers a dialogue is decided when it is worked on, in
+        its turn, after the command that opened the dialogue's thread (deciding here would miss a
+        reply typed while that thread is being opened)."""
+        assert self._recorder is not None
         with self._db_lock:
-            if kind == "message" and not self._for_a_dialogue(body.get("event") or {}):
-                return None
             return self._recorder.record(PLATFORM, key, kind, body)
-
-    def _for_a_dialogue(self, event: dict) -> bool:
-        """The same test as `SlackBot.on_message`, so ordinary channel talk is never recorded."""
-        state = self._recorder_state
-        assert state is not None
-        user, channel, thread = event.get("user"), event.get("channel"), event.get("thread_ts")
-        if thread and thread != event.get("ts"):
-            row = state.thread(channel, thread)
-            return row is not None and row["user"] == user
-        return state.active_thread(channel, user) is not None
 
     def _busy(self, kind: str, key: str, body: dict, exc: BaseException) -> BoltResponse:
         """Not recorded, so not acknowledged as taken: the user is told to try again (a message

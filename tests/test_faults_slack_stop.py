@@ -13,6 +13,7 @@ import signal
 import socket
 import sqlite3
 import sys
+from collections import Counter
 from urllib.parse import parse_qsl
 
 import aiohttp
@@ -142,15 +143,15 @@ async def test_sigterm_answers_the_12_commands_acknowledged_just_before_it_then_
 async def test_sigkill_at_random_points_across_200_commands_loses_no_acknowledged_one(tmp_path):
     """Four kills at seeded random points, four clients typing at once; after each kill the next
     process starts and finishes what was acknowledged. An answer is expected exactly once, except
-    one whose post was under way at the kill (`sending` in the inbox): Slack cannot say whether it
-    arrived, so it is posted again (at most twice, never lost)."""
+    one whose post was under way at a kill (`sending` in the inbox): Slack cannot say whether it
+    arrived, so it is posted again (once more per such kill, never lost)."""
     rng = random.Random(20261124)
     total, clients = 200, 4
     kills = sorted(rng.sample(range(20, total - 10), 4))
     mock = await GatedSlack().start()
     acked: set[str] = set()
     sent: set[str] = set()
-    in_doubt: set[str] = set()
+    in_doubt: Counter[str] = Counter()  # response_url -> kills that found its answer being posted
     recovered = 0
     processes: list[SlackProcess] = []
     try:
@@ -186,7 +187,7 @@ async def test_sigkill_at_random_points_across_200_commands_loses_no_acknowledge
                 answered_before = set(mock.answers())
                 with sqlite3.connect(web_process.db) as db:
                     for (body,) in db.execute("SELECT body FROM inbox WHERE state = 'sending'"):
-                        in_doubt.add(json.loads(body)["response_url"])
+                        in_doubt[json.loads(body)["response_url"]] += 1
                     left = {json.loads(body)["response_url"]
                             for (body,) in db.execute("SELECT body FROM inbox WHERE state IN ('received', 'sending')")}
                 recovered += len(left - answered_before)
@@ -208,7 +209,8 @@ async def test_sigkill_at_random_points_across_200_commands_loses_no_acknowledge
     missing = [url for url in acked if answers.get(url, 0) == 0]
     assert missing == []  # no acknowledged command lost
     doubled = {url: count for url, count in answers.items() if count > 1}
-    assert set(doubled) <= in_doubt and all(count == 2 for count in doubled.values())
+    # posted again only after a kill found it being posted, and once per such kill at most
+    assert all(count <= 1 + in_doubt[url] for url, count in doubled.items()), (doubled, in_doubt)
     assert set(answers) <= sent
     with sqlite3.connect(processes[-1].db) as db:
         states = dict(db.execute("SELECT state, count(*) FROM inbox GROUP BY state").fetchall())

@@ -21,6 +21,7 @@ BUSY_TIMEOUT_S = 30
 
 SCHEMA_MODULES = (
     "bot.store",
+    "bot.inbox",
     "bot.knowledge.store",
     "bot.dialogs.store",
     "bot.appeals.store",

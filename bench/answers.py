@@ -27,6 +27,7 @@ SETS = [
     ROOT.parent / "shared" / "eval" / "questions2.jsonl",
     ROOT / "tests" / "data" / "paraphrases.jsonl",
     ROOT / "tests" / "data" / "heldout.jsonl",
+    ROOT / "tests" / "data" / "blind.jsonl",
 ]
 
 

@@ -30,6 +30,9 @@ PUBLIC = EVAL_DIR / "questions.jsonl"
 PUBLIC2 = EVAL_DIR / "questions2.jsonl"
 PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.jsonl"
 HELDOUT = ROOT / "tests" / "data" / "heldout.jsonl"
+BLIND = ROOT / "tests" / "data" / "blind.jsonl"
+"""Written by a writer who saw neither the knowledge base nor the other sets, and scored once
+before anything was changed because of it (README: answer quality)."""
 
 
 def _public(path: Path) -> Path:
@@ -77,7 +80,7 @@ def _score(questions: list[dict], answers: list[dict]) -> dict:
     return out
 
 
-def _check(questions: list[dict], answers: list[dict], right_bar: float, wrong_bar: float) -> None:
+def _check(questions: list[dict], answers: list[dict], right_bar: float, wrong_bar: float, abstain_bar: float = 1.0) -> None:
     result = _score(questions, answers)
     answerable = sum(q["answerable"] for q in questions)
     right = len(result["right"]) / answerable
@@ -86,7 +89,9 @@ def _check(questions: list[dict], answers: list[dict], right_bar: float, wrong_b
                         "answered out of scope:", *result["answered_out_of_scope"]])
     assert right >= right_bar, f"{right:.1%} right (need {right_bar:.0%})\n{report}"
     assert wrong <= wrong_bar, f"{wrong:.1%} answered with a wrong passage (at most {wrong_bar:.0%})\n{report}"
-    assert not result["answered_out_of_scope"], f"out-of-scope questions answered\n{report}"
+    out_of_scope = len(questions) - answerable
+    abstained = 1 - len(result["answered_out_of_scope"]) / out_of_scope if out_of_scope else 1.0
+    assert abstained >= abstain_bar, f"{abstained:.1%} of out-of-scope questions abstained (need {abstain_bar:.0%})\n{report}"
 
 
 def test_first_public_set_through_the_console(tmp_path):
@@ -111,6 +116,13 @@ def test_held_out_questions_through_the_console(tmp_path):
     covered = {q["lang"] for q in questions}, sum(not q["answerable"] for q in questions)
     assert len(questions) >= 80 and covered[0] == {"en", "zh"} and covered[1] >= 15
     _check(questions, _ask_all(questions, tmp_path), right_bar=0.90, wrong_bar=0.05)
+
+
+def test_blind_set_through_the_console(tmp_path):
+    """The issue's goal for questions nobody tuned for: at least 90% right, at most 5% wrong."""
+    questions = _load(BLIND)
+    assert len(questions) >= 100 and {q["lang"] for q in questions} == {"en", "zh"}
+    _check(questions, _ask_all(questions, tmp_path), right_bar=0.90, wrong_bar=0.05, abstain_bar=0.9)
 
 
 def _knowledge_wordings() -> set[str]:

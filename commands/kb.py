@@ -11,18 +11,29 @@ import difflib
 import time
 from datetime import date
 
-from bot.dispatcher import Context, UsageError, command
-from bot.i18n import detect_lang, pick
+from typing import TYPE_CHECKING
+
+from bot.context import Context
+from bot.errors import UsageError
+from bot.i18n import Text, detect_lang, pick
 from bot.knowledge import Article, ArticleError
 from bot.model import Choice, Response, Section, error
+from bot.spec import Command, Option, Param
 
-kb = command(
+if TYPE_CHECKING:
+    from bot.app import App
+
+kb = Command(
     "kb",
-    summary_en="Knowledge base for curators: search, show, stale, gaps, stats, reload",
-    summary_zh="知识库管理：搜索、查看、待复核、未答问题、统计、重新加载",
-    usage="kb search|show|stale|gaps|stats|reload",
-    examples=["kb search order defect rate", "kb show order-defect-rate", "kb stale", "kb gaps", "kb reload"],
-)(None)
+    Text("Knowledge base for curators: search, show, stale, gaps, stats, reload", "知识库管理：搜索、查看、待复核、未答问题、统计、重新加载"),
+    words=("知识库",),
+    examples=(Text("kb search order defect rate", "知识库 搜索 订单缺陷率"), Text("kb show order-defect-rate", "知识库 查看 order-defect-rate"),
+              Text("kb stale", "知识库 待复核"), Text("kb gaps", "知识库 缺口"), Text("kb reload", "知识库 重新加载")),
+)
+
+
+def setup(app: "App") -> None:
+    app.add(kb)
 
 
 def local_today(ctx: Context) -> date:
@@ -44,12 +55,15 @@ def article_choice(article: Article, lang: str) -> Choice:
     return Choice(label=article.title_in(lang)[:75], value=f"cmd:kb show {article.id}")
 
 
-@kb.sub("search", usage="kb search <words>", summary="best sections for some words, no threshold")
+@kb.action("search", Text("search articles", "搜索文章"),
+           summary=Text("best sections for some words, no threshold", "按关键词列出最相关的段落（不设门槛）"),
+           params=(Param("query", Text("words", "关键词"), Text("Search words or article ID", "搜索词或文章编号"), required=True, rest=True),),
+           words=("搜索",))
 async def search(ctx: Context) -> Response:
     words = ctx.args.strip()
     if not words:
         raise UsageError(ctx.pick(en="Give some words to search for.", zh="请输入要搜索的关键词。"),
-                         usage="/seller kb search <words>", example="/seller kb search 订单缺陷率")
+                         example=f"/{ctx.svc.config.root_command} kb search 订单缺陷率")
     lang = detect_lang(words, default=ctx.lang)
     result = ctx.svc.kb.index.search(words, lang, limit=8)
     if not result.hits:
@@ -84,12 +98,17 @@ async def search(ctx: Context) -> Response:
     )
 
 
-@kb.sub("show", usage="kb show <article-id> [en|zh]", summary="an article, section by section")
+@kb.action("show", Text("show an article", "查看文章"),
+           summary=Text("an article, section by section", "逐节查看一篇文章"),
+           params=(Param("query", Text("article-id", "文章ID"), Text("Article ID", "文章编号"), required=True, suggest="article"),
+                   Param("lang", Text("language", "语言"), Text("Language of the article", "文章语言"),
+                         choices=(Option("en", Text("English", "英文")), Option("zh", Text("Chinese", "中文"))))),
+           words=("查看",))
 async def show(ctx: Context) -> Response:
     words = ctx.argv
     if not words or len(words) > 2:
         raise UsageError(ctx.pick(en="Give one article id.", zh="请给出一个文章 ID。"),
-                         usage="/seller kb show <article-id> [en|zh]", example="/seller kb show order-defect-rate")
+                         example=f"/{ctx.svc.config.root_command} kb show order-defect-rate")
     lang = ctx.lang
     if len(words) == 2:
         if words[1].lower() not in ("en", "zh"):
@@ -103,7 +122,7 @@ async def show(ctx: Context) -> Response:
         close = difflib.get_close_matches(article_id, [a.id for a in base.index.articles], n=3, cutoff=0.5)
         hint = ctx.pick(en=f" Did you mean: {', '.join(close)}?", zh=f" 你是不是要找：{', '.join(close)}？") if close else ""
         raise UsageError(ctx.pick(en=f"There is no article `{article_id}`.", zh=f"没有 `{article_id}` 这篇文章。") + hint,
-                         usage="/seller kb show <article-id> [en|zh]", example="/seller kb show order-defect-rate")
+                         example=f"/{ctx.svc.config.root_command} kb show order-defect-rate")
     sections = [Section(title=s.title, text=s.text) for s in base.sections(article, lang)]
     context = [
         pick(lang, en=f"Source: {article.source}", zh=f"来源：{article.source}"),
@@ -128,7 +147,8 @@ async def show(ctx: Context) -> Response:
     )
 
 
-@kb.sub("stale", usage="kb stale", summary="articles past their review date")
+@kb.action("stale", Text("articles past review", "待复核的文章"),
+           summary=Text("articles past their review date", "已过复核日期的文章"), words=("待复核", "过期"))
 async def stale(ctx: Context) -> Response:
     today = local_today(ctx)
     overdue = ctx.svc.kb.stale(today)
@@ -157,7 +177,9 @@ async def stale(ctx: Context) -> Response:
     )
 
 
-@kb.sub("gaps", usage="kb gaps", summary="unanswered questions and not-helpful answers, most frequent first", curator=True)
+@kb.action("gaps", Text("unanswered questions", "未能回答的问题"),
+           summary=Text("unanswered questions and not-helpful answers, most frequent first", "没能回答的问题和被评为没帮助的回答，按次数排序"),
+           words=("缺口",), curator=True)
 async def gaps(ctx: Context) -> Response:
     store = ctx.svc.kb.store
     unanswered = store.unanswered_groups()
@@ -197,7 +219,8 @@ async def gaps(ctx: Context) -> Response:
     )
 
 
-@kb.sub("stats", usage="kb stats", summary="articles, questions asked, share answered, votes")
+@kb.action("stats", Text("feedback counts", "反馈统计"),
+           summary=Text("articles, questions asked, share answered, votes", "文章数、提问数、回答率、投票"), words=("统计",))
 async def stats(ctx: Context) -> Response:
     base = ctx.svc.kb
     index = base.index
@@ -226,7 +249,8 @@ async def stats(ctx: Context) -> Response:
     )
 
 
-@kb.sub("reload", usage="kb reload", summary="re-read the articles without a restart", curator=True)
+@kb.action("reload", Text("reload the knowledge base", "重新加载知识库"),
+           summary=Text("re-read the articles without a restart", "不重启即重新读取文章"), words=("重新加载", "重载"), curator=True)
 async def reload(ctx: Context) -> Response:
     base = ctx.svc.kb
     started = time.perf_counter()

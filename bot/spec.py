@@ -126,10 +126,14 @@ class Action:
     def describe(self, lang: str) -> str:
         return (self.summary or self.label).get(lang)
 
-    def usage(self, lang: str) -> str:
+    def usage(self, lang: str, *, listed: bool = False) -> str:
+        """`case show <id>`; an implicit action's word is left out, or shown optional in a list of
+        actions (`remind [set] <when> <text>`)."""
         parts = [self.command.name] if self.command else []
         if not self.implicit:
             parts.append(self.name)
+        elif listed:
+            parts.append(f"[{self.name}]")
         parts += [p.usage(lang) for p in self.params]
         return " ".join(parts)
 
@@ -191,12 +195,12 @@ class Command:
         self.handler = handler
         return self
 
-    def action(self, name: str, label: Text, *, summary: Text | None = None, params: tuple[Param, ...] = (),
+    def action(self, name: str, label: Text | None = None, *, summary: Text | None = None, params: tuple[Param, ...] = (),
                words: tuple[str, ...] = (), curator: bool = False, implicit: bool = False):
         """Declare `<command> <name> …` and its handler."""
 
         def decorate(handler: Handler) -> Handler:
-            self.actions[name] = Action(name, label, summary, params, words, curator, implicit, handler, self)
+            self.actions[name] = Action(name, label or Text(name, name), summary, params, words, curator, implicit, handler, self)
             return handler
 
         return decorate

@@ -61,7 +61,7 @@ def _one(ctx: Context, cmd: Command) -> Response:
     lang = ctx.lang
     sections = [Section(title=ctx.pick(en="Usage", zh="用法"), text=f"/{root} {cmd.usage(lang)}")]
     if cmd.actions:
-        lines = [f"/{root} {action.usage(lang)} — {action.describe(lang)}" for action in cmd.actions.values()]
+        lines = [f"/{root} {action.usage(lang, listed=True)} — {action.describe(lang)}" for action in cmd.actions.values()]
         sections.append(Section(title=ctx.pick(en="Actions", zh="操作"), text="\n".join(lines)))
     if cmd.examples:
         sections.append(Section(title=ctx.pick(en="Examples", zh="示例"),

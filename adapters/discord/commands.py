@@ -159,7 +159,7 @@ def _flat(cmd: Command, parent: app_commands.Group) -> app_commands.Command:
 
 
 def _group(cmd: Command, parent: app_commands.Group) -> app_commands.Group:
-    group = app_commands.Group(name=cmd.name, description=localized(cmd.summary), parent=parent)
+    group = app_commands.Group(name=cmd.name, description=localized(cmd.summary))
     for action in cmd.actions.values():
         params = list(action.params)
         callback = _callback(f"{cmd.name}_{action.name}", params,

@@ -80,7 +80,14 @@ def _answer(ctx: Context, answer: Answer) -> Response:
     stale = article.is_stale(local_today(ctx))
     if stale:
         context.append(stale_note(article, lang))
-    choices = [article_choice(related, lang) for related in answer.related]
+    alternatives = [
+        {"article": alt.article.id, "section": alt.section.id, "title": alt.section.title} for alt in answer.alternatives
+    ]
+    if alternatives:
+        context.append(pick(lang, en="Other possible answers are below.", zh="其他可能的答案见下方按钮。"))
+    choices = [alternative_choice(alt, lang) for alt in answer.alternatives]
+    choices += [article_choice(related, lang) for related in answer.related if related.id not in
+                {alt.article.id for alt in answer.alternatives}]
     choices += [
         Choice(label=pick(lang, en="👍 Helpful", zh="👍 有帮助"), value=f"cmd:feedback {answer.answer_id} helpful"),
         Choice(label=pick(lang, en="👎 Not helpful", zh="👎 没帮助"), value=f"cmd:feedback {answer.answer_id} not-helpful"),
@@ -95,8 +102,10 @@ def _answer(ctx: Context, answer: Answer) -> Response:
             "answered": True,
             "article": article.id,
             "title": title,
-            "section": hit.section.title,
+            "section": hit.section.id,
+            "section_title": hit.section.title,
             "answer": passage,
+            "alternatives": alternatives,
             "source": article.source,
             "verified_on": article.verified_on.isoformat(),
             "stale": stale,
@@ -105,6 +114,12 @@ def _answer(ctx: Context, answer: Answer) -> Response:
             "answer_id": answer.answer_id,
         },
     )
+
+
+def alternative_choice(hit, lang: str) -> Choice:
+    """A button showing another section that may answer the question ("其他可能的答案")."""
+    label = pick(lang, en="Other answer: ", zh="其他可能的答案：") + hit.section.title
+    return Choice(label=label[:75], value=f"cmd:kb show {hit.article.id}#{hit.section.id} {lang}")
 
 
 def _dont_know(ctx: Context, answer: Answer) -> Response:
@@ -132,6 +147,7 @@ def _dont_know(ctx: Context, answer: Answer) -> Response:
             "article": None,
             "title": None,
             "answer": None,
+            "alternatives": [],
             "source": None,
             "verified_on": None,
             "lang": lang,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import Text
-from bot.model import Response
+from bot.model import Choice, Response
 from bot.spec import Command, Option, Param
 
 if TYPE_CHECKING:
@@ -62,7 +62,26 @@ async def feedback(ctx: Context) -> Response:
         text = ctx.pick(en="You had already voted that way; thanks.", zh="你已经这样评价过了，谢谢。")
     else:
         text = ctx.pick(en="Thanks, your vote is changed.", zh="谢谢，你的评价已更改。")
+    choices: list[Choice] = []
     if not vote:
         text += ctx.pick(en=" The curators will look at this answer.", zh="知识库管理员会检查这个回答。")
-    return Response(kind="info", text=text, ephemeral=True,
-                    data={"answer_id": answer_id, "helpful": vote, "changed": previous is not None and previous != vote})
+        choices = _which_was_right(ctx, answer_id)
+        if choices:
+            text += ctx.pick(en=" Which one was right?", zh="哪一个才是对的？")
+    return Response(kind="info", text=text, ephemeral=True, choices=choices,
+                    data={"answer_id": answer_id, "helpful": vote, "changed": previous is not None and previous != vote,
+                          "alternatives": [c.value.split()[-1] for c in choices]})
+
+
+def _which_was_right(ctx: Context, answer_id: int) -> list[Choice]:
+    """The other sections that could answer the question, as buttons recording a suggestion."""
+    kb = ctx.svc.kb
+    answer = kb.store.answer(answer_id)
+    if answer is None:
+        return []
+    hits = kb.candidates(answer["question"], answer["lang"], exclude=(answer["article"], answer.get("section_id") or ""))
+    return [
+        Choice(label=f"{hit.article.title_in(ctx.lang)} › {hit.section.title}"[:75],
+               value=f"cmd:kb suggest {answer_id} {hit.article.id}#{hit.section.id}")
+        for hit in hits
+    ]

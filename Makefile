@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test lint-imports bench clean
 
 install: $(STAMP)
 
@@ -19,6 +19,9 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+lint-imports: install  # the dependency contracts in pyproject.toml (also run by the test suite)
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench

@@ -17,8 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from bot.dispatcher import free_words
-from bot.i18n import detect_lang, pick
+from bot.i18n import pick
 from bot.model import Request, Response, error
 from bot.sender import Outgoing
 from bot.services import Services
@@ -89,17 +88,15 @@ def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> R
     if text.startswith("/"):
         head, _, rest = text.partition(" ")
         if head[1:].lower() == root:
-            # The command's name and action ("appeal start", "remind list") are English whatever the
-            # user speaks: only the words after them tell the language (as in the Slack adapter);
-            # with none, the interface language (--lang) holds.
-            base["lang"] = detect_lang(free_words(rest), default=lang)
+            # The interface language is a setting (--lang, or `settings lang`), never guessed from
+            # the words typed: ids such as `order-defect-rate` would turn a Chinese screen English.
             return Request(kind="command", text=rest, **base)
         return error(
             pick(lang, en=f"Commands start with /{root} (got {head}).", zh=f"命令以 /{root} 开头（收到的是 {head}）。"),
             usage=f"/{root} help",
             lang=lang,
         )
-    return Request(kind="message", text=text, **{**base, "lang": detect_lang(text, default=lang)})
+    return Request(kind="message", text=text, **base)
 
 
 def _numbered_press(req: Request | Response, last_choices: list[str], lang: str = "en") -> Request | Response:

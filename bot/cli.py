@@ -17,7 +17,7 @@ PLATFORM_RUNNERS = {
     # process -> module with `main(args, config) -> int`
     "slack": "adapters.slack.server",
     "discord": "adapters.discord.client",
-    "clock": "bot.reminders.clock",
+    "clock": "adapters.clock",
 }
 
 

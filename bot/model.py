@@ -86,6 +86,9 @@ class Response(BaseModel):
     ephemeral: bool = False
     channel: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+    lang: str | None = None
+    """The interface language the core answered in (set by the dispatcher), for the adapter's own
+    words around the response (button hints, notices); not part of the scripting contract."""
 
     def to_contract(self) -> dict[str, Any]:
         """The flat JSON object of the scripting contract (`sellerbot console --json`)."""

@@ -1,16 +1,16 @@
 """SQLite storage through sqlite-utils: one file, WAL, a busy timeout, migrations at start.
 
 Each feature keeps its own migration set (`sqlite_utils.Migrations("sellerbot.<feature>")`) in its
-own module; `SCHEMA_MODULES` lists those modules, and `Store.open` applies whatever is pending, so
-an old database is brought up to date when the bot starts.
+own module and hands it to `Store.open` (the services do, for the core features) or to
+`Store.migrate` (each adapter, for its own tables); whatever is pending is applied, so an old
+database is brought up to date when the bot starts. Storage names no feature and no adapter.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -18,17 +18,6 @@ from sqlite_utils import Migrations
 
 BUSY_TIMEOUT_S = 30
 """A second process waits this long for the write lock instead of failing at once."""
-
-SCHEMA_MODULES = (
-    "bot.store",
-    "bot.inbox",
-    "bot.knowledge.store",
-    "bot.dialogs.store",
-    "bot.appeals.store",
-    "bot.reminders.store",
-    "adapters.slack.store",
-    "adapters.discord.store",
-)
 
 migrations = Migrations("sellerbot.core")
 
@@ -38,6 +27,15 @@ def m001_core(db: sqlite_utils.Database) -> None:
     db["channel_settings"].create(
         {"platform": str, "channel": str, "key": str, "value": str, "updated_at": str},
         pk=("platform", "channel", "key"),
+        if_not_exists=True,
+    )
+
+
+@migrations()
+def m002_user_settings(db: sqlite_utils.Database) -> None:
+    db["user_settings"].create(
+        {"platform": str, "user": str, "key": str, "value": str, "updated_at": str},
+        pk=("platform", "user", "key"),
         if_not_exists=True,
     )
 
@@ -62,17 +60,16 @@ class Store:
         conn.execute("PRAGMA foreign_keys = ON")
 
     @classmethod
-    def open(cls, path: str | Path) -> "Store":
+    def open(cls, path: str | Path, features: Iterable[Migrations] = ()) -> "Store":
         store = cls(path)
-        store.migrate()
+        store.migrate(*features)
         return store
 
-    def migrate(self) -> list[str]:
-        """Apply every pending migration of every feature; returns the names applied."""
+    def migrate(self, *features: Migrations) -> list[str]:
+        """Apply the pending migrations of the core and of the given features; returns the names
+        applied."""
         applied = []
-        for module_name in SCHEMA_MODULES:
-            module = importlib.import_module(module_name)
-            feature_migrations: Migrations = module.migrations
+        for feature_migrations in dict.fromkeys((migrations, *features)):
             pending = [m.name for m in feature_migrations.pending(self.db)]
             feature_migrations.apply(self.db)
             applied.extend(f"{feature_migrations.name}:{name}" for name in pending)
@@ -111,6 +108,16 @@ class Store:
         self.db["channel_settings"].upsert(
             {"platform": platform, "channel": channel, "key": key, "value": value, "updated_at": at},
             pk=("platform", "channel", "key"),
+        )
+
+    def get_user_setting(self, platform: str, user: str, key: str) -> str | None:
+        rows = list(self.db["user_settings"].rows_where("platform = ? and user = ? and key = ?", [platform, user, key]))
+        return rows[0]["value"] if rows else None
+
+    def set_user_setting(self, platform: str, user: str, key: str, value: str, at: str) -> None:
+        self.db["user_settings"].upsert(
+            {"platform": platform, "user": user, "key": key, "value": value, "updated_at": at},
+            pk=("platform", "user", "key"),
         )
 
     def close(self) -> None:

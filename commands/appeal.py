@@ -6,23 +6,45 @@ by the dialogue engine; the last answer produces a `draft` response (letter inli
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from bot.appeals.service import FLOW_ID
+from bot.context import Context
 from bot.dialogs import DialogState
-from bot.dispatcher import Context, UsageError, command, suggests
+from bot.errors import UsageError
+from bot.i18n import Text
 from bot.model import Choice, Response, Section
+from bot.spec import Command, Param
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 ACTIONS = ("start", "resume", "list", "show", "cancel")
 
-appeal = command(
+DRAFT = Param("draft", Text("ID", "编号"), Text("Draft ID (for resume, show, cancel)", "草稿编号（继续、查看、取消时填写）"), suggest="draft")
+
+appeal = Command(
     "appeal",
-    summary_en="Draft an appeal (Plan of Action) step by step, check it, and see where to send it",
-    summary_zh="分步起草申诉信（行动计划），自动检查并给出提交渠道",
-    usage="appeal [start [TYPE] | resume [ID] | list | show ID | cancel [ID]]",
-    examples=["appeal", "appeal start messaging", "appeal resume", "appeal list", "appeal show AP-3", "appeal cancel AP-3"],
-)(None)
+    Text("Draft an appeal (Plan of Action) step by step, check it, and see where to send it", "分步起草申诉信（行动计划），自动检查并给出提交渠道"),
+    words=("申诉",),
+    examples=(Text("appeal", "申诉"), Text("appeal start messaging", "申诉 开始 messaging"), Text("appeal resume", "申诉 继续"),
+              Text("appeal list", "申诉 列表"), Text("appeal show AP-3", "申诉 查看 AP-3"), Text("appeal cancel AP-3", "申诉 取消 AP-3")),
+)
 
 
-@appeal.sub("start", usage="appeal start [TYPE]", summary="start a new appeal, optionally of one type")
+def setup(app: "App") -> None:
+    app.add(appeal)
+    app.suggests("draft", suggest_drafts)
+    app.suggests("appeal_type", suggest_types)
+
+
+@appeal.action(
+    "start", Text("start a new appeal", "开始新的申诉"),
+    summary=Text("start a new appeal, optionally of one type", "开始新的申诉，可指定违规类型"),
+    params=(Param("type", Text("TYPE", "类型"), Text("Violation type (for start)", "违规类型（开始时填写）"), suggest="appeal_type"),),
+    words=("开始", "新建"), implicit=True,
+)
 async def start(ctx: Context) -> Response:
     return await _start(ctx, ctx.args)
 
@@ -46,15 +68,9 @@ async def _start(ctx: Context, word: str) -> Response:
     return await ctx.svc.dialogs.start(ctx, FLOW_ID, prefill)
 
 
-async def _bare(ctx: Context) -> Response:
-    """`/seller appeal` alone starts one; `/seller appeal odr` starts one of that type."""
-    return await _start(ctx, ctx.args)
-
-
-appeal.handler = _bare
-
-
-@appeal.sub("resume", usage="appeal resume [ID]", summary="continue an unfinished appeal (or reopen a draft to edit it)")
+@appeal.action("resume", Text("resume a draft", "继续草稿"),
+               summary=Text("continue an unfinished appeal (or reopen a draft to edit it)", "继续未完成的申诉（或重新打开草稿修改）"),
+               params=(DRAFT,), words=("继续", "恢复"))
 async def resume(ctx: Context) -> Response:
     engine = ctx.svc.dialogs
     req = ctx.req
@@ -75,7 +91,8 @@ async def resume(ctx: Context) -> Response:
     return await engine.resume(ctx, state)
 
 
-@appeal.sub("list", usage="appeal list", summary="your appeals in progress and your drafts")
+@appeal.action("list", Text("list my drafts", "我的草稿"),
+               summary=Text("your appeals in progress and your drafts", "你进行中的申诉和草稿"), words=("列表",))
 async def list_appeals(ctx: Context) -> Response:
     engine = ctx.svc.dialogs
     service = ctx.svc.appeals
@@ -106,7 +123,10 @@ async def list_appeals(ctx: Context) -> Response:
                     choices=choices[:5], data={"items": items}, ephemeral=True)
 
 
-@appeal.sub("show", usage="appeal show ID", summary="show a draft again (letter, checks, mailbox) or an appeal's answers so far")
+@appeal.action("show", Text("show a draft", "查看草稿"),
+               summary=Text("show a draft again (letter, checks, mailbox) or an appeal's answers so far",
+                            "再次查看草稿（信件、检查结果、提交邮箱）或申诉目前的回答"),
+               params=(replace(DRAFT, required=True),), words=("查看",))
 async def show(ctx: Context) -> Response:
     if not ctx.args.strip():
         raise UsageError(ctx.pick(en="Which appeal? Give its ID, e.g. AP-3 (see /seller appeal list).",
@@ -133,7 +153,9 @@ async def show(ctx: Context) -> Response:
     )
 
 
-@appeal.sub("cancel", usage="appeal cancel [ID]", summary="cancel the appeal in progress here, or the one with that ID")
+@appeal.action("cancel", Text("cancel a draft", "取消草稿"),
+               summary=Text("cancel the appeal in progress here, or the one with that ID", "取消这里进行中的申诉，或指定编号的申诉"),
+               params=(DRAFT,), words=("取消",))
 async def cancel(ctx: Context) -> Response:
     engine = ctx.svc.dialogs
     req = ctx.req
@@ -168,7 +190,6 @@ def _owned(ctx: Context, text: str) -> DialogState:
     return state  # type: ignore[return-value]
 
 
-@suggests("draft")
 async def suggest_drafts(ctx: Context, prefix: str) -> list[Choice]:
     """The user's drafts and unfinished appeals, for autocomplete of `show`, `resume` and `cancel`."""
     engine = ctx.svc.dialogs
@@ -186,7 +207,6 @@ async def suggest_drafts(ctx: Context, prefix: str) -> list[Choice]:
     return out
 
 
-@suggests("appeal_type")
 async def suggest_types(ctx: Context, prefix: str) -> list[Choice]:
     """The violation types an appeal can be drafted for, matched on code or label in either language."""
     wanted = prefix.strip().lower()

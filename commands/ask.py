@@ -7,24 +7,39 @@ fits it says so honestly, lists the closest topics and logs the question for cur
 
 from __future__ import annotations
 
-from bot.dispatcher import Context, UsageError, command, suggests
-from bot.i18n import detect_lang, pick
+from typing import TYPE_CHECKING
+
+from bot.context import Context
+from bot.errors import UsageError
+from bot.i18n import Text, detect_lang, pick
 from bot.knowledge import Answer, Who
 from bot.knowledge.articles import MAX_SECTION_CHARS
 from bot.model import Choice, Response
+from bot.spec import Command, Param
 from commands.kb import article_choice, local_today, stale_note
 
+if TYPE_CHECKING:
+    from bot.app import App
 
-@command(
+ask_command = Command(
     "ask",
-    summary_en="Ask a policy question; the answer comes from the knowledge base, with its source",
-    summary_zh="询问平台政策问题，从知识库中给出带出处的答案",
-    usage="ask <question>",
-    examples=[
-        "ask What is the maximum order defect rate?",
-        "ask 站内信违规收到警告后多久内要申诉?",
-    ],
+    Text("Ask a policy question; the answer comes from the knowledge base, with its source", "询问平台政策问题，从知识库中给出带出处的答案"),
+    params=(Param("question", Text("question", "问题"), Text("Your question, in Chinese or English", "你的问题（中文或英文）"),
+                  required=True, rest=True),),
+    words=("问",),
+    examples=(
+        Text("ask What is the maximum order defect rate?", "问 订单缺陷率的标准是多少?"),
+        Text("ask 站内信违规收到警告后多久内要申诉?", "问 站内信违规收到警告后多久内要申诉?"),
+    ),
 )
+
+
+def setup(app: "App") -> None:
+    app.add(ask_command)
+    app.suggests("article", suggest_articles)
+
+
+@ask_command
 async def ask(ctx: Context) -> Response:
     question = ctx.args.strip()
     if not question:
@@ -141,7 +156,6 @@ def _dont_know(ctx: Context, answer: Answer) -> Response:
     )
 
 
-@suggests("article")
 async def suggest_articles(ctx: Context, prefix: str) -> list[Choice]:
     """Article ids whose id or title contains what was typed (ids starting with it first)."""
     typed = prefix.strip().lower()

@@ -11,19 +11,31 @@ import difflib
 import time
 from datetime import date
 
-from bot.dispatcher import Context, UsageError, command
-from bot.i18n import detect_lang, pick
+from typing import TYPE_CHECKING
+
+from bot.context import Context
+from bot.errors import UsageError
+from bot.i18n import Text, detect_lang, pick
 from bot.knowledge import Article, ArticleError
 from bot.model import Choice, Response, Section, error
+from bot.spec import Command, Option, Param
 
-kb = command(
+if TYPE_CHECKING:
+    from bot.app import App
+
+kb = Command(
     "kb",
-    summary_en="Knowledge base for curators: search, show, stale, gaps, teach, export, stats, reload",
-    summary_zh="知识库管理：搜索、查看、待复核、未答问题、教学、导出、统计、重新加载",
-    usage="kb search|show|stale|gaps|teach|export|stats|reload",
-    examples=["kb search order defect rate", "kb show order-defect-rate", "kb gaps",
-              "kb teach q12 order-defect-rate#limit", "kb reload"],
-)(None)
+    Text("Knowledge base for curators: search, show, stale, gaps, teach, export, stats, reload",
+         "知识库管理：搜索、查看、待复核、未答问题、教学、导出、统计、重新加载"),
+    words=("知识库",),
+    examples=(Text("kb search order defect rate", "知识库 搜索 订单缺陷率"), Text("kb show order-defect-rate", "知识库 查看 order-defect-rate"),
+              Text("kb gaps", "知识库 缺口"), Text("kb teach q12 order-defect-rate#limit", "知识库 教学 q12 order-defect-rate#limit"),
+              Text("kb reload", "知识库 重新加载")),
+)
+
+
+def setup(app: "App") -> None:
+    app.add(kb)
 
 
 def local_today(ctx: Context) -> date:
@@ -45,12 +57,15 @@ def article_choice(article: Article, lang: str) -> Choice:
     return Choice(label=article.title_in(lang)[:75], value=f"cmd:kb show {article.id}")
 
 
-@kb.sub("search", usage="kb search <words>", summary="best sections for some words, no threshold")
+@kb.action("search", Text("search articles", "搜索文章"),
+           summary=Text("best sections for some words, no threshold", "按关键词列出最相关的段落（不设门槛）"),
+           params=(Param("query", Text("words", "关键词"), Text("Search words or article ID", "搜索词或文章编号"), required=True, rest=True),),
+           words=("搜索",))
 async def search(ctx: Context) -> Response:
     words = ctx.args.strip()
     if not words:
         raise UsageError(ctx.pick(en="Give some words to search for.", zh="请输入要搜索的关键词。"),
-                         usage="/seller kb search <words>", example="/seller kb search 订单缺陷率")
+                         example=f"/{ctx.svc.config.root_command} kb search 订单缺陷率")
     lang = detect_lang(words, default=ctx.lang)
     result = ctx.svc.kb.index.search(words, lang, limit=8)
     if not result.hits:
@@ -85,12 +100,18 @@ async def search(ctx: Context) -> Response:
     )
 
 
-@kb.sub("show", usage="kb show <article-id>[#section] [en|zh]", summary="an article, section by section (or one section)")
+@kb.action("show", Text("show an article", "查看文章"),
+           summary=Text("an article, section by section (or one section)", "逐节查看一篇文章（或其中一节）"),
+           params=(Param("query", Text("article-id[#section]", "文章ID[#段落]"), Text("Article ID", "文章编号"), required=True,
+                         suggest="article"),
+                   Param("lang", Text("language", "语言"), Text("Language of the article", "文章语言"),
+                         choices=(Option("en", Text("English", "英文")), Option("zh", Text("Chinese", "中文"))))),
+           words=("查看",))
 async def show(ctx: Context) -> Response:
     words = ctx.argv
     if not words or len(words) > 2:
         raise UsageError(ctx.pick(en="Give one article id.", zh="请给出一个文章 ID。"),
-                         usage="/seller kb show <article-id> [en|zh]", example="/seller kb show order-defect-rate")
+                         example=f"/{ctx.svc.config.root_command} kb show order-defect-rate")
     lang = ctx.lang
     if len(words) == 2:
         if words[1].lower() not in ("en", "zh"):
@@ -104,13 +125,13 @@ async def show(ctx: Context) -> Response:
         close = difflib.get_close_matches(article_id, [a.id for a in base.index.articles], n=3, cutoff=0.5)
         hint = ctx.pick(en=f" Did you mean: {', '.join(close)}?", zh=f" 你是不是要找：{', '.join(close)}？") if close else ""
         raise UsageError(ctx.pick(en=f"There is no article `{article_id}`.", zh=f"没有 `{article_id}` 这篇文章。") + hint,
-                         usage="/seller kb show <article-id> [en|zh]", example="/seller kb show order-defect-rate")
+                         example=f"/{ctx.svc.config.root_command} kb show order-defect-rate")
     chosen = [s for s in base.sections(article, lang) if not section_id or s.id == section_id]
     if not chosen:
         ids = ", ".join(s.id for s in base.sections(article, lang))
         raise UsageError(ctx.pick(en=f"`{article_id}` has no section `{section_id}` (it has: {ids}).",
                                   zh=f"`{article_id}` 没有 `{section_id}` 这一节（现有：{ids}）。"),
-                         usage="/seller kb show <article-id>[#section] [en|zh]", example="/seller kb show order-defect-rate#limit")
+                         example=f"/{ctx.svc.config.root_command} kb show order-defect-rate#limit")
     sections = [Section(title=s.title, text=s.text) for s in chosen]
     context = [
         pick(lang, en=f"Source: {article.source}", zh=f"来源：{article.source}"),
@@ -136,7 +157,8 @@ async def show(ctx: Context) -> Response:
     )
 
 
-@kb.sub("stale", usage="kb stale", summary="articles past their review date")
+@kb.action("stale", Text("articles past review", "待复核的文章"),
+           summary=Text("articles past their review date", "已过复核日期的文章"), words=("待复核", "过期"))
 async def stale(ctx: Context) -> Response:
     today = local_today(ctx)
     overdue = ctx.svc.kb.stale(today)
@@ -165,7 +187,10 @@ async def stale(ctx: Context) -> Response:
     )
 
 
-@kb.sub("gaps", usage="kb gaps", summary="unanswered questions, not-helpful answers and suggestions to confirm", curator=True)
+@kb.action("gaps", Text("unanswered questions", "未能回答的问题"),
+           summary=Text("unanswered questions, not-helpful answers and suggestions to confirm",
+                        "没能回答的问题、被评为没帮助的回答和待确认的建议"),
+           words=("缺口",), curator=True)
 async def gaps(ctx: Context) -> Response:
     store = ctx.svc.kb.store
     unanswered = store.unanswered_groups()
@@ -230,9 +255,6 @@ async def gaps(ctx: Context) -> Response:
     )
 
 
-_TEACH_USAGE = "/seller kb teach <q12|a34|s5|question> <article>[#section]"
-
-
 def _taught_question(ctx: Context, words: list[str]) -> tuple[str, str, str | None]:
     """(question, its language, the target a suggestion names) from an id or typed words."""
     store = ctx.svc.kb.store
@@ -243,18 +265,23 @@ def _taught_question(ctx: Context, words: list[str]) -> tuple[str, str, str | No
         if row is None:
             raise UsageError(ctx.pick(en=f"There is no question `{ref}` (see `kb gaps`).",
                                       zh=f"没有编号为 `{ref}` 的问题（见 `kb gaps`）。"),
-                             usage=_TEACH_USAGE, example="/seller kb teach q12 order-defect-rate#limit")
+                             example="/seller kb teach q12 order-defect-rate#limit")
         suggested = f"{row['article']}#{row['section']}" if ref[0] == "s" else None
         return row["question"], row["lang"], suggested
     question = " ".join(words).strip().strip("\"“”'")
     return question, detect_lang(question, default=ctx.lang), None
 
 
-@kb.sub("teach", usage="kb teach <q12|a34|s5|question> <article>[#section]",
-        summary="link a question to the section that answers it; ask uses it at once", curator=True)
+@kb.action("teach", Text("teach an answer", "教学"),
+           summary=Text("link a question to the section that answers it; ask uses it at once", "把问题关联到能回答它的段落；ask 立即使用"),
+           params=(Param("question", Text("q12|a34|s5|question", "q12|a34|s5|问题"), Text("A question id from kb gaps, or its words",
+                                                                                        "kb gaps 中的问题编号或问题原文"), required=True, raw=True),
+                   Param("section", Text("article[#section]", "文章[#段落]"), Text("The section that answers it", "能回答它的段落"),
+                         required=True)),
+           words=("教学",), curator=True)
 async def teach(ctx: Context) -> Response:
     words = ctx.argv
-    usage = dict(usage=_TEACH_USAGE, example="/seller kb teach q12 order-defect-rate#limit")
+    usage = dict(example="/seller kb teach q12 order-defect-rate#limit")
     if not words:
         raise UsageError(ctx.pick(en="Give a question (its id from `kb gaps`, or the words) and the section that answers it.",
                                   zh="请给出问题（`kb gaps` 中的编号或问题原文）以及能回答它的段落。"), **usage)
@@ -283,11 +310,14 @@ async def teach(ctx: Context) -> Response:
     )
 
 
-@kb.sub("suggest", usage="kb suggest <answer-id> <article>#<section>",
-        summary="after a 👎: say which section was right (curators confirm it)")
+@kb.action("suggest", Text("suggest the right section", "建议正确段落"),
+           summary=Text("after a 👎: say which section was right (curators confirm it)", "点 👎 之后：指出哪一节才是正确答案（由管理员确认）"),
+           params=(Param("answer", Text("answer-id", "回答编号"), Text("The answer's number", "回答编号"), kind="int", required=True),
+                   Param("section", Text("article#section", "文章#段落"), Text("The section that was right", "正确的段落"), required=True)),
+           words=("建议",))
 async def suggest(ctx: Context) -> Response:
     words = ctx.argv
-    usage = dict(usage="/seller kb suggest <answer-id> <article>#<section>", example="/seller kb suggest 12 order-defect-rate#limit")
+    usage = dict(example="/seller kb suggest 12 order-defect-rate#limit")
     if len(words) != 2 or not words[0].isdigit() or len(words[0]) > 12:
         raise UsageError(ctx.pick(en="Give the answer number and the section that was right.",
                                   zh="请给出回答编号以及正确的段落。"), **usage)
@@ -307,7 +337,9 @@ async def suggest(ctx: Context) -> Response:
     )
 
 
-@kb.sub("export", usage="kb export", summary="write taught questions into the article files (then review and reload)", curator=True)
+@kb.action("export", Text("export taught questions", "导出教学"),
+           summary=Text("write taught questions into the article files (then review and reload)", "把已教学的问题写入文章文件（然后检查并重新加载）"),
+           words=("导出",), curator=True)
 async def export(ctx: Context) -> Response:
     written, problems = ctx.svc.kb.export_taught()
     lines = [f"{row['article']}#{row['section']} ← “{row['question']}”" for row in written]
@@ -325,7 +357,8 @@ async def export(ctx: Context) -> Response:
                     data={"exported": len(written), "problems": problems}, ephemeral=True)
 
 
-@kb.sub("stats", usage="kb stats", summary="articles, questions asked, share answered, votes")
+@kb.action("stats", Text("feedback counts", "反馈统计"),
+           summary=Text("articles, questions asked, share answered, votes", "文章数、提问数、回答率、投票"), words=("统计",))
 async def stats(ctx: Context) -> Response:
     base = ctx.svc.kb
     index = base.index
@@ -354,7 +387,8 @@ async def stats(ctx: Context) -> Response:
     )
 
 
-@kb.sub("reload", usage="kb reload", summary="re-read the articles without a restart", curator=True)
+@kb.action("reload", Text("reload the knowledge base", "重新加载知识库"),
+           summary=Text("re-read the articles without a restart", "不重启即重新读取文章"), words=("重新加载", "重载"), curator=True)
 async def reload(ctx: Context) -> Response:
     base = ctx.svc.kb
     started = time.perf_counter()

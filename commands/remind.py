@@ -1,28 +1,52 @@
 """`/seller remind <when> <text>` (`list`, `cancel ID`, `snooze ID <duration>`): free reminders in the
 channel, with times in English or Chinese read in the channel's time zone."""
 
-from bot.dispatcher import Context, UsageError, command, suggests
+from typing import TYPE_CHECKING
+
+from bot.context import Context
+from bot.errors import UsageError
+from bot.i18n import Text
 from bot.model import Choice, Response
 from bot.reminders import times
 from bot.reminders.views import item_id, reminder_item, reminder_list, reminder_response
+from bot.spec import Command, Param
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 MAX_TEXT = 1000
 
+REMINDER = Param("id", Text("id", "编号"), Text("Reminder ID", "提醒编号"), required=True, suggest="reminder")
 
-@command(
+remind_command = Command(
     "remind",
-    summary_en="Remind this channel at a time (English or Chinese), list, cancel or snooze reminders",
-    summary_zh="在指定时间提醒本频道（支持中英文时间），查看、取消或推迟提醒",
-    usage="remind <when> <text>",
-    examples=[
-        "remind tomorrow 9am send the ODR appeal",
-        "remind 明天上午10点 提交申诉",
-        "remind in 2 hours check the A-to-z claims",
-        "remind 3天后 跟进申诉",
-        "remind list",
-        "remind snooze 12 1h",
-        "remind cancel 12",
-    ],
+    Text("Remind this channel at a time (English or Chinese), list, cancel or snooze reminders",
+         "在指定时间提醒本频道（支持中英文时间），查看、取消或推迟提醒"),
+    words=("提醒",),
+    examples=(
+        Text("remind tomorrow 9am send the ODR appeal", "提醒 明天上午9点 发送ODR申诉"),
+        Text("remind 明天上午10点 提交申诉", "提醒 明天上午10点 提交申诉"),
+        Text("remind in 2 hours check the A-to-z claims", "提醒 2小时后 检查交易保障索赔"),
+        Text("remind 3天后 跟进申诉", "提醒 3天后 跟进申诉"),
+        Text("remind list", "提醒 列表"),
+        Text("remind snooze 12 1h", "提醒 推迟 12 1小时"),
+        Text("remind cancel 12", "提醒 取消 12"),
+    ),
+)
+
+
+def setup(app: "App") -> None:
+    app.add(remind_command)
+    app.suggests("reminder", suggest_reminders)
+
+
+@remind_command.action(
+    "set", Text("Set a reminder in this channel", "在本频道设置提醒"),
+    summary=Text("remind this channel at a time (English or Chinese)", "在指定时间提醒本频道（支持中英文时间）"),
+    params=(Param("when", Text("when", "时间"), Text("When, e.g. in 3 days, tomorrow 10am, 明天上午10点", "时间，如 明天上午10点、in 3 days"),
+                  required=True),
+            Param("text", Text("text", "内容"), Text("What to remind", "提醒内容"), required=True, rest=True)),
+    words=("设置", "新建"), implicit=True,
 )
 async def remind(ctx: Context) -> Response:
     args = ctx.args.strip()
@@ -51,7 +75,8 @@ async def remind(ctx: Context) -> Response:
                              title_zh=f"⏰ 已设置提醒 #{reminder.id}")
 
 
-@remind.sub("list", usage="remind list", summary="reminders pending in this channel")
+@remind_command.action("list", Text("List the reminders of this channel", "查看本频道的提醒"),
+                       summary=Text("reminders pending in this channel", "本频道待发送的提醒"), words=("列表", "查看"))
 async def list_reminders(ctx: Context) -> Response:
     return reminder_list(ctx, ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel))
 
@@ -67,7 +92,9 @@ def _own_reminder(ctx: Context, token: str | None):
     return reminder
 
 
-@remind.sub("cancel", usage="remind cancel <id>", summary="cancel a reminder (someone else's: curators)")
+@remind_command.action("cancel", Text("Cancel a reminder", "取消提醒"),
+                       summary=Text("cancel a reminder (someone else's: curators)", "取消提醒（他人的提醒需管理员）"),
+                       params=(REMINDER,), words=("取消",))
 async def cancel(ctx: Context) -> Response:
     argv = ctx.argv
     reminder = _own_reminder(ctx, argv[0] if argv else None)
@@ -83,7 +110,11 @@ async def cancel(ctx: Context) -> Response:
     )
 
 
-@remind.sub("snooze", usage="remind snooze <id> <duration>", summary="move a reminder later (1h, 30 minutes, 2天)")
+@remind_command.action("snooze", Text("Snooze a reminder", "推迟提醒"),
+                       summary=Text("move a reminder later (1h, 30 minutes, 2天)", "把提醒往后推（1小时、30分钟、2天）"),
+                       params=(REMINDER, Param("duration", Text("duration", "时长"), Text("For how long, e.g. 2h, 1 day", "推迟多久，如 2小时、1天"),
+                                               required=True, rest=True)),
+                       words=("推迟", "稍后"))
 async def snooze(ctx: Context) -> Response:
     argv = ctx.argv
     reminder = _own_reminder(ctx, argv[0] if argv else None)
@@ -98,7 +129,6 @@ async def snooze(ctx: Context) -> Response:
                              title_zh=f"⏰ 提醒 #{snoozed.id} 已推迟")
 
 
-@suggests("reminder")
 async def suggest_reminders(ctx: Context, prefix: str) -> list[Choice]:
     """Pending reminders of the channel, for `cancel` and `snooze`."""
     found = ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel)

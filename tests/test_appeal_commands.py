@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from bot.appeals.mailboxes import Mailboxes
-from bot.dispatcher import SUGGESTERS
 from bot.model import Request
 from tests.appeal_helpers import Chat
 from tests.test_appeal_dialog import answer_until
@@ -105,7 +104,7 @@ async def test_autocomplete_lists_the_users_drafts(services):
     everything = await services.dispatcher.suggest("draft", "", req)
     assert [c.value for c in everything] == ["AP-2", "AP-1"]
     assert [c.value for c in await services.dispatcher.suggest("draft", "harbour", req)] == ["AP-1"]
-    assert "draft" in SUGGESTERS
+    assert "draft" in services.app.suggesters
 
 
 async def test_chinese_interface_prompts_and_lint_in_chinese(services):
@@ -119,7 +118,7 @@ async def test_chinese_interface_prompts_and_lint_in_chinese(services):
 
 async def test_help_lists_the_appeal_actions(services):
     r = await Chat(services).cmd("help appeal")
-    assert "appeal show ID" in r.sections[1].text
+    assert "appeal show <ID>" in r.sections[1].text and "appeal [start] [TYPE]" in r.sections[1].text
 
 
 def test_mailbox_by_marketplace_and_purpose_with_fallback_and_warning():

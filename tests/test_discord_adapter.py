@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from adapters.discord.store import Stash
-from bot.dispatcher import Context
+from bot.context import Context
 from bot.model import Attachment, Choice, Input, Request, Response, Section
 from tests.conftest import run_cli
 from tests.mocks.discord_api import AGENT_ID, APP_ID, GUILD_ID, ROLE_CURATOR_ID, button, buttons
@@ -230,17 +230,17 @@ async def test_slow_work_is_deferred_then_delivered(discord_api, make_bot, tempo
 async def test_curator_commands_follow_roles_and_guild_permissions(discord_api, make_bot, services, temporary_command):
     vault = temporary_command("vault")
 
-    @vault.sub("open", usage="vault open", curator=True)
+    @vault.action("open", curator=True)
     async def open_(ctx: Context) -> Response:
         return Response(kind="info", text="opened")
 
     bot = await make_bot()
-    refused = (await interact(bot, discord_api, discord_api.slash(["vault"], {"args": "open"})))[0]["data"]
+    refused = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"})))[0]["data"]
     assert refused["flags"] & 64 and "curator" in refused["embeds"][0]["description"].lower()
-    admin = (await interact(bot, discord_api, discord_api.slash(["vault"], {"args": "open"}, permissions=ADMIN)))[0]["data"]
+    admin = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"}, permissions=ADMIN)))[0]["data"]
     assert admin["embeds"][0]["description"] == "opened"
     services.config.curator_roles.append(str(ROLE_CURATOR_ID))
-    role = (await interact(bot, discord_api, discord_api.slash(["vault"], {"args": "open"}, roles=[ROLE_CURATOR_ID])))[0]["data"]
+    role = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"}, roles=[ROLE_CURATOR_ID])))[0]["data"]
     assert role["embeds"][0]["description"] == "opened"
 
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from bot.dispatcher import Context
+from bot.context import Context
 from bot.inbox import Inbox
 from bot.model import Request, Response
 from tests.mocks.discord_api import APP_ID, CHANNEL_ID

@@ -17,12 +17,14 @@ import pytest
 from aiohttp import web
 
 from adapters.slack.server import EVENTS_PATH, INTAKE, build_web_app
-from bot.dispatcher import Context
+from bot.context import Context
+from bot.i18n import Text
 from bot.inbox import Inbox
 from bot.model import Response
 from bot.services import Services
+from bot.spec import Command
 from tests.mocks.slack_api import SlackDriver, signed_headers
-from tests.mocks.slack_fixtures import SECRET, mock_slack, scratch_commands, slack_bed, slack_config  # noqa: F401
+from tests.mocks.slack_fixtures import SECRET, mock_slack, slack_bed, slack_config  # noqa: F401
 
 
 def dead_owner() -> str:
@@ -36,17 +38,19 @@ def inbox_rows(services: Services) -> list[dict]:
 
 
 @pytest.fixture
-def counted(scratch_commands):
-    """A command `tally N` that counts its runs per N and answers privately."""
-    runs: dict[str, int] = {}
-    cmd = scratch_commands("tally")
+def counted() -> dict[str, int]:
+    """The runs per N of the command `tally up N` that `add_tally` puts on an application."""
+    return {}
 
-    @cmd.sub("up", usage="tally up <n>")
+
+def add_tally(services: Services, runs: dict[str, int]) -> None:
+    """A command `tally up N` that counts its runs per N and answers privately."""
+    cmd = services.app.add(Command("tally", Text("test", "测试")))
+
+    @cmd.action("up")
     async def up(ctx: Context) -> Response:
         runs[ctx.args] = runs.get(ctx.args, 0) + 1
         return Response(text=f"tally {ctx.args}", ephemeral=True)
-
-    return runs
 
 
 class Bed:
@@ -74,6 +78,7 @@ class Bed:
 
 
 async def test_a_command_is_recorded_before_its_ack_and_marked_done_once_answered(slack_bed, counted):
+    add_tally(slack_bed.services, counted)
     assert (await slack_bed.driver.command("tally up 1")).status == 200
     rows = inbox_rows(slack_bed.services)  # the ack came back: the row is already there
     assert [(r["kind"], r["key"][:8]) for r in rows] == [("command", "trigger:")]
@@ -100,6 +105,7 @@ async def test_the_knowledge_index_is_built_before_the_app_serves(tmp_path, mock
 async def test_a_restart_answers_what_a_dead_process_acknowledged_once_each(tmp_path, mock_slack, clock, counted):
     config = slack_config(tmp_path, mock_slack)
     services = Services(config, clock=clock)
+    add_tally(services, counted)
     driver = SlackDriver("http://unused", SECRET, mock_slack)
     left = Inbox(services.store, clock, dead_owner())
     fresh = dict(parse_qsl(driver.command_body("tally up fresh")))
@@ -136,6 +142,7 @@ async def test_a_restart_answers_what_a_dead_process_acknowledged_once_each(tmp_
 async def test_a_slack_retry_of_a_recorded_command_left_unfinished_is_run_not_dropped(tmp_path, mock_slack, clock, counted):
     config = slack_config(tmp_path, mock_slack)
     services = Services(config, clock=clock)
+    add_tally(services, counted)
     bed = await Bed.start(services, mock_slack)
     try:
         body = bed.driver.command_body("tally up again")

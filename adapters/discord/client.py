@@ -84,8 +84,7 @@ class SellerClient(discord.Client):
         self.stash = Stash(services.store, services.clock)
         self.replies = Replies(services, self.stash, defer_after=defer_after)
         self.tree = app_commands.CommandTree(self)
-        services.dispatcher  # noqa: B018  (building it imports every command module: the registry is full)
-        self.tree.add_command(build_group(services.config.root_command))
+        self.tree.add_command(build_group(services.config.root_command, services.app))
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         self.sender: DiscordSender | None = None
         self._beater: asyncio.Task | None = None

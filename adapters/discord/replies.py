@@ -217,7 +217,7 @@ class Replies:
 
     async def _deliver(self, interaction: discord.Interaction, response: Response, *, deferred: bool, pressed: set[str] | None) -> None:
         rendered = render(response)
-        view = build_view(response, self.stash, lang=lang_of(interaction))
+        view = build_view(response, self.stash, lang=response.lang or lang_of(interaction))
         message = {"embeds": rendered.embeds, **rendered.file_kwargs(), **({"view": view} if view else {})}
         ephemeral = response.ephemeral
         if interaction.type is discord.InteractionType.application_command:

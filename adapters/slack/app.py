@@ -26,8 +26,7 @@ from adapters.slack.people import Directory
 from adapters.slack.render import DONE_ACTION, DONE_VALUE, MULTI_ACTION, PICK_ACTION, escape, typed_text
 from adapters.slack.store import SlackState
 from bot.config import Config
-from bot.dispatcher import free_words
-from bot.i18n import detect_lang, pick
+from bot.i18n import pick
 from bot.inbox import OPEN_STATES, Entry, Inbox
 from bot.model import Request, Response
 from bot.services import Services
@@ -68,7 +67,6 @@ class SlackBot:
         self.state = SlackState(services)
         self.directory = Directory(self.client)
         self.replier = Replier(self.client, self.state)
-        self._recent_lang: dict[str, str] = {}
         self._turns: dict[tuple[str, str], list] = {}
 
     # --- from the inbox -----------------------------------------------------------------------
@@ -154,16 +152,6 @@ class SlackBot:
             if entry[1] == 0:
                 self._turns.pop(key, None)
 
-    def _lang(self, user: str, text: str, default: str) -> str:
-        """The language of what the user just typed; when it says nothing, the last one they used,
-        else their Slack locale. Command words (`appeal start`) are English for everyone, so they
-        do not count."""
-        spoken = detect_lang(free_words(text), default="") if text else ""
-        if spoken:
-            self._recent_lang[user] = spoken
-            return spoken
-        return self._recent_lang.get(user, default)
-
     async def _request(self, *, kind: str, user: str, channel: str, text: str = "", values: list[str] | None = None,
                        thread: str | None = None, name_hint: str | None = None, lang_hint: str | None = None) -> Request:
         person = await self.directory.person(user, name_hint)
@@ -176,7 +164,10 @@ class SlackBot:
             user_name=person.name,
             channel=channel,
             thread=thread,
-            lang=self._lang(user, text, lang_hint or person.lang),
+            # The platform's word on the language: the thread's, else the Slack locale (users.info
+            # with include_locale). What the user types never changes it; the core applies their
+            # own `settings lang` over it.
+            lang=lang_hint or person.lang,
             roles=person.roles,
             is_admin=person.is_admin,
         )
@@ -184,7 +175,7 @@ class SlackBot:
     async def _answer(self, req: Request, where: Where) -> None:
         async with self._turn(req.channel, req.user):
             response = await self.services.dispatcher.handle(req)
-            where.lang = req.lang
+            where.lang = response.lang if response is not None and response.lang else req.lang
             self._keep(response, where)
             await self.replier.deliver(response, where)
 
@@ -224,7 +215,7 @@ class SlackBot:
         if known and not thread:
             thread = known["thread_ts"]
         if known and known["user"] != user:
-            text = pick(self._lang(user, "", "en"), en=f"This dialogue belongs to <@{known['user']}>.",
+            text = pick((await self.directory.person(user)).lang, en=f"This dialogue belongs to <@{known['user']}>.",
                         zh=f"这是 <@{known['user']}> 的对话。")
             if respond is not None:
                 await respond(text=text, response_type="ephemeral", replace_original=False)
@@ -262,7 +253,7 @@ class SlackBot:
             if response is None:
                 self.state.touch_thread(channel, thread, active=False)
                 return
-            where = Where(channel=channel, user=user, thread=thread, lang=req.lang)
+            where = Where(channel=channel, user=user, thread=thread, lang=response.lang or req.lang)
             self._keep(response, where)
             await self.replier.deliver(response, where)
 

@@ -34,8 +34,6 @@ from adapters.slack.app import ANSWERED_SUBTYPES, PLATFORM, SlackBot, delivery_k
 from adapters.slack.client import make_client
 from adapters.slack.render import ACTION_PREFIX
 from bot.config import Config
-from bot.dispatcher import free_words
-from bot.i18n import detect_lang, pick
 from bot.inbox import Inbox, new_owner
 from bot.services import Services
 from bot.store import Store
@@ -209,9 +207,8 @@ class Intake:
         """Not recorded, so not acknowledged as taken: the user is told to try again (a message
         event gets 503, and Slack retries it itself)."""
         log.warning("could not record Slack %s %s (%s): told to try again", kind, key, type(exc).__name__ if not str(exc) else exc)
-        lang = detect_lang(free_words(body.get("text") or ""), default="en")
-        text = pick(lang, en="Busy right now: that was not saved. Please try again in a moment.",
-                    zh="系统繁忙，刚才的操作没有保存，请稍后再试。")
+        # Both languages: the user's language setting is in the database that is busy right now.
+        text = "Busy right now: that was not saved. Please try again in a moment. / 系统繁忙，刚才的操作没有保存，请稍后再试。"
         if kind == "command":
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
         if kind == "action" and body.get("response_url"):
@@ -237,9 +234,10 @@ class Intake:
 
     # --- the worker loop ------------------------------------------------------------------------
     async def _open(self) -> None:
-        services = Services(self.config, clock=self.services.clock)
+        # Its own database connection and services, the same application (commands, listeners).
+        services = Services(self.config, clock=self.services.clock, app=self.services.app)
         services.kb  # noqa: B018  (the knowledge index is built now, here, not at the first question)
-        services.dispatcher  # noqa: B018  (and every command module imported: dateparser alone takes a second)
+        services.dispatcher  # noqa: B018  (and the command modules loaded: dateparser alone takes a second)
         inbox = Inbox(services.store, services.clock, self.owner)
         inbox.beat()
         main_loop, main = self._main_loop, self.services

@@ -14,12 +14,12 @@ from bot.appeals.letters import LetterFacts, LetterRenderer
 from bot.appeals.lint import lint
 from bot.appeals.mailboxes import Mailboxes
 from bot.appeals.store import DraftStore
-from bot.dialogs import DialogState, Flow, on_finish
+from bot.dialogs import DialogState, Flow
 from bot.i18n import pick
 from bot.model import Attachment, Choice, Response, Section
 
 if TYPE_CHECKING:
-    from bot.dispatcher import Context
+    from bot.context import Context
     from bot.services import Services
 
 FLOW_ID = "appeal"
@@ -207,6 +207,5 @@ class AppealService:
         )
 
 
-@on_finish(FLOW_ID)
 async def finish_appeal(ctx: "Context", state: DialogState, flow: Flow) -> Response:
     return await ctx.svc.appeals.finish(ctx, state, flow)

@@ -6,7 +6,8 @@ and the choices can finish any flow. The state lives in SQLite (`bot.dialogs.sto
 before each prompt, so a restart — or another process — continues where the user left off.
 
 A flow's id is also the command that owns it (`/seller <flow id> resume` continues it), and its
-`finish` name selects the finisher registered with `@on_finish` that turns the answers into a result.
+`finish` name selects the finisher a feature added to the app (`app.on_finish`) that turns the
+answers into a result.
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ from bot.i18n import pick
 from bot.model import Choice, Input, Response
 
 if TYPE_CHECKING:
-    from bot.dispatcher import Context
+    from bot.context import Context
     from bot.services import Services
 
 Finisher = Callable[["Context", DialogState, Flow], Awaitable[Response]]
-FINISHERS: dict[str, Finisher] = {}
 
 DONE, SKIP, KEEP, BACK, CANCEL = "done", "skip", "keep", "back", "cancel"
 _WORDS = {
@@ -40,16 +40,6 @@ _EDIT = re.compile(r"^(?:edit|修改|编辑)\s*(.+)$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)、．])\s*")
 MAX_LABEL = 75
 """Buttons are short on every platform (Slack cuts at 75 characters)."""
-
-
-def on_finish(name: str):
-    """Register what turns a finished flow's answers into a result (a draft, a case…)."""
-
-    def decorate(fn: Finisher) -> Finisher:
-        FINISHERS[name] = fn
-        return fn
-
-    return decorate
 
 
 def _word(text: str) -> str | None:
@@ -170,7 +160,7 @@ class DialogEngine:
         return self.prompt(state, flow, step, notice=notice)
 
     async def _finish(self, ctx: "Context", state: DialogState, flow: Flow) -> Response:
-        finisher = FINISHERS.get(flow.finish)
+        finisher = ctx.app.finishers.get(flow.finish) if ctx.app is not None else None
         if finisher is None:
             raise RuntimeError(f"no finisher registered for {flow.finish!r}")
         response = await finisher(ctx, state, flow)

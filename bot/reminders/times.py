@@ -21,7 +21,7 @@ from babel.dates import format_skeleton, format_timedelta
 from babel.units import format_unit
 from dateparser.date import DateDataParser
 
-from bot.dispatcher import UsageError
+from bot.errors import UsageError
 from bot.i18n import pick
 
 EXAMPLES_EN = '"in 2 hours", "tomorrow 9am", "next Monday 10:00", "2026-12-01 09:00"'

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from bot.dispatcher import Context, UsageError
+from bot.context import Context
+from bot.errors import UsageError
 from bot.i18n import pick
 from bot.model import Response, Section
 from bot.reminders import times

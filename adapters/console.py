@@ -149,6 +149,11 @@ async def run_console(
 ) -> int:
     """Read lines until end of input, answer each, exit 0."""
     stdin = stdin or sys.stdin
+    if hasattr(stdin, "reconfigure"):
+        # Broken bytes become U+FFFD: a strict decoder would stop the console at the first one, and
+        # the surrogateescape of a C locale would carry them into SQLite and into `--json` output,
+        # which must stay valid UTF-8.
+        stdin.reconfigure(errors="replace")
     printer = ConsolePrinter(stdout, json_mode=json_mode, lang=lang)
     root = services.config.root_command
     interactive = stdin.isatty() and not json_mode

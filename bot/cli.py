@@ -116,7 +116,9 @@ def _run_ask(args: argparse.Namespace, config: Config) -> int:
 
     root = config.root_command
     services = Services(config.model_copy(update={"scheduler": "off"}))
-    line = f"/{root} ask {args.question}\n"
+    # argv holds undecodable bytes as lone surrogates: as U+FFFD they can be stored and printed.
+    question = args.question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    line = f"/{root} ask {question}\n"
     return asyncio.run(run_console(services, json_mode=args.json, stdin=io.StringIO(line)))
 
 

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("sellerbot.reminders")
 
 POLL_SECONDS = 1.0
+STOP_WAIT_SECONDS = 30.0
+"""How long `stop()` lets a running job finish (a delivery pass is bounded by its senders' own
+timeouts; this only guards against one that hangs)."""
 
 
 class ReminderScheduler:
@@ -59,18 +62,45 @@ class ReminderScheduler:
         self._holding = False
         self._pass_lock = asyncio.Lock()
         self._stopped = False
+        self._running: set[asyncio.Task] = set()
 
     async def start(self) -> None:
         self.aps.start()
-        self.aps.add_job(self._poll, "interval", seconds=self.poll_seconds, id="poll")
+        self.aps.add_job(self._job(self._poll), "interval", seconds=self.poll_seconds, id="poll")
         self.svc.reminders.subscribe(self.poke)
         await self._poll()  # take the lease and deliver what fell due while nothing ran, now
 
-    async def stop(self) -> None:
-        """Stop waking, let a pass in progress finish, and hand the lease back."""
+    def _job(self, fn):
+        """`fn` as an APScheduler job whose run this scheduler can wait for: APScheduler's asyncio
+        executor cancels the tasks still running when it shuts down (it cannot wait for them), which
+        would interrupt a delivery between its post and its mark and log a CancelledError."""
+
+        async def job() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._running.add(task)
+            try:
+                await fn()
+            finally:
+                if task is not None:
+                    self._running.discard(task)
+
+        job.__name__ = job.__qualname__ = fn.__name__
+        return job
+
+    async def stop(self, timeout: float = STOP_WAIT_SECONDS) -> None:
+        """Stop waking, let the jobs running now finish (up to `timeout`), shut APScheduler down,
+        and hand the lease back."""
         self._stopped = True
         self.svc.reminders.unsubscribe(self.poke)
         if self.aps.running:
+            self.aps.pause()  # no new run starts while we wait for the current ones
+            running = {t for t in self._running if t is not asyncio.current_task()}
+            if running:
+                _, late = await asyncio.wait(running, timeout=timeout)
+                if late:
+                    log.warning("reminder scheduler: %d job(s) still running after %.0f s; stopping them",
+                                len(late), timeout)
             self.aps.shutdown(wait=False)
         async with self._pass_lock:
             self.lease.release()
@@ -107,7 +137,7 @@ class ReminderScheduler:
             self._cancel_wake()
             return
         self.aps.add_job(
-            self._wake, "date", run_date=max(when, datetime.now(timezone.utc)), id="wake",
+            self._job(self._wake), "date", run_date=max(when, datetime.now(timezone.utc)), id="wake",
             replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=2,
         )
 

@@ -69,6 +69,18 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a process; a database it cannot use stops it with one line naming the file and the
+    cause, and exit code 2 (like a bad configuration), not a traceback."""
+    from bot.store import StorageUnavailable
+
+    try:
+        return _main(argv)
+    except StorageUnavailable as exc:
+        print(f"sellerbot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = load_config(args)

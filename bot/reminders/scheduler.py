@@ -28,6 +28,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.reminders.delivery import Delivery
 from bot.reminders.lease import DEFAULT_TTL, Lease
 from bot.sender import Sender
+from bot.store import WriteFailed
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -63,6 +64,7 @@ class ReminderScheduler:
         self._pass_lock = asyncio.Lock()
         self._stopped = False
         self._running: set[asyncio.Task] = set()
+        self._write_warned = False
 
     async def start(self) -> None:
         self.aps.start()
@@ -103,7 +105,10 @@ class ReminderScheduler:
                                 len(late), timeout)
             self.aps.shutdown(wait=False)
         async with self._pass_lock:
-            self.lease.release()
+            try:
+                self.lease.release()
+            except WriteFailed as exc:  # the lease then expires by itself after its ttl
+                log.warning("reminder scheduler: could not hand the lease back (%s)", exc.reason("en"))
         self._holding = False
 
     @property
@@ -113,7 +118,17 @@ class ReminderScheduler:
     async def _poll(self) -> None:
         if self._stopped:
             return
-        held = self.lease.acquire()
+        try:
+            held = self.lease.acquire()
+        except WriteFailed as exc:
+            # The database takes no writes (disk full, read-only): deliver nothing rather than mark
+            # nothing, and try again at the next poll; the process goes on answering reads.
+            if not self._write_warned:
+                log.warning("reminder scheduler: cannot write the lease (%s); not delivering", exc.reason("en"))
+            self._write_warned = True
+            held = False
+        else:
+            self._write_warned = False
         if held and not self._holding:
             log.info("reminder scheduler: this process (%s) now delivers reminders", self.owner)
             self._data_version = None

@@ -77,13 +77,14 @@ class ConsoleSender:
         return None
 
 
-def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> Request | Response | None:
+def parse_line(line: str, *, root: str, user: str, channel: str, lang: str,
+               workspace: str = "") -> Request | Response | None:
     """Turn one typed line into a Request; an error Response for a slash-command that is not ours;
     None for a blank line."""
     text = line.strip()
     if not text:
         return None
-    base = {"user": user, "channel": channel, "platform": "console", "lang": lang}
+    base = {"user": user, "channel": channel, "platform": "console", "lang": lang, "workspace": workspace}
     if text.startswith(CHOICE_PREFIX + " ") or text == CHOICE_PREFIX:
         return Request(kind="choice", values=[text[len(CHOICE_PREFIX):].strip()], **base)
     if text.startswith("/"):
@@ -144,6 +145,7 @@ async def run_console(
     user: str = "console-user",
     channel: str = "console",
     lang: str = "en",
+    workspace: str = "",
     stdin: IO[str] | None = None,
     stdout: IO[str] | None = None,
 ) -> int:
@@ -163,7 +165,7 @@ async def run_console(
             printer.rich.print(f"[bold]sellerbot[/bold] console — type [bold]/{root} help[/bold], Ctrl-D to quit.")
         last_choices: list[str] = []
         async for line in _lines(stdin, f"{root}> " if interactive else None):
-            req = parse_line(line, root=root, user=user, channel=channel, lang=lang)
+            req = parse_line(line, root=root, user=user, channel=channel, lang=lang, workspace=workspace)
             if req is None:
                 continue
             req = _numbered_press(req, last_choices, lang)

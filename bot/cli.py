@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--json", action="store_true", help="one JSON object per response and line")
     console.add_argument("--user", default="console-user")
     console.add_argument("--channel", default="console")
+    console.add_argument("--workspace", default="", help="the workspace the user types in (scopes what they can reach)")
     console.add_argument("--lang", choices=["zh", "en"], default="en", help="interface language")
 
     ask = with_db(sub.add_parser("ask", help="ask one question and exit"))
@@ -116,7 +117,8 @@ def _run_console(args: argparse.Namespace, config: Config) -> int:
 
     services = Services(config)
     return asyncio.run(
-        run_console(services, json_mode=args.json, user=args.user, channel=args.channel, lang=args.lang)
+        run_console(services, json_mode=args.json, user=args.user, channel=args.channel, lang=args.lang,
+                    workspace=args.workspace)
     )
 
 

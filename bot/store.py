@@ -105,6 +105,14 @@ def m001_core(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_settings_workspace(db: sqlite_utils.Database) -> None:
+    """Channel settings belong to a workspace too (one channel id can be shared between Slack
+    workspaces); settings saved before have the workspace "" and apply until one is saved."""
+    db["channel_settings"].add_column("workspace", str, not_null_default="")
+    db["channel_settings"].transform(pk=("platform", "workspace", "channel", "key"))
+
+
 class Store:
     """The database handle every service shares (one connection per process)."""
 
@@ -200,19 +208,24 @@ class Store:
                 raise WriteFailed(exc) from exc
             raise
 
-    def get_setting(self, platform: str, channel: str, key: str) -> str | None:
+    def get_setting(self, platform: str, channel: str, key: str, workspace: str = "") -> str | None:
+        """The channel's setting in `workspace`, else one saved before workspaces were recorded."""
         rows = list(
             self.db["channel_settings"].rows_where(
-                "platform = ? and channel = ? and key = ?", [platform, channel, key]
+                "platform = ? and channel = ? and key = ? and workspace in (?, '')",
+                [platform, channel, key, workspace or ""],
+                order_by="workspace desc",
+                limit=1,
             )
         )
         return rows[0]["value"] if rows else None
 
-    def set_setting(self, platform: str, channel: str, key: str, value: str, at: str) -> None:
+    def set_setting(self, platform: str, channel: str, key: str, value: str, at: str, workspace: str = "") -> None:
         with self.write() as db:
             db["channel_settings"].upsert(
-                {"platform": platform, "channel": channel, "key": key, "value": value, "updated_at": at},
-                pk=("platform", "channel", "key"),
+                {"platform": platform, "workspace": workspace or "", "channel": channel, "key": key,
+                 "value": value, "updated_at": at},
+                pk=("platform", "workspace", "channel", "key"),
             )
 
     def close(self) -> None:

@@ -28,7 +28,7 @@ kb = command(
 
 def local_today(ctx: Context) -> date:
     """Today in the channel's time zone, from the injected clock."""
-    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     return ctx.now.astimezone(zone).date()
 
 

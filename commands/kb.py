@@ -15,6 +15,7 @@ from bot.dispatcher import Context, UsageError, command
 from bot.i18n import detect_lang, pick
 from bot.knowledge import Article, ArticleError
 from bot.model import Choice, Response, Section, error
+from bot.scope import reachable
 
 kb = command(
     "kb",
@@ -293,6 +294,9 @@ async def suggest(ctx: Context) -> Response:
                                   zh="请给出回答编号以及正确的段落。"), **usage)
     base = ctx.svc.kb
     answer = base.store.answer(int(words[0]))
+    if answer is not None and not reachable(ctx.svc, ctx.req, platform=answer["platform"],
+                                            workspace=answer.get("workspace"), channel=answer["channel"]):
+        answer = None  # another channel's or workspace's answer: as if it did not exist
     found = base.resolve(words[1], answer["lang"] if answer else ctx.lang)
     if answer is None or found is None:
         raise UsageError(ctx.pick(en="That answer or section does not exist.", zh="该回答或段落不存在。"), **usage)

@@ -39,6 +39,7 @@ def not_found(kind: str, object_id: int) -> str:
         "reminder": f"There is no reminder #{object_id}.",
         "appeal": f"No appeal of yours has the ID `AP-{object_id}`. See /seller appeal list.",
         "answer": f"There is no answer number {object_id}.",
+        "suggestion": "That answer or section does not exist.",
     }[kind]
 
 
@@ -62,7 +63,7 @@ class World:
             r = await self.send("same user", "appeal start odr")
             assert r.kind == "dialog"
             return self.svc.dialogs.store.active("slack", "U1", "C1").id
-        if kind == "answer":
+        if kind in ("answer", "suggestion"):
             r = await self.send("same user", "ask What is the maximum order defect rate?")
             return r.data["answer_id"]
         raise AssertionError(kind)
@@ -90,6 +91,8 @@ MATRIX = [
                                          "other workspace": NOT_FOUND, "curator": OK}),
     ("feedback {id} not-helpful", "answer", {"same user": OK, "same channel": OK, "other channel": NOT_FOUND,
                                              "other workspace": NOT_FOUND, "curator": OK}),
+    ("kb suggest {id} {ref}", "suggestion", {"same user": OK, "same channel": OK, "other channel": NOT_FOUND,
+                                              "other workspace": NOT_FOUND, "curator": OK}),
 ]
 
 
@@ -104,22 +107,25 @@ async def test_matrix(services, template, kind, actor, outcome):
     world = World(services)
     object_id = await world.make(kind)
     before = _snapshot(services, kind, object_id)
-    response = await world.send(actor, template.format(id=object_id))
+    answer = services.kb.store.answer(object_id) if kind == "suggestion" else None
+    ref = f"{answer['article']}#{answer['section_id']}" if answer else ""
+    response = await world.send(actor, template.format(id=object_id, ref=ref))
     if outcome == OK:
         assert response.kind != "error", response.text
     elif outcome == DENIED:
         assert response.kind == "error" and "Only curators" in response.text
     else:
         assert response.kind == "error" and response.text == not_found(kind, object_id)
-        missing = await world.send(actor, template.format(id=object_id + 1000))
+        missing = await world.send(actor, template.format(id=object_id + 1000, ref=ref))
         assert missing.text == not_found(kind, object_id + 1000)  # the very words of a missing id
     if outcome != OK:
         assert _snapshot(services, kind, object_id) == before, "a refused command changed the object"
 
 
 def _snapshot(services, kind: str, object_id: int):
-    table = {"case": "cases", "reminder": "reminders", "appeal": "dialogs", "answer": "kb_votes"}[kind]
-    key = "answer_id" if kind == "answer" else "id"
+    table = {"case": "cases", "reminder": "reminders", "appeal": "dialogs", "answer": "kb_votes",
+             "suggestion": "kb_suggestions"}[kind]
+    key = "answer_id" if kind in ("answer", "suggestion") else "id"
     return [dict(r) for r in services.store.db[table].rows_where(f"{key} = ?", [object_id])]
 
 

@@ -105,7 +105,7 @@ class SlackBot:
             actions = body.get("actions") or [{}]
             await self.on_action(body, actions[0], self._respond(entry), self.client)
         elif entry.kind == "message":
-            await self.on_message(body.get("event") or {})
+            await self.on_message(body.get("event") or {}, body)
 
     def _keep(self, response: Response | None, where: Where) -> None:
         """Store the answer with its record before posting it: a restart then posts it without

@@ -84,12 +84,15 @@ class StorageUnavailable(Exception):
         return f"cannot use the database {self.path}: {why}" + (f" ({detail})" if detail and detail != why else "")
 
 
-class WriteFailed(Exception):
-    """A write did not happen (disk full, read-only file, lock held too long): nothing was saved."""
+class WriteFailed(sqlite3.OperationalError):
+    """A write did not happen (disk full, read-only file, lock held too long): nothing was saved.
+    Still a sqlite3.OperationalError, so code that catches SQLite's own errors keeps working."""
 
     def __init__(self, cause: BaseException):
         super().__init__(str(cause))
         self.cause = cause
+        self.sqlite_errorcode = getattr(cause, "sqlite_errorcode", None)
+        self.sqlite_errorname = getattr(cause, "sqlite_errorname", None)
 
     def reason(self, lang: str) -> str:
         en, zh = reason(self.cause)

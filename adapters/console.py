@@ -76,13 +76,14 @@ class ConsoleSender:
         return None
 
 
-def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> Request | Response | None:
+def parse_line(line: str, *, root: str, user: str, channel: str, lang: str,
+               workspace: str = "") -> Request | Response | None:
     """Turn one typed line into a Request; an error Response for a slash-command that is not ours;
     None for a blank line."""
     text = line.strip()
     if not text:
         return None
-    base = {"user": user, "channel": channel, "platform": "console", "lang": lang}
+    base = {"user": user, "channel": channel, "platform": "console", "lang": lang, "workspace": workspace}
     if text.startswith(CHOICE_PREFIX + " ") or text == CHOICE_PREFIX:
         return Request(kind="choice", values=[text[len(CHOICE_PREFIX):].strip()], **base)
     if text.startswith("/"):
@@ -141,11 +142,17 @@ async def run_console(
     user: str = "console-user",
     channel: str = "console",
     lang: str = "en",
+    workspace: str = "",
     stdin: IO[str] | None = None,
     stdout: IO[str] | None = None,
 ) -> int:
     """Read lines until end of input, answer each, exit 0."""
     stdin = stdin or sys.stdin
+    if hasattr(stdin, "reconfigure"):
+        # Broken bytes become U+FFFD: a strict decoder would stop the console at the first one, and
+        # the surrogateescape of a C locale would carry them into SQLite and into `--json` output,
+        # which must stay valid UTF-8.
+        stdin.reconfigure(errors="replace")
     printer = ConsolePrinter(stdout, json_mode=json_mode, lang=lang)
     root = services.config.root_command
     interactive = stdin.isatty() and not json_mode
@@ -155,7 +162,7 @@ async def run_console(
             printer.rich.print(f"[bold]sellerbot[/bold] console — type [bold]/{root} help[/bold], Ctrl-D to quit.")
         last_choices: list[str] = []
         async for line in _lines(stdin, f"{root}> " if interactive else None):
-            req = parse_line(line, root=root, user=user, channel=channel, lang=lang)
+            req = parse_line(line, root=root, user=user, channel=channel, lang=lang, workspace=workspace)
             if req is None:
                 continue
             req = _numbered_press(req, last_choices, lang)

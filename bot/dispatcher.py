@@ -20,6 +20,7 @@ from bot.i18n import pick
 from bot.logs import command_logger, log
 from bot.model import ACTION_PREFIX, Choice, Request, Response, error
 from bot.spec import Action, Command
+from bot.store import WriteFailed, is_storage_fault, reason
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -78,17 +79,37 @@ class Dispatcher:
                     zh="只有知识库管理员可以执行此操作。请联系管理员把你加入 SELLERBOT_CURATORS 或管理员角色。",
                 )
             )
-        except Exception:
-            ref = secrets.token_hex(4)
-            outcome = "crash"
-            log.exception("command failed (ref %s)", ref)
+        except WriteFailed as exc:
+            outcome = "unsaved"
+            log.warning("command not saved: %s", exc.cause)
             response = error(
                 pick(
                     req.lang,
-                    en=f"Something went wrong on our side; nothing you typed was lost. Reference: {ref}.",
-                    zh=f"系统内部出错，你输入的内容没有丢失。错误编号：{ref}。",
+                    en=f"Not saved — {exc.reason('en')}. Try again in a moment.",
+                    zh=f"未保存——{exc.reason('zh')}。请稍后重试。",
                 )
             )
+        except Exception as exc:
+            if is_storage_fault(exc):
+                # A fault of the database outside a write transaction (a read, or sqlite-utils'
+                # own autocommit): we cannot tell whether anything was kept, so we do not say.
+                outcome = "unsaved"
+                log.warning("command failed on the database: %s", exc)
+                en, zh = reason(exc)
+                response = error(pick(req.lang, en=f"The database failed ({en}); this may not have been saved. Try again in a moment.",
+                                      zh=f"数据库出错（{zh}），本次操作可能没有保存。请稍后重试。"))
+            else:
+                ref = secrets.token_hex(4)
+                outcome = "crash"
+                log.exception("command failed (ref %s)", ref)
+                # Nothing keeps what was typed when a command crashes, so the message does not claim it.
+                response = error(
+                    pick(
+                        req.lang,
+                        en=f"Something went wrong on our side. Reference: {ref}.",
+                        zh=f"系统内部出错。错误编号：{ref}。",
+                    )
+                )
         latency_ms = (time.perf_counter() - started) * 1000
         if response is not None and response.channel is None:
             response.channel = req.channel

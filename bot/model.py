@@ -29,11 +29,15 @@ class Request(BaseModel):
     user: str = "console-user"
     user_name: str | None = None
     channel: str = "console"
+    workspace: str = ""
+    """The Slack workspace (team id) or Discord guild id the request comes from ("" for a DM or the
+    console): with the platform and the channel, the scope every stored object belongs to."""
     thread: str | None = None
     lang: str = "en"
     """The interface language of the user (`zh` or `en`); answers follow the question's language."""
     roles: list[str] = Field(default_factory=list)
-    """Platform roles or groups, used by the core's permission check."""
+    """Ids of the user's platform roles (Discord) or user groups (Slack), for the permission check;
+    never names or handles, which members may be able to create or rename."""
     is_admin: bool = False
     """True when the platform says the user administers the workspace or guild."""
 

@@ -84,11 +84,11 @@ class Services:
 
         return build(self)
 
-    def channel_zone(self, platform: str, channel: str):
+    def channel_zone(self, platform: str, channel: str, workspace: str | None = ""):
         """The channel's time zone (`/seller settings tz`), else SELLERBOT_TZ."""
         from zoneinfo import ZoneInfo
 
-        name = self.store.get_setting(platform, channel, "tz")
+        name = self.store.get_setting(platform, channel, "tz", workspace or "")
         return ZoneInfo(name) if name else self.config.zone
 
     async def start(self, senders: dict | None = None) -> None:

@@ -15,6 +15,7 @@ from bot.dialogs import DialogState
 from bot.errors import UsageError
 from bot.i18n import Text
 from bot.model import Choice, Response, Section
+from bot.scope import same_workspace
 from bot.spec import Command, Param
 
 if TYPE_CHECKING:
@@ -80,9 +81,9 @@ async def resume(ctx: Context) -> Response:
             raise UsageError(ctx.pick(en=f"{engine.label(state)} was cancelled; start a new appeal instead.",
                                       zh=f"{engine.label(state)} 已取消，请重新开始一份申诉。"))
     else:
-        state = engine.store.active(req.platform, req.user, req.channel)
+        state = engine.store.active(req.platform, req.user, req.channel, req.workspace)
         if state is None or state.flow != FLOW_ID:
-            state = engine.store.latest_unfinished(req.platform, req.user, FLOW_ID)
+            state = engine.store.latest_unfinished(req.platform, req.user, FLOW_ID, workspace=req.workspace)
         if state is None:
             raise UsageError(ctx.pick(
                 en="You have no unfinished appeal to resume. Start one with /seller appeal, or reopen a draft with /seller appeal resume ID.",
@@ -96,7 +97,7 @@ async def resume(ctx: Context) -> Response:
 async def list_appeals(ctx: Context) -> Response:
     engine = ctx.svc.dialogs
     service = ctx.svc.appeals
-    states = engine.store.list_for(ctx.req.platform, ctx.req.user, flow=FLOW_ID)
+    states = engine.store.list_for(ctx.req.platform, ctx.req.user, flow=FLOW_ID, workspace=ctx.req.workspace)
     if not states:
         return Response(kind="list", text=ctx.pick(en="You have no appeals yet. Start one with /seller appeal.",
                                                    zh="你还没有申诉。用 /seller appeal 开始。"), data={"items": []}, ephemeral=True)
@@ -162,7 +163,7 @@ async def cancel(ctx: Context) -> Response:
     if ctx.args.strip():
         state = _owned(ctx, ctx.args)
     else:
-        state = engine.store.active(req.platform, req.user, req.channel)
+        state = engine.store.active(req.platform, req.user, req.channel, req.workspace)
         if state is None or state.flow != FLOW_ID:
             raise UsageError(ctx.pick(en="No appeal is in progress here. Give an ID to cancel a saved one (see /seller appeal list).",
                                       zh="这里没有进行中的申诉。要取消已保存的申诉，请给出编号（见 /seller appeal list）。"))
@@ -178,11 +179,13 @@ async def cancel(ctx: Context) -> Response:
 
 
 def _owned(ctx: Context, text: str) -> DialogState:
-    """The appeal named by `text`, if it exists and the user owns it (curators may see any)."""
+    """The appeal named by `text`, if it exists in this workspace and the user owns it (curators of
+    the workspace may see any). A draft is personal (it holds a login e-mail), so it is not shared
+    with the channel; its owner may take it to another channel of the workspace (`resume`)."""
     engine = ctx.svc.dialogs
     dialog_id = engine.parse_label(text.split()[0] if text.split() else "")
     state = engine.store.get(dialog_id) if dialog_id is not None else None
-    mine = state is not None and state.flow == FLOW_ID and state.platform == ctx.req.platform and (
+    mine = state is not None and state.flow == FLOW_ID and same_workspace(ctx.req, state.platform, state.workspace) and (
         state.user == ctx.req.user or ctx.svc.auth.is_curator(ctx.req))
     if not mine:
         raise UsageError(ctx.pick(en=f"No appeal of yours has the ID `{text.strip()[:40]}`. See /seller appeal list.",
@@ -196,7 +199,7 @@ async def suggest_drafts(ctx: Context, prefix: str) -> list[Choice]:
     service = ctx.svc.appeals
     wanted = prefix.strip().lower()
     out = []
-    for state in engine.store.list_for(ctx.req.platform, ctx.req.user, flow=FLOW_ID):
+    for state in engine.store.list_for(ctx.req.platform, ctx.req.user, flow=FLOW_ID, workspace=ctx.req.workspace):
         label = engine.label(state)
         answers = state.completed()
         violation = answers.get("violation")

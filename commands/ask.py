@@ -51,7 +51,7 @@ async def ask(ctx: Context) -> Response:
         )
     lang = detect_lang(question, default=ctx.lang)
     req = ctx.req
-    answer = ctx.svc.kb.ask(question, lang, Who(req.user, req.channel, req.platform), ctx.now)
+    answer = ctx.svc.kb.ask(question, lang, Who(req.user, req.channel, req.platform, req.workspace), ctx.now)
     if not answer.answered:
         return _dont_know(ctx, answer)
     return _answer(ctx, answer)

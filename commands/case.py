@@ -10,6 +10,7 @@ from bot.model import Choice, Response
 from bot.reminders import times
 from bot.reminders.cases import CaseType
 from bot.reminders.views import case_response, item_id, mention, user_id
+from bot.scope import reachable
 from bot.spec import Command, Param
 
 if TYPE_CHECKING:
@@ -110,12 +111,12 @@ async def open_(ctx: Context) -> Response:
     keywords = {w.lower() for w in (*WHEN_WORDS, *rules.aliases(case_type.opens_with)) if " " not in w}
     if rest and rest[0].lower() in keywords:
         rest = rest[1:]
-    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     at = times.parse_past(" ".join(rest), now=ctx.now, zone=zone, lang=ctx.lang) if rest else ctx.now
     req = ctx.req
     opened = ctx.svc.cases.open(
         case_type, platform=req.platform, channel=req.channel, thread=req.thread, opened_by=req.user,
-        owner=owner or req.user, at=at, lang=ctx.lang,
+        owner=owner or req.user, at=at, lang=ctx.lang, workspace=req.workspace,
     )
     return case_response(ctx, opened, title_en=f"Case #{opened.id} opened", title_zh=f"已创建案件 #{opened.id}")
 
@@ -123,7 +124,9 @@ async def open_(ctx: Context) -> Response:
 def _case(ctx: Context, token: str | None):
     case_id = item_id(ctx, token, "case", "案件")
     found = ctx.svc.cases.get(case_id)
-    if found is None or found.platform != ctx.req.platform:
+    # Another channel's or workspace's case is "not found", in the words of a missing one (no probing).
+    if found is None or not reachable(ctx.svc, ctx.req, platform=found.platform, workspace=found.workspace,
+                                      channel=found.channel):
         raise UsageError(ctx.pick(en=f"There is no case #{case_id}.", zh=f"没有编号为 #{case_id} 的案件。"))
     return found
 
@@ -132,9 +135,9 @@ def _case(ctx: Context, token: str | None):
              words=("列表",))
 async def list_(ctx: Context) -> Response:
     svc = ctx.svc
-    zone = svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    zone = svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     items, lines = [], []
-    for found in svc.cases.list_open(ctx.req.platform, ctx.req.channel):
+    for found in svc.cases.list_open(ctx.req.platform, ctx.req.channel, ctx.req.workspace):
         upcoming = [d for d in svc.cases.deadlines(found) if not d.met and d.due > ctx.now]
         following = upcoming[0] if upcoming else None
         item = {"case_id": found.id, "type": found.type, "owner": found.owner, "next": None}
@@ -191,7 +194,7 @@ async def update(ctx: Context) -> Response:
     for word in WHEN_WORDS:
         if when.lower().startswith(word + " "):
             when = when[len(word):].strip()
-    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     at = times.parse_past(when, now=ctx.now, zone=zone, lang=ctx.lang) if when else ctx.now
     found = ctx.svc.cases.record(found, event, at)
     return case_response(ctx, found, title_en=f"Case #{found.id} updated", title_zh=f"案件 #{found.id} 已更新")
@@ -226,6 +229,6 @@ async def suggest_cases(ctx: Context, prefix: str) -> list[Choice]:
     wanted = prefix.lstrip("#").lower()
     return [
         Choice(label=f"#{c.id} {c.type} ({mention(c.owner)})"[:100], value=str(c.id))
-        for c in ctx.svc.cases.list_open(ctx.req.platform, ctx.req.channel)
+        for c in ctx.svc.cases.list_open(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
         if not wanted or str(c.id).startswith(wanted) or wanted in c.type
     ]

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import Text
 from bot.model import Choice, Response
+from bot.scope import reachable
 from bot.spec import Command, Option, Param
 
 if TYPE_CHECKING:
@@ -52,10 +53,16 @@ async def feedback(ctx: Context) -> Response:
         raise UsageError(ctx.pick(en=f"The vote is helpful or not-helpful, not `{raw_vote}`.",
                                   zh=f"评价只能是“有帮助”（helpful）或“没帮助”（not-helpful），不能是 `{raw_vote}`。"))
     answer_id = int(raw_id)
+    missing = UsageError(ctx.pick(en=f"There is no answer number {answer_id}.", zh=f"没有编号为 {answer_id} 的回答。"))
+    answer = ctx.svc.kb.store.answer(answer_id)
+    # An answer given in another channel or workspace is "not found", like a missing one.
+    if answer is None or not reachable(ctx.svc, ctx.req, platform=answer["platform"],
+                                       workspace=answer.get("workspace"), channel=answer["channel"]):
+        raise missing
     try:
         previous = ctx.svc.kb.store.vote(answer_id, ctx.req.user, vote, ctx.now.isoformat())
     except KeyError:
-        raise UsageError(ctx.pick(en=f"There is no answer number {answer_id}.", zh=f"没有编号为 {answer_id} 的回答。")) from None
+        raise missing from None
     if previous is None:
         text = ctx.pick(en="Thanks for your feedback!", zh="感谢你的反馈！")
     elif previous == vote:

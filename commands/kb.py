@@ -18,6 +18,7 @@ from bot.errors import UsageError
 from bot.i18n import Text, detect_lang, pick
 from bot.knowledge import Article, ArticleError
 from bot.model import Choice, Response, Section, error
+from bot.scope import reachable
 from bot.spec import Command, Option, Param
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def setup(app: "App") -> None:
 
 def local_today(ctx: Context) -> date:
     """Today in the channel's time zone, from the injected clock."""
-    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     return ctx.now.astimezone(zone).date()
 
 
@@ -323,6 +324,9 @@ async def suggest(ctx: Context) -> Response:
                                   zh="请给出回答编号以及正确的段落。"), **usage)
     base = ctx.svc.kb
     answer = base.store.answer(int(words[0]))
+    if answer is not None and not reachable(ctx.svc, ctx.req, platform=answer["platform"],
+                                            workspace=answer.get("workspace"), channel=answer["channel"]):
+        answer = None  # another channel's or workspace's answer: as if it did not exist
     found = base.resolve(words[1], answer["lang"] if answer else ctx.lang)
     if answer is None or found is None:
         raise UsageError(ctx.pick(en="That answer or section does not exist.", zh="该回答或段落不存在。"), **usage)

@@ -9,6 +9,7 @@ from bot.i18n import Text
 from bot.model import Choice, Response
 from bot.reminders import times
 from bot.reminders.views import item_id, reminder_item, reminder_list, reminder_response
+from bot.scope import reachable
 from bot.spec import Command, Param
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ async def remind(ctx: Context) -> Response:
     args = ctx.args.strip()
     if not args:
         raise UsageError(ctx.pick(en="Say when and what to remind.", zh="请写明提醒时间和内容。"))
-    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     if args[0] in "\"'":  # remind "next monday 10:00" resend the appeal
         argv = ctx.argv
         due = times.parse_future(argv[0], now=ctx.now, zone=zone, lang=ctx.lang)
@@ -69,7 +70,7 @@ async def remind(ctx: Context) -> Response:
     req = ctx.req
     reminder = ctx.svc.reminders.create(
         platform=req.platform, channel=req.channel, thread=req.thread, user=req.user, owner=req.user,
-        text=text, due=due, lang=ctx.lang,
+        text=text, due=due, lang=ctx.lang, workspace=req.workspace,
     )
     return reminder_response(ctx, reminder, title_en=f"⏰ Reminder #{reminder.id} set",
                              title_zh=f"⏰ 已设置提醒 #{reminder.id}")
@@ -78,14 +79,16 @@ async def remind(ctx: Context) -> Response:
 @remind_command.action("list", Text("List the reminders of this channel", "查看本频道的提醒"),
                        summary=Text("reminders pending in this channel", "本频道待发送的提醒"), words=("列表", "查看"))
 async def list_reminders(ctx: Context) -> Response:
-    return reminder_list(ctx, ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel))
+    return reminder_list(ctx, ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel, ctx.req.workspace))
 
 
 def _own_reminder(ctx: Context, token: str | None):
-    """The reminder named by the id; someone else's may be changed by curators only."""
+    """The reminder named by the id; someone else's may be changed by curators only, and one of
+    another channel or workspace is "not found" (the words of a missing id, so ids are not probed)."""
     reminder_id = item_id(ctx, token, "reminder", "提醒")
     reminder = ctx.svc.reminders.get(reminder_id)
-    if reminder is None or reminder.platform != ctx.req.platform:
+    if reminder is None or not reachable(ctx.svc, ctx.req, platform=reminder.platform,
+                                         workspace=reminder.workspace, channel=reminder.channel):
         raise UsageError(ctx.pick(en=f"There is no reminder #{reminder_id}.", zh=f"没有编号为 #{reminder_id} 的提醒。"))
     if ctx.req.user not in (reminder.user, reminder.owner):
         ctx.require_curator()
@@ -131,7 +134,7 @@ async def snooze(ctx: Context) -> Response:
 
 async def suggest_reminders(ctx: Context, prefix: str) -> list[Choice]:
     """Pending reminders of the channel, for `cancel` and `snooze`."""
-    found = ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel)
+    found = ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     wanted = prefix.lstrip("#").lower()
     return [
         Choice(label=f"#{r.id} {r.text}"[:100], value=str(r.id))

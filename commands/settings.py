@@ -69,8 +69,8 @@ def find_zone(name: str) -> str | None:
 
 def _show(ctx: Context, title: Text) -> Response:
     req = ctx.req
-    zone = ctx.svc.channel_zone(req.platform, req.channel)
-    own = ctx.svc.store.get_setting(req.platform, req.channel, "tz")
+    zone = ctx.svc.channel_zone(req.platform, req.channel, req.workspace)
+    own = ctx.svc.store.get_setting(req.platform, req.channel, "tz", req.workspace)
     default = ctx.svc.config.tz
     source = ctx.pick(en="set for this channel", zh="本频道设置") if own else ctx.pick(
         en="the default, SELLERBOT_TZ", zh="默认值 SELLERBOT_TZ")
@@ -120,7 +120,7 @@ async def set_tz(ctx: Context) -> Response:
         ))
     ZoneInfo(canonical)
     req = ctx.req
-    ctx.svc.store.set_setting(req.platform, req.channel, "tz", canonical, to_iso(ctx.now))
+    ctx.svc.store.set_setting(req.platform, req.channel, "tz", canonical, to_iso(ctx.now), req.workspace)
     response = _show(ctx, Text("Time zone saved", "时区已保存"))
     response.context.insert(0, ctx.pick(
         en="Reminders already set keep their moment; they are now shown in this zone.",

@@ -66,7 +66,8 @@ async def test_others_cannot_see_your_drafts_unless_curators(services):
     await finished_draft(Chat(services, platform="slack", user="U1"))
     r = await Chat(services, platform="slack", user="U2").cmd("appeal show AP-1")
     assert r.kind == "error"
-    curator = await services.dispatcher.handle(Request(kind="command", text="appeal show AP-1", platform="slack", user="U3", channel="c1", roles=["curator"]))
+    services.config.curator_roles = ["S0CURATORS"]
+    curator = await services.dispatcher.handle(Request(kind="command", text="appeal show AP-1", platform="slack", user="U3", channel="c1", roles=["S0CURATORS"]))
     assert curator.kind == "draft"
 
 

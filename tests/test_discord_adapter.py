@@ -55,7 +55,8 @@ async def test_slash_command_is_rebuilt_as_the_core_command_line_with_who_and_wh
     [req] = seen
     assert (req.kind, req.text, req.platform) == ("command", "echo ODR 是什么?", "discord")
     assert (req.user, req.user_name, req.channel, req.lang) == (str(AGENT_ID), "Agent", payload["channel_id"], "zh")
-    assert str(ROLE_CURATOR_ID) in req.roles and req.is_admin is False
+    assert req.roles == [str(ROLE_CURATOR_ID)] and req.is_admin is False  # ids only, never role names
+    assert req.workspace == str(GUILD_ID)  # the guild scopes what the user can reach
     assert callback["type"] == 4 and callback["data"]["embeds"][0]["description"] == "got: ODR 是什么?"
     assert not callback["data"].get("flags", 0) & 64
 
@@ -239,6 +240,9 @@ async def test_curator_commands_follow_roles_and_guild_permissions(discord_api, 
     assert refused["flags"] & 64 and "curator" in refused["embeds"][0]["description"].lower()
     admin = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"}, permissions=ADMIN)))[0]["data"]
     assert admin["embeds"][0]["description"] == "opened"
+    services.config.curator_roles.append("Curator")  # a role *name* grants nothing
+    by_name = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"}, roles=[ROLE_CURATOR_ID])))[0]["data"]
+    assert "curator" in by_name["embeds"][0]["description"].lower()
     services.config.curator_roles.append(str(ROLE_CURATOR_ID))
     role = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"}, roles=[ROLE_CURATOR_ID])))[0]["data"]
     assert role["embeds"][0]["description"] == "opened"

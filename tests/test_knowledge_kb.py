@@ -7,7 +7,7 @@ import pytest
 from bot.model import Request
 from tests.knowledge_fixtures import LSR, article, services_for, write_kb
 
-CURATOR = {"platform": "slack", "user": "U-lead", "roles": ["curator"]}
+CURATOR = {"platform": "slack", "user": "U-lead", "is_admin": True}  # a workspace admin
 AGENT = {"platform": "slack", "user": "U-agent"}
 
 

@@ -13,7 +13,7 @@ from bot.knowledge.export import add_question
 from bot.model import Request
 from tests.knowledge_fixtures import services_for, write_kb
 
-CURATOR = {"platform": "slack", "user": "U-lead", "roles": ["curator"]}
+CURATOR = {"platform": "slack", "user": "U-lead", "is_admin": True}  # a workspace admin
 AGENT = {"platform": "slack", "user": "U-agent"}
 QUESTION = "Is a tardy dispatch penalised?"
 

@@ -12,6 +12,7 @@ import aiohttp
 
 from bot.context import Context
 from bot.model import Attachment, Choice, Input, Response, Section
+from tests.mocks.slack_api import TEAM
 from tests.mocks.slack_fixtures import mock_slack, scratch_commands, slack_bed  # noqa: F401
 
 # --- the endpoint ---------------------------------------------------------------------------------
@@ -146,8 +147,12 @@ async def test_users_locale_admin_flag_and_user_groups_reach_the_core(slack_bed,
     await slack_bed.mock.next_message()
     zh, admin, curator, still_zh, english = seen
     assert (zh.platform, zh.user, zh.user_name, zh.lang) == ("slack", "UZH", "小王", "zh")
+    assert zh.workspace == TEAM  # the team scopes what the user can reach
     assert admin.is_admin and not zh.is_admin
-    assert curator.roles == ["curator"] and slack_bed.services.auth.is_curator(curator)
+    assert curator.roles == ["S1"]  # the group's id, never its handle (which members may create)
+    assert not slack_bed.services.auth.is_curator(curator)
+    slack_bed.services.config.curator_roles = ["S1"]
+    assert slack_bed.services.auth.is_curator(curator)
     assert still_zh.lang == "zh" and english.lang == "en"
     assert len(slack_bed.mock.called("users.info")) == 3  # cached per user
 

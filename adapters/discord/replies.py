@@ -51,15 +51,13 @@ def lang_of(interaction: discord.Interaction) -> str:
 
 
 def request_from(interaction: discord.Interaction, *, kind: str, text: str = "", values: list[str] | None = None) -> Request:
-    """The platform-neutral Request for an interaction. Roles are passed by name and by id: names
-    come from the guild cache (filled by the gateway), ids always come with the interaction, so a
-    curator role can be configured either way and works even while the cache is cold."""
+    """The platform-neutral Request for an interaction. Roles are passed by id only (they always come
+    with the interaction): a role's name is not unique and may be one members can give themselves."""
     user = interaction.user
     roles: list[str] = []
     is_admin = False
     if isinstance(user, discord.Member):
-        roles = [role.name for role in user.roles if not role.is_default()]
-        roles += [str(role_id) for role_id in getattr(user, "_roles", [])]
+        roles = [str(role_id) for role_id in getattr(user, "_roles", [])]
         permissions = interaction.permissions
         is_admin = permissions.administrator or permissions.manage_guild
     channel = interaction.channel_id
@@ -71,6 +69,7 @@ def request_from(interaction: discord.Interaction, *, kind: str, text: str = "",
         user=str(user.id),
         user_name=user.display_name,
         channel=str(channel) if channel is not None else f"dm-{user.id}",
+        workspace=str(interaction.guild_id) if interaction.guild_id is not None else "",
         lang=lang_of(interaction),
         roles=list(dict.fromkeys(roles)),
         is_admin=is_admin,

@@ -117,5 +117,10 @@ class DiscordSender:
 
 
 def build_sender(config: Config) -> DiscordSender:
-    """The sender for a process without a Discord gateway connection (the `clock` process)."""
+    """The sender for a process without a Discord gateway connection (the `clock` process), pointed
+    at DISCORD_API_URL as the `discord` process is: discord.py reads its REST base from a class
+    attribute that only `point_at` sets."""
+    from adapters.discord.client import point_at
+
+    point_at(config)
     return DiscordSender(config)

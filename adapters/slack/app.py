@@ -103,7 +103,7 @@ class SlackBot:
             actions = body.get("actions") or [{}]
             await self.on_action(body, actions[0], self._respond(entry), self.client)
         elif entry.kind == "message":
-            await self.on_message(body.get("event") or {})
+            await self.on_message(body.get("event") or {}, body)
 
     def _keep(self, response: Response | None, where: Where) -> None:
         """Store the answer with its record before posting it: a restart then posts it without
@@ -153,7 +153,8 @@ class SlackBot:
                 self._turns.pop(key, None)
 
     async def _request(self, *, kind: str, user: str, channel: str, text: str = "", values: list[str] | None = None,
-                       thread: str | None = None, name_hint: str | None = None, lang_hint: str | None = None) -> Request:
+                       thread: str | None = None, name_hint: str | None = None, lang_hint: str | None = None,
+                       workspace: str | None = None) -> Request:
         person = await self.directory.person(user, name_hint)
         return Request(
             kind=kind,  # type: ignore[arg-type]
@@ -163,6 +164,7 @@ class SlackBot:
             user=user,
             user_name=person.name,
             channel=channel,
+            workspace=workspace or "",
             thread=thread,
             # The platform's word on the language: the thread's, else the Slack locale (users.info
             # with include_locale). What the user types never changes it; the core applies their
@@ -187,6 +189,7 @@ class SlackBot:
             channel=command["channel_id"],
             text=typed_text(command.get("text") or ""),
             name_hint=command.get("user_name"),
+            workspace=command.get("team_id"),
         )
         await self._answer(req, Where(channel=req.channel, user=req.user, respond=respond))
 
@@ -227,10 +230,11 @@ class SlackBot:
         req = await self._request(
             kind="choice", user=user, channel=channel, values=values, thread=thread,
             lang_hint=known["lang"] if known else None,
+            workspace=(body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id"),
         )
         await self._answer(req, Where(channel=channel, user=user, thread=thread, respond=respond))
 
-    async def on_message(self, event: dict) -> None:
+    async def on_message(self, event: dict, body: dict | None = None) -> None:
         if event.get("subtype") not in ANSWERED_SUBTYPES or event.get("bot_id"):
             return
         user, channel, text = event.get("user"), event.get("channel"), typed_text(event.get("text") or "")
@@ -247,7 +251,7 @@ class SlackBot:
                 return  # an ordinary channel message: not for the bot
             thread = row["thread_ts"]
         req = await self._request(kind="message", user=user, channel=channel, text=text, thread=thread,
-                                  lang_hint=row["lang"])
+                                  lang_hint=row["lang"], workspace=(body or {}).get("team_id") or event.get("team"))
         async with self._turn(channel, user):
             response = await self.services.dispatcher.handle(req)
             if response is None:

@@ -134,6 +134,7 @@ class AppealService:
             dialog_id=state.id, platform=state.platform, user=state.user, channel=ctx.req.channel,
             marketplace=facts.marketplace, violation=facts.violation, language=facts.language,
             store_name=facts.store_name, text=letter, lint=findings, send_to=send_to, now=ctx.now,
+            workspace=state.workspace,
         )
         return self.draft_response(draft, state.lang)
 

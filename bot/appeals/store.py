@@ -41,13 +41,20 @@ def m001_appeal_drafts(db: sqlite_utils.Database) -> None:
     db["appeal_drafts"].create_index(["platform", "user", "status"], if_not_exists=True)
 
 
+@migrations()
+def m002_workspace(db: sqlite_utils.Database) -> None:
+    """The workspace (Slack team, Discord guild) of each draft, for bot/scope.py (NULL before)."""
+    db["appeal_drafts"].add_column("workspace", str)
+
+
 class DraftStore:
     def __init__(self, store: Store):
         self.store = store
         self.db = store.db
 
     def save(self, *, dialog_id: int, platform: str, user: str, channel: str, marketplace: str, violation: str,
-             language: str, store_name: str, text: str, lint: list[dict], send_to: dict, now: datetime) -> dict:
+             language: str, store_name: str, text: str, lint: list[dict], send_to: dict, now: datetime,
+             workspace: str | None = None) -> dict:
         stamp = now.isoformat()
         with self.store.write() as db:
             previous = self.get(dialog_id)
@@ -59,6 +66,7 @@ class DraftStore:
                     "lint": json.dumps(lint, ensure_ascii=False), "send_to": json.dumps(send_to, ensure_ascii=False),
                     "version": (previous["version"] + 1) if previous else 1, "status": "open",
                     "created_at": previous["created_at"] if previous else stamp, "updated_at": stamp,
+                    "workspace": workspace,
                 },
                 pk="dialog_id",
             )

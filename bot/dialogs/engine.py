@@ -79,7 +79,7 @@ class DialogEngine:
         req = ctx.req
         state, paused = self.store.create(
             flow=flow_id, platform=req.platform, user=req.user, channel=req.channel, lang=req.lang,
-            now=ctx.now, prefill=prefill,
+            now=ctx.now, prefill=prefill, workspace=req.workspace,
         )
         notice = None
         if paused:
@@ -93,7 +93,7 @@ class DialogEngine:
     async def handle(self, ctx: "Context") -> Response | None:
         """An answer typed or pressed by a user: None unless that user has a dialogue active here."""
         req = ctx.req
-        state = self.store.active(req.platform, req.user, req.channel)
+        state = self.store.active(req.platform, req.user, req.channel, req.workspace)
         if state is None:
             return None
         flow = self.flows.get(state.flow)
@@ -228,7 +228,7 @@ class DialogEngine:
         if step.type == "email":
             return parse_email(step, raw)
         if step.type == "date":
-            zone = self.svc.channel_zone(state.platform, state.channel)
+            zone = self.svc.channel_zone(state.platform, state.channel, state.workspace)
             return parse_date(step, raw, now=ctx.now, zone=zone)
         raise Invalid("This step cannot take an answer.", "此步骤不接受回答。")
 

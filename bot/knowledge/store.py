@@ -77,6 +77,13 @@ def m002_section_ids_taught_suggestions(db: sqlite_utils.Database) -> None:
     db["kb_taught"].create_index(["key"], if_not_exists=True)
 
 
+@migrations()
+def m003_workspace(db: sqlite_utils.Database) -> None:
+    """The workspace (Slack team, Discord guild) an answer was given in, so a vote reaches only the
+    answers of its own channel (bot/scope.py); answers from before stay NULL."""
+    db["kb_answers"].add_column("workspace", str)
+
+
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCT = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 
@@ -91,6 +98,7 @@ class Who:
     user: str
     channel: str
     platform: str
+    workspace: str | None = None
 
 
 class KnowledgeStore:
@@ -113,6 +121,7 @@ class KnowledgeStore:
                 "channel": who.channel,
                 "platform": who.platform,
                 "at": at,
+                "workspace": who.workspace,
             }
         )
         return int(table.last_pk)

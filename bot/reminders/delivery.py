@@ -251,7 +251,7 @@ class Delivery:
 
     def render(self, reminder: Reminder, *, late: bool) -> Response:
         """The reminder as a platform-neutral response (the adapters add the owner's mention)."""
-        zone = self.svc.channel_zone(reminder.platform, reminder.channel)
+        zone = self.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
         lang = reminder.lang
         context = []
         if reminder.case_id:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.reminders.store import Reminder, to_iso
+from bot.scope import WORKSPACE_SQL
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -58,15 +59,16 @@ class ReminderService:
         case_id: int | None = None,
         rule: str | None = None,
         notify: bool = True,
+        workspace: str | None = None,
     ) -> Reminder:
         now = to_iso(self.svc.clock.now())
         with self.svc.store.write() as db:
             cursor = db.execute(
                 """INSERT INTO reminders (platform, channel, thread, user, owner, text, lang, due, planned_due,
-                       state, attempts, next_attempt_at, late, case_id, rule, key, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, 0, ?, ?, ?, ?, ?)""",
+                       state, attempts, next_attempt_at, late, case_id, rule, key, created_at, updated_at, workspace)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, 0, ?, ?, ?, ?, ?, ?)""",
                 [platform, channel, thread, user, owner or user, text, lang, to_iso(due),
-                 to_iso(due) if rule else None, to_iso(due), case_id, rule, new_key(), now, now],
+                 to_iso(due) if rule else None, to_iso(due), case_id, rule, new_key(), now, now, workspace],
             )
             reminder_id = cursor.lastrowid
         if notify:
@@ -77,14 +79,17 @@ class ReminderService:
         rows = list(self.db.query("SELECT * FROM reminders WHERE id = ?", [reminder_id]))
         return Reminder.from_row(rows[0]) if rows else None
 
-    def pending(self, platform: str, channel: str) -> list[Reminder]:
-        """Reminders still to be posted in a channel, soonest first."""
+    def pending(self, platform: str, channel: str, workspace: str | None = None) -> list[Reminder]:
+        """Reminders still to be posted in a channel (of `workspace`, when given), soonest first."""
+        where, args = "", [platform, channel]
+        if workspace is not None:
+            where, args = f" AND {WORKSPACE_SQL}", [*args, workspace]
         return [
             Reminder.from_row(row)
             for row in self.db.query(
                 "SELECT * FROM reminders WHERE platform = ? AND channel = ? AND state IN ('pending', 'sending')"
-                " ORDER BY due, id",
-                [platform, channel],
+                f"{where} ORDER BY due, id",
+                args,
             )
         ]
 

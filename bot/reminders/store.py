@@ -95,6 +95,14 @@ def m001_reminders(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_workspace(db: sqlite_utils.Database) -> None:
+    """The workspace (Slack team, Discord guild) of each case and reminder, for the scope rule of
+    bot/scope.py; rows from before stay NULL (reachable from their channel in any workspace)."""
+    db["cases"].add_column("workspace", str)
+    db["reminders"].add_column("workspace", str)
+
+
 @dataclass
 class Reminder:
     id: int
@@ -119,6 +127,7 @@ class Reminder:
     last_error: str | None = None
     in_doubt: bool = False
     """Set by a claim: the row was left in `sending` by a process that stopped (see delivery.py)."""
+    workspace: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Reminder":
@@ -143,6 +152,7 @@ class Reminder:
             sent_at=from_iso(row["sent_at"]),
             late=bool(row["late"]),
             last_error=row["last_error"],
+            workspace=row.get("workspace"),
         )
 
 
@@ -158,6 +168,7 @@ class Case:
     lang: str
     state: str
     events: dict[str, datetime] = field(default_factory=dict)
+    workspace: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Case":
@@ -172,6 +183,7 @@ class Case:
             lang=row["lang"] or "en",
             state=row["state"],
             events={name: from_iso(at) for name, at in json.loads(row["events"] or "{}").items()},
+            workspace=row.get("workspace"),
         )
 
     def events_json(self) -> str:

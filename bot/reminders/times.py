@@ -30,6 +30,10 @@ DURATION_EXAMPLES = '"1h", "30 minutes", "2 days", "2天", "半小时"'
 DEFAULT_HOUR = time(9, 0)
 """A date given without a time of day ("next Monday", "12月1日") means 09:00 local."""
 
+YEARS = (1970, 2100)
+"""The years a time may name: beyond them a date is a typo, and Python's calendar would overflow
+(9999-12-31 23:59 in New York is after the year 9999 in UTC)."""
+
 MAX_GLUED_CHARS = 16
 """Longest time phrase looked for inside a first word written without spaces ("明天上午10点提交申诉")."""
 _PARSERS = ["relative-time", "absolute-time", "custom-formats"]  # no bare Unix timestamps
@@ -112,6 +116,24 @@ def zh_to_en(text: str, today: date | None = None) -> str:
     return " ".join(text.split())
 
 
+class OutOfRange(UsageError):
+    """A phrase that names a date outside `YEARS`: a clear error, not a time."""
+
+    def __init__(self, year: int, lang: str = "en"):
+        first, last = YEARS
+        super().__init__(pick(lang, en=f"The year {year} is out of range: give a date between {first} and {last}.",
+                              zh=f"年份 {year} 超出范围：请填写 {first} 年到 {last} 年之间的日期。"))
+        self.year = year
+
+
+def _in_range(when: datetime) -> datetime:
+    """`when` itself, or OutOfRange when its year (in its own zone, or UTC) is outside `YEARS`."""
+    first, last = YEARS
+    if not first <= when.year <= last:
+        raise OutOfRange(when.year)
+    return when
+
+
 def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_at_nine: bool = True) -> datetime | None:
     settings = {
         "RELATIVE_BASE": base.astimezone(zone).replace(tzinfo=None),
@@ -119,17 +141,20 @@ def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_
         "PARSERS": _PARSERS,
         "RETURN_TIME_AS_PERIOD": True,
     }
-    data = DateDataParser(languages=["en", "zh"], settings=settings).get_date_data(text)
+    try:
+        data = DateDataParser(languages=["en", "zh"], settings=settings).get_date_data(text)
+    except OverflowError:  # "in 10000 years": past the calendar, so no time it could name
+        return None
     if data.date_obj is None:
         return None
-    when = data.date_obj
+    when = _in_range(data.date_obj)
     if when.tzinfo is not None:  # the phrase named its own zone ("10:00 UTC", "+08:00")
-        return when.astimezone(timezone.utc)
+        return _in_range(when.astimezone(timezone.utc))
     # a wall time in the channel's zone: dateparser did the calendar work on wall times
     # (so "tomorrow 9am" stays 9am across a DST change); zoneinfo gives the offset
     if date_only_at_nine and data.period == "day" and when.time() == time(0, 0) != settings["RELATIVE_BASE"].time():
         when = when.replace(hour=DEFAULT_HOUR.hour, minute=DEFAULT_HOUR.minute)
-    return when.replace(tzinfo=zone).astimezone(timezone.utc)
+    return _in_range(when.replace(tzinfo=zone).astimezone(timezone.utc))
 
 
 def read_time(
@@ -138,10 +163,12 @@ def read_time(
     now: datetime,
     zone: ZoneInfo,
     prefer: Literal["future", "past"] = "future",
+    lang: str = "en",
 ) -> datetime | None:
     """The instant a phrase names (aware UTC), or None when it names none.
 
-    A bare number is not a time ("3" would be the 3rd of some month), so it is refused.
+    A bare number is not a time ("3" would be the 3rd of some month), so it is refused; a date
+    outside `YEARS` raises OutOfRange (in `lang`).
     """
     text = " ".join(text.split())
     if not text or text.replace(".", "").isdigit():
@@ -149,7 +176,10 @@ def read_time(
     candidates = [zh_to_en(text, now.astimezone(zone).date()), text] if _CJK.search(text) else [text]
     for candidate in candidates:
         if candidate and not candidate.replace(".", "").isdigit():
-            when = _parse(candidate, now, zone, prefer)
+            try:
+                when = _parse(candidate, now, zone, prefer)
+            except OutOfRange as exc:
+                raise OutOfRange(exc.year, lang) from None
             if when is not None:
                 return when
     return None
@@ -161,7 +191,7 @@ def _examples(lang: str) -> str:
 
 def parse_future(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en") -> datetime:
     """A time that must lie ahead (a reminder's due time); a clear UsageError otherwise."""
-    when = read_time(text, now=now, zone=zone, prefer="future")
+    when = read_time(text, now=now, zone=zone, prefer="future", lang=lang)
     if when is None:
         raise UsageError(
             pick(lang, en=f'I could not read "{text}" as a time. ', zh=f"无法识别时间“{text}”。") + _examples(lang)
@@ -180,7 +210,7 @@ def parse_future(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en") 
 
 def parse_past(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en") -> datetime:
     """A time that has happened (a notice's receipt, an appeal sent); a clear UsageError otherwise."""
-    when = read_time(text, now=now, zone=zone, prefer="past")
+    when = read_time(text, now=now, zone=zone, prefer="past", lang=lang)
     if when is None:
         raise UsageError(
             pick(
@@ -207,11 +237,16 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
     if len(words) < 2 and not (words and _CJK.search(words[0])):
         raise UsageError(pick(lang, en="Say when and what to remind.", zh="请写明提醒时间和内容。"))
     past: datetime | None = None
+    out_of_range: OutOfRange | None = None  # told only when no shorter phrase is a time
     for size in range(min(max_words, len(words) - 1), 0, -1):
         if not all(any(ch.isalnum() for ch in word) for word in words[:size]):
             continue  # "{{" or "--" is text, though dateparser would skip over it
         phrase = " ".join(words[:size])
-        when = read_time(phrase, now=now, zone=zone)
+        try:
+            when = read_time(phrase, now=now, zone=zone, lang=lang)
+        except OutOfRange as exc:
+            out_of_range = out_of_range or exc
+            continue
         if when is not None:
             if when > now:
                 return when, " ".join(words[size:])
@@ -220,7 +255,11 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
     if _CJK.search(first):
         # The whole word first: "明天上午10点" alone is a time with no text, not "明天上午10" + "点".
         for cut in range(min(len(first), MAX_GLUED_CHARS), 0, -1):
-            when = read_time(first[:cut], now=now, zone=zone)
+            try:
+                when = read_time(first[:cut], now=now, zone=zone, lang=lang)
+            except OutOfRange as exc:
+                out_of_range = out_of_range or exc
+                continue
             if when is not None:
                 rest = " ".join([first[cut:], *words[1:]]).strip()
                 if when > now and rest:
@@ -229,6 +268,8 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
                     raise UsageError(pick(lang, en="What should I remind you of? Add the text after the time.",
                                           zh="要提醒什么？请在时间后面写上提醒内容。"))
                 past = past or when
+    if out_of_range is not None:
+        raise out_of_range
     if past is not None:
         raise UsageError(
             pick(lang, en=f"That time is in the past ({human(past, zone, lang)}). ",
@@ -254,7 +295,10 @@ def parse_duration(text: str, *, lang: str = "en") -> timedelta:
             continue
         deltas = set()
         for base in _DURATION_BASES:
-            when = _parse(candidate, base.replace(tzinfo=timezone.utc), utc, "future", date_only_at_nine=False)
+            try:
+                when = _parse(candidate, base.replace(tzinfo=timezone.utc), utc, "future", date_only_at_nine=False)
+            except OutOfRange:  # "200 years": longer than any reminder may wait
+                when = None
             deltas.add(None if when is None else when - base.replace(tzinfo=timezone.utc))
         if len(deltas) == 1 and (delta := deltas.pop()) is not None and delta > timedelta(0):
             return delta

@@ -40,7 +40,7 @@ def mention(user: str | None) -> str:
 
 
 def reminder_item(ctx: Context, reminder: Reminder) -> dict:
-    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel)
+    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
     return {
         "reminder_id": reminder.id,
         "text": reminder.text,
@@ -53,7 +53,7 @@ def reminder_item(ctx: Context, reminder: Reminder) -> dict:
 
 def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_zh: str) -> Response:
     """A reminder that was set or moved: its text, when it is due, and how to change it."""
-    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel)
+    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
     root = ctx.svc.config.root_command
     when = times.human(reminder.due, zone, ctx.lang)
     relative = times.relative(reminder.due, ctx.now, ctx.lang)
@@ -76,7 +76,7 @@ def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_
 
 
 def reminder_list(ctx: Context, reminders: list[Reminder]) -> Response:
-    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     if not reminders:
         text = ctx.pick(en="No reminders pending in this channel.", zh="本频道没有待发送的提醒。")
     else:
@@ -95,7 +95,7 @@ def reminder_list(ctx: Context, reminders: list[Reminder]) -> Response:
 def case_response(ctx: Context, case: Case, *, title_en: str | None = None, title_zh: str | None = None) -> Response:
     """A case with its deadlines (derived from the rules) and the reminders planned for it."""
     svc = ctx.svc
-    zone = svc.channel_zone(case.platform, case.channel)
+    zone = svc.channel_zone(case.platform, case.channel, case.workspace)
     case_type = svc.cases.case_type(case)
     deadlines = svc.cases.deadlines(case)
     planned = svc.reminders.for_case(case.id, states=("pending",))

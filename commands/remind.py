@@ -97,12 +97,13 @@ async def list_reminders(ctx: Context) -> Response:
 
 
 def _own_reminder(ctx: Context, token: str | None):
-    """The reminder named by the id; someone else's may be changed by curators only."""
+    """The reminder named by the id: its author and the people it mentions may change it (they get
+    its buttons); anyone else's, curators only."""
     reminder_id = item_id(ctx, token, "reminder", "提醒")
     reminder = ctx.svc.reminders.get(reminder_id)
     if reminder is None or reminder.platform != ctx.req.platform:
         raise UsageError(ctx.pick(en=f"There is no reminder #{reminder_id}.", zh=f"没有编号为 #{reminder_id} 的提醒。"))
-    if ctx.req.user not in (reminder.user, reminder.owner):
+    if ctx.req.user not in (reminder.user, reminder.owner, *reminder.mentions):
         ctx.require_curator()
     return reminder
 
@@ -140,7 +141,7 @@ async def done(ctx: Context) -> Response:
     return Response(kind="info", text=text, data=reminder_item(ctx, marked))
 
 
-_TO = re.compile(r"^(?:到|至|改到|推到|推迟到|until|till|to)\s*", re.IGNORECASE)
+_TO = re.compile(r"^(?:(?:改到|推迟到|推到|到|至)\s*|(?:until|till|to)\s+)", re.IGNORECASE)
 
 
 @remind.sub("snooze", usage="remind snooze <id> <duration|time>",

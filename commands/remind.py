@@ -25,9 +25,9 @@ MAX_TEXT = 1000
         "remind 每个工作日上午9点 查看绩效通知",
         "remind every monday 10am send the weekly ODR report",
         "remind @ana tomorrow 9am resend the appeal",
-        "remind snooze 12 到明天上午10点",
         "remind list",
         "remind snooze 12 1h",
+        "remind snooze 12 到明天上午10点",
         "remind cancel 12",
     ],
 )

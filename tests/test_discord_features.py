@@ -226,3 +226,26 @@ async def test_article_ids_are_suggested_while_typing(discord_api, bot):
     payload = discord_api.autocomplete(["kb"], {"action": "show", "query": "order-def"}, focused="query")
     [callback] = await interact(bot, discord_api, payload)
     assert callback["data"]["choices"][0]["value"] == "order-defect-rate"
+
+
+async def test_a_posted_reminder_is_snoozed_and_done_with_its_discord_buttons(discord_api, bot, services, clock):
+    """The reminder posted by DiscordSender carries Done / Snooze 1 h / Tomorrow 9:00 as persistent
+    buttons; a press is a component interaction that runs the reminder command as the presser."""
+    agent = DiscordUser(bot, discord_api, locale="zh-CN")
+    await agent.slash(["remind", "set"], {"when": "in 2 hours", "text": "check the A-to-z claims"})
+    sender = DiscordSender(services.config.model_copy(update={"discord_token": "clock-token"}))
+    try:
+        clock.advance(hours=2)
+        [rid] = (await delivery_for(services, sender, platform="discord").run_due()).sent
+    finally:
+        await sender.close()
+    posted = discord_api.latest()
+    assert [b["label"] for b in buttons(posted)] == ["✓ 完成", "推迟 1 小时", "明天 9:00"]
+    assert [b["custom_id"] for b in buttons(posted)] == [
+        f"sb:c:cmd:remind done {rid}", f"sb:c:cmd:remind snooze {rid} 1h", f"sb:c:cmd:remind snooze {rid} tomorrow 9:00"]
+
+    [snoozed] = await interact(bot, discord_api, discord_api.press(posted, buttons(posted)[1]["custom_id"], locale="zh-CN"))
+    assert snoozed["type"] == 4 and "已推迟" in snoozed["data"]["embeds"][0]["title"]
+    assert services.reminders.get(rid).due == clock.now() + timedelta(hours=1)
+    [done] = await interact(bot, discord_api, discord_api.press(posted, buttons(posted)[0]["custom_id"], locale="zh-CN"))
+    assert "已完成" in str(done["data"]) and services.reminders.get(rid).done_at == clock.now()

@@ -3,6 +3,8 @@ buttons, a reminder delivered into the channel. Real Bolt over HTTP, signed requ
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from adapters.slack.sender import build_sender
 from bot.reminders.delivery import Delivery
 from bot.reminders.lease import Lease
@@ -173,3 +175,31 @@ async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(tmp_pat
     assert second.reminders.get(reminder.id).state == "sent"
     first.store.close()
     second.store.close()
+
+
+async def test_a_posted_reminder_is_done_or_snoozed_with_its_buttons(slack_bed, clock):
+    """The reminder posted by the delivery loop carries Done / Snooze 1 h / Tomorrow 9:00; pressing
+    them is a signed block_actions payload that runs the reminder command as the presser."""
+    mock, driver, services = slack_bed.mock, slack_bed.driver, slack_bed.services
+    await driver.command("remind <@U5> <@U6> in 2 minutes renew the CSBA trial", user="U5", channel="C7")
+    await mock.next_message()
+    scheduler = ReminderScheduler(services, {"slack": build_sender(slack_bed.config)})
+    clock.advance(minutes=2)
+    [rid] = (await scheduler.run_once()).sent
+    posted = await mock.next_message()
+    assert posted.labels() == ["✓ Done", "Snooze 1 h", "Tomorrow 9:00"]
+    assert posted.text.startswith("<@U5> <@U6> ")
+
+    await driver.press(posted, "Snooze 1 h", user="U5")
+    snoozed = await mock.next_message()
+    assert "snoozed" in snoozed.all_text()
+    assert services.reminders.get(rid).due == clock.now() + timedelta(hours=1)
+
+    await driver.press(posted, "Tomorrow 9:00", user="U6")  # a mentioned person may move it too
+    await mock.next_message()
+    assert services.reminders.get(rid).due.isoformat() == "2026-11-25T09:00:00+00:00"
+
+    await driver.press(posted, "✓ Done", user="U5")
+    done = await mock.next_message()
+    assert "Done: renew the CSBA trial" in done.all_text()
+    assert services.reminders.get(rid).done_at == clock.now()

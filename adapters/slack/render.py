@@ -218,7 +218,10 @@ def render(
 ) -> SlackMessage:
     """Block Kit for one response. `mention` is a Slack user id to ping at the start; `file_note`
     says where the attached files went (they are uploaded separately)."""
-    ping = mention_markup(mention) + " " if mention else ""
+    pings = [mention] if mention else []
+    if response.kind == "reminder" and response.data.get("mentions"):
+        pings = list(dict.fromkeys(str(m) for m in response.data["mentions"]))  # `remind @a @b …` pings both
+    ping = "".join(mention_markup(m) + " " for m in pings)
     head: list[dict] = []
     if response.title:
         head.append({"type": "header", "text": _plain(response.title, HEADER_CHARS)})

@@ -103,6 +103,15 @@ def m002_workspace(db: sqlite_utils.Database) -> None:
     db["reminders"].add_column("workspace", str)
 
 
+@migrations()
+def m003_repeat_mentions_done(db: sqlite_utils.Database) -> None:
+    """Recurring reminders keep their rule on the row (one row per series, re-armed after each
+    post), reminders for others keep who they mention, and the Done button records when."""
+    db["reminders"].add_column("repeat", str)  # "daily@09:00", "weekdays@09:00", "weekly:0@10:00"…
+    db["reminders"].add_column("mentions", str)  # JSON list of user ids or names
+    db["reminders"].add_column("done_at", str)
+
+
 @dataclass
 class Reminder:
     id: int
@@ -125,6 +134,9 @@ class Reminder:
     sent_at: datetime | None = None
     late: bool = False
     last_error: str | None = None
+    repeat: str | None = None
+    mentions: list[str] = field(default_factory=list)
+    done_at: datetime | None = None
     in_doubt: bool = False
     """Set by a claim: the row was left in `sending` by a process that stopped (see delivery.py)."""
     workspace: str | None = None
@@ -153,6 +165,9 @@ class Reminder:
             late=bool(row["late"]),
             last_error=row["last_error"],
             workspace=row.get("workspace"),
+            repeat=row.get("repeat"),
+            mentions=json.loads(row.get("mentions") or "[]"),
+            done_at=from_iso(row.get("done_at")),
         )
 
 

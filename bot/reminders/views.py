@@ -48,6 +48,8 @@ def reminder_item(ctx: Context, reminder: Reminder) -> dict:
         "state": reminder.state,
         "owner": reminder.owner,
         "case_id": reminder.case_id,
+        "repeat": times.rule_words(reminder.repeat, ctx.lang),
+        "mentions": reminder.mentions,
     }
 
 
@@ -64,6 +66,10 @@ def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_
             zh=f"取消：/{root} remind cancel {reminder.id} · 推迟：/{root} remind snooze {reminder.id} 1小时",
         ),
     ]
+    if reminder.repeat:
+        repeat = times.rule_words(reminder.repeat, ctx.lang)
+        context.insert(0, ctx.pick(en=f"Repeats {repeat}; cancel ends the series.",
+                                   zh=f"重复：{repeat}；取消即结束整个系列。"))
     if reminder.case_id:
         context.append(ctx.pick(en=f"Case #{reminder.case_id}", zh=f"案件 #{reminder.case_id}"))
     return Response(
@@ -81,7 +87,10 @@ def reminder_list(ctx: Context, reminders: list[Reminder]) -> Response:
         text = ctx.pick(en="No reminders pending in this channel.", zh="本频道没有待发送的提醒。")
     else:
         text = "\n".join(
-            f"#{r.id} · {times.human(r.due, zone, ctx.lang)} · {r.text} ({mention(r.owner)})" for r in reminders
+            f"#{r.id} · {times.human(r.due, zone, ctx.lang)}"
+            + (f" · 🔁 {times.rule_words(r.repeat, ctx.lang)}" if r.repeat else "")
+            + f" · {r.text} ({', '.join(mention(m) for m in r.mentions) or mention(r.owner)})"
+            for r in reminders
         )
     return Response(
         kind="list",

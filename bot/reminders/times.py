@@ -16,11 +16,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import cn2an
-from babel.dates import format_skeleton, format_timedelta
-from babel.units import format_unit
-from dateparser.date import DateDataParser
-
 from bot.dispatcher import UsageError
 from bot.i18n import pick
 
@@ -100,6 +95,8 @@ _ZH_REWRITES: list[tuple[re.Pattern, object]] = [
 
 def zh_to_en(text: str, today: date | None = None) -> str:
     """Rewrite a Chinese time phrase into the English one dateparser understands."""
+    import cn2an  # here, not at the top: a process that only asks never loads it (~0.3 s)
+
     today = today or date.today()
     with warnings.catch_warnings():  # cn2an warns about digit runs it leaves alone ("万万")
         warnings.simplefilter("ignore")
@@ -113,6 +110,8 @@ def zh_to_en(text: str, today: date | None = None) -> str:
 
 
 def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_at_nine: bool = True) -> datetime | None:
+    from dateparser.date import DateDataParser  # loaded by the first time phrase, not by every process
+
     settings = {
         "RELATIVE_BASE": base.astimezone(zone).replace(tzinfo=None),
         "PREFER_DATES_FROM": prefer,
@@ -270,6 +269,8 @@ def babel_locale(lang: str) -> str:
 
 def human(when: datetime, zone: ZoneInfo, lang: str) -> str:
     """For people: "Fri, Nov 27, 2026 09:00 (Asia/Shanghai)" / "2026年11月27日周五 09:00 (Asia/Shanghai)"."""
+    from babel.dates import format_skeleton
+
     locale = babel_locale(lang)
     day = format_skeleton("yMMMEd", when, tzinfo=zone, locale=locale)
     hour = format_skeleton("Hm", when, tzinfo=zone, locale=locale)
@@ -278,12 +279,16 @@ def human(when: datetime, zone: ZoneInfo, lang: str) -> str:
 
 def relative(when: datetime, now: datetime, lang: str) -> str:
     """"in 3 days" / "3天后", "4 hours ago" / "4小时前"."""
+    from babel.dates import format_timedelta
+
     return format_timedelta(when - now, add_direction=True, locale=babel_locale(lang))
 
 
 def span(delta: timedelta, lang: str) -> str:
     """An exact length for rules and reminders: "72 hours", "30 days" / "72小时", "30天" (babel's own
     rounding would turn 30 days into "4 weeks")."""
+    from babel.units import format_unit
+
     seconds = int(delta.total_seconds())
     if seconds % 86400 == 0 and seconds >= 4 * 86400:
         value, unit = seconds // 86400, "duration-day"

@@ -11,16 +11,17 @@ import asyncio
 import json
 import re
 import sys
-from typing import IO
-
-from rich.console import Console
-from rich.markup import escape
-from rich.panel import Panel
+from functools import cached_property
+from typing import IO, TYPE_CHECKING
 
 from bot.i18n import pick
 from bot.model import Request, Response, error
 from bot.sender import Outgoing
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.panel import Panel
 
 CHOICE_PREFIX = "!choice"
 
@@ -32,7 +33,13 @@ class ConsolePrinter:
         self.stream = stream or sys.stdout
         self.json_mode = json_mode
         self.lang = lang
-        self.rich = Console(file=self.stream, highlight=False)
+
+    @cached_property
+    def rich(self) -> "Console":
+        """rich is loaded for people at a terminal only: `--json` and `sellerbot ask --json` never pay for it."""
+        from rich.console import Console
+
+        return Console(file=self.stream, highlight=False)
 
     def show(self, response: Response) -> None:
         if self.json_mode:
@@ -41,7 +48,10 @@ class ConsolePrinter:
             self.rich.print(self._panel(response))
         self.stream.flush()
 
-    def _panel(self, response: Response) -> Panel:
+    def _panel(self, response: Response) -> "Panel":
+        from rich.markup import escape
+        from rich.panel import Panel
+
         body = escape(response.text)
         for section in response.sections:
             body += f"\n\n[bold]{escape(section.title)}[/bold]\n" if section.title else "\n\n"

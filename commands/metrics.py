@@ -10,8 +10,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
-from babel.numbers import format_decimal, format_percent
-
 from typing import TYPE_CHECKING
 
 from bot.context import Context
@@ -142,6 +140,8 @@ def _decimal(value: Fraction, places: int) -> Decimal:
 def format_rate(value: Fraction, limit: Fraction, locale: str) -> str:
     """A percentage with two decimals, or more when two would hide which side of the target it is
     on (2/201 is 0.995%, not "1.00%")."""
+    from babel.numbers import format_percent  # loaded by `metrics`, not by every process that registers it
+
     side = (value > limit) - (value < limit)
     for places in range(2, 7):
         shown = _decimal(value, places)
@@ -153,6 +153,8 @@ def format_rate(value: Fraction, limit: Fraction, locale: str) -> str:
 
 
 def _render(ctx: Context, outcome: Outcome) -> Response:
+    from babel.numbers import format_decimal, format_percent
+
     lang = ctx.lang
     locale = LOCALES.get(lang, "en_US")
     target = outcome.target

@@ -49,6 +49,10 @@ try again" rather than Slack's timeout."""
 RECORD_BUSY_MS = 2000
 """The recording connection's own wait for the write lock, shorter than RECORD_WAIT_S so that a
 request given up on is never recorded afterwards behind the user's back."""
+RECORD_QUEUED_S = RECORD_WAIT_S - RECORD_BUSY_MS / 1000 - 0.1
+"""Requests are recorded in groups (one transaction for all those that arrived meanwhile); one that
+already waited this long for its group is told "busy" instead of joining one, since its group's
+write could end after RECORD_WAIT_S."""
 BEAT_S = 2.0
 """Heartbeat of this process in the inbox; each beat also picks up rows left by processes gone."""
 ATTEMPTS = 3
@@ -121,6 +125,8 @@ class Intake:
         self._store: Store | None = None
         self._recorder: Inbox | None = None
         self._db_lock = threading.Lock()
+        self._queued: list[tuple[float, str, str, dict, asyncio.Future]] = []
+        self._writing: asyncio.Task | None = None
         self._thread = LoopThread("sellerbot-slack-work")
         self._main_loop: asyncio.AbstractEventLoop | None = None
         # worker-loop side
@@ -179,7 +185,7 @@ class Intake:
             return BoltResponse(status=200, body="")
         key = delivery_key(body) or "body:" + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         try:
-            entry = await asyncio.wait_for(asyncio.to_thread(self._record_now, kind, key, body), RECORD_WAIT_S)
+            entry = await asyncio.wait_for(self._enqueue(kind, key, body), RECORD_WAIT_S)
         except (asyncio.TimeoutError, sqlite3.Error, OSError) as exc:
             return self._busy(kind, key, body, exc)
         if not entry.new:
@@ -194,14 +200,52 @@ class Intake:
         context["inbox_id"] = entry.id
         return await next()
 
-    def _record_now(self, kind: str, key: str, body: dict):
-        """In a worker thread, on the recording connection. Every message a person types where the
-        bot listens is recorded: whether it answers a dialogue is decided when it is worked on, in
-        its turn, after the command that opened the dialogue's thread (deciding here would miss a
-        reply typed while that thread is being opened)."""
-        assert self._recorder is not None
-        with self._db_lock:
-            return self._recorder.record(PLATFORM, key, kind, body)
+    def _enqueue(self, kind: str, key: str, body: dict) -> asyncio.Future:
+        """Queue a request for the next group write and return the future of its entry.
+
+        Group commit: under a burst, one write transaction (and one hop to a thread) records every
+        request that arrived while the previous group was being written, instead of one each, each
+        waiting behind the others for the write lock and SQLite's busy back-off."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._queued.append((loop.time(), kind, key, body, future))
+        if self._writing is None or self._writing.done():
+            self._writing = loop.create_task(self._write_groups())
+        return future
+
+    async def _write_groups(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._queued:
+            queued, self._queued = self._queued, []
+            group = []
+            for item in queued:
+                if item[4].done():  # its request stopped waiting
+                    continue
+                if loop.time() - item[0] > RECORD_QUEUED_S:
+                    item[4].set_exception(asyncio.TimeoutError())
+                else:
+                    group.append(item)
+            if not group:
+                continue
+            try:
+                entries = await asyncio.to_thread(self._record_now, [(kind, key, body) for _, kind, key, body, _ in group])
+            except (sqlite3.Error, OSError) as exc:
+                for *_, future in group:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (*_, future), entry in zip(group, entries):
+                if not future.done():
+                    future.set_result(entry)
+
+    def _record_now(self, requests: list[tuple[str, str, dict]]) -> list:
+        """In a worker thread, on the recording connection, in one transaction. Every message a
+        person types where the bot listens is recorded: whether it answers a dialogue is decided
+        when it is worked on, in its turn, after the command that opened the dialogue's thread
+        (deciding here would miss a reply typed while that thread is being opened)."""
+        assert self._recorder is not None and self._store is not None
+        with self._db_lock, self._store.write():
+            return [self._recorder.record(PLATFORM, key, kind, body) for kind, key, body in requests]
 
     def _busy(self, kind: str, key: str, body: dict, exc: BaseException) -> BoltResponse:
         """Not recorded, so not acknowledged as taken: the user is told to try again (a message

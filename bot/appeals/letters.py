@@ -13,10 +13,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from babel.dates import format_date
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
-
 LETTER_LANGS = ("en", "fr")
 _END_PUNCTUATION = ".!?。！？:;…)\"'”’»"
 
@@ -51,6 +47,10 @@ def sentence(text: str) -> str:
 
 class LetterRenderer:
     def __init__(self, templates_dir: Path):
+        # Jinja2 is loaded when the first letter is drafted, not by every process that registers `appeal`.
+        from jinja2 import FileSystemLoader, StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
         self.dir = Path(templates_dir)
         self.env = SandboxedEnvironment(
             loader=FileSystemLoader(str(self.dir)),
@@ -65,6 +65,8 @@ class LetterRenderer:
 
     @staticmethod
     def _long_date(value: date, lang: str = "en") -> str:
+        from babel.dates import format_date
+
         return format_date(value, format="d MMMM y", locale="fr_FR" if lang == "fr" else "en_GB")
 
     def template_name(self, violation: str, language: str) -> str:

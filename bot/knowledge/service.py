@@ -7,6 +7,7 @@ service and reports every problem with its file name.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -118,7 +119,7 @@ def load_or_build(directory: Path, cache_dir: Path | None) -> tuple[Index, list[
     path = Path(cache_dir) / f"knowledge-index-{content_key(directory)}.pickle"
     try:
         with path.open("rb") as handle:
-            index = pickle.load(handle)
+            index = _unpickle(handle)
         warm_up(getattr(index, "domain_words", ()))
         return index, []
     except FileNotFoundError:
@@ -129,6 +130,19 @@ def load_or_build(directory: Path, cache_dir: Path | None) -> tuple[Index, list[
     if not errors:
         _save(index, path)
     return index, errors
+
+
+def _unpickle(handle):
+    """pickle.load with the cyclic garbage collector paused: a 10k index is a few hundred thousand
+    objects (articles, sections), each allocation counting towards a collection that walks all the
+    objects made so far and finds no garbage; paused, the load takes half the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(handle)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _save(index: Index, path: Path) -> None:

@@ -115,9 +115,37 @@ def _jieba():
 
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
+                if not _load_jieba_cache(tokenizer):
+                    tokenizer.initialize()  # builds the dictionary and writes jieba's cache
                 _jieba_tokenizer = tokenizer
     return _jieba_tokenizer
+
+
+def _load_jieba_cache(tokenizer) -> bool:
+    """Read jieba's own dictionary cache (the file `initialize()` writes) in one piece.
+
+    jieba reads it with `marshal.load(file)`, which pulls the 9 MB file through the file object
+    object by object: ~0.6 s of CPU, the largest part of a cold `sellerbot ask`. `marshal.loads` of
+    the same bytes builds the same dictionary in ~0.2 s. Only for jieba's default dictionary; any
+    doubt (no cache yet, a custom dictionary, a torn file) leaves it to `initialize()`."""
+    import marshal
+    import os
+    import tempfile
+
+    import jieba
+
+    if tokenizer.dictionary != jieba.DEFAULT_DICT or tokenizer.cache_file:
+        return False
+    path = os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(), "jieba.cache")
+    try:
+        with open(path, "rb") as handle:
+            freq, total = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return False
+    if not isinstance(freq, dict) or not freq or not isinstance(total, int):
+        return False
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    return True
 
 
 def warm_up(words: Iterable[str] = ()) -> None:

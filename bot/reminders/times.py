@@ -18,10 +18,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import cn2an
-from babel.dates import format_skeleton, format_timedelta
-from babel.units import format_unit
-from dateparser.date import DateDataParser
 from dateutil.relativedelta import relativedelta
 
 from bot.errors import UsageError
@@ -107,6 +103,8 @@ _ZH_REWRITES: list[tuple[re.Pattern, object]] = [
 
 def zh_to_en(text: str, today: date | None = None) -> str:
     """Rewrite a Chinese time phrase into the English one dateparser understands."""
+    import cn2an  # here, not at the top: a process that only asks never loads it (~0.3 s)
+
     today = today or date.today()
     with warnings.catch_warnings():  # cn2an warns about digit runs it leaves alone ("万万")
         warnings.simplefilter("ignore")
@@ -138,6 +136,8 @@ def _in_range(when: datetime) -> datetime:
 
 
 def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_at_nine: bool = True) -> datetime | None:
+    from dateparser.date import DateDataParser  # loaded by the first time phrase, not by every process
+
     settings = {
         "RELATIVE_BASE": base.astimezone(zone).replace(tzinfo=None),
         "PREFER_DATES_FROM": prefer,
@@ -323,6 +323,8 @@ def babel_locale(lang: str) -> str:
 
 def human(when: datetime, zone: ZoneInfo, lang: str) -> str:
     """For people: "Fri, Nov 27, 2026 09:00 (Asia/Shanghai)" / "2026年11月27日周五 09:00 (Asia/Shanghai)"."""
+    from babel.dates import format_skeleton
+
     locale = babel_locale(lang)
     day = format_skeleton("yMMMEd", when, tzinfo=zone, locale=locale)
     hour = format_skeleton("Hm", when, tzinfo=zone, locale=locale)
@@ -331,12 +333,16 @@ def human(when: datetime, zone: ZoneInfo, lang: str) -> str:
 
 def relative(when: datetime, now: datetime, lang: str) -> str:
     """"in 3 days" / "3天后", "4 hours ago" / "4小时前"."""
+    from babel.dates import format_timedelta
+
     return format_timedelta(when - now, add_direction=True, locale=babel_locale(lang))
 
 
 def span(delta: timedelta, lang: str) -> str:
     """An exact length for rules and reminders: "72 hours", "30 days" / "72小时", "30天" (babel's own
     rounding would turn 30 days into "4 weeks")."""
+    from babel.units import format_unit
+
     seconds = int(delta.total_seconds())
     if seconds % 86400 == 0 and seconds >= 4 * 86400:
         value, unit = seconds // 86400, "duration-day"
@@ -402,7 +408,11 @@ _AFTER = re.compile(r"^[\s,，:：、]*(?:的时候|时)?[\s,，:：、]*(?:请?
 
 
 def _n(token: str) -> int:
-    return int(token) if token.isdigit() else int(cn2an.cn2an(token, "smart"))
+    if token.isdigit():
+        return int(token)
+    import cn2an  # loaded by the first Chinese numeral, not by every process
+
+    return int(cn2an.cn2an(token, "smart"))
 
 
 @dataclass

@@ -48,9 +48,11 @@ def test_remind_still_loads_its_time_parser_when_used(tmp_path):
     """The imports moved into functions still happen where they are needed."""
     _, modules = _run(["console", "--json"], tmp_path, "/seller help\n")
     assert modules.isdisjoint({"dateparser", "cn2an", "babel"}), modules
-    (reminder, metrics), modules = _run(["console", "--json"], tmp_path,
-                                        "/seller remind 明天上午10点 提交申诉\n/seller metrics odr 2 126\n")
-    assert reminder["kind"] == "reminder", reminder
+    # a Chinese numeral (cn2an) and an English phrase that only dateparser reads
+    (chinese, english, metrics), modules = _run(
+        ["console", "--json"], tmp_path,
+        "/seller remind 十二月三十一日上午十点 提交申诉\n/seller remind 3 Jan 2099 at 10am renew\n/seller metrics odr 2 126\n")
+    assert chinese["kind"] == "reminder" and english["kind"] == "reminder", (chinese, english)
     assert "0.995" in json.dumps(metrics), metrics
     assert {"dateparser", "cn2an", "babel"} <= modules
 

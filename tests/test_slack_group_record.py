@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from adapters.slack.intake import Intake
-from bot.dispatcher import Context
+from bot.context import Context
 from bot.model import Response
 from tests.mocks.slack_fixtures import mock_slack, scratch_commands, slack_bed, slack_config  # noqa: F401
 
@@ -20,7 +20,7 @@ async def test_a_burst_is_recorded_in_fewer_transactions_than_requests_and_each_
     runs: dict[str, int] = {}
     cmd = scratch_commands("tally")
 
-    @cmd.sub("up", usage="tally up <n>")
+    @cmd.action("up")
     async def up(ctx: Context) -> Response:
         runs[ctx.args] = runs.get(ctx.args, 0) + 1
         return Response(text=f"tally {ctx.args}", ephemeral=True)

@@ -70,7 +70,7 @@ class ConsolePrinter:
         for line in response.context:
             body += f"\n[dim]{escape(line)}[/dim]"
         style = {"error": "red", "reminder": "yellow", "draft": "green"}.get(response.kind, "blue")
-        title = escape(response.title) if response.title else response.kind
+        title = escape(response.title) if response.title else None  # a kind id is no title for a person
         return Panel(body, title=title, title_align="left", border_style=style)
 
 

@@ -62,10 +62,14 @@ async def types_(ctx: Context) -> Response:
         ]
         items.append({"type": case_type.id, "title": case_type.title.get(ctx.lang), "deadlines": deadlines,
                       "events": case_type.events})
-        summary = "; ".join(
-            f"{d.label.get(ctx.lang)} = {d.anchor} + {times.span(d.after, ctx.lang)}" for d in case_type.deadlines
+        summary = ctx.pick(en="; ", zh="；").join(
+            ctx.pick(en=f"{d.label.get('en')}: {times.span(d.after, 'en')} after {rules.event_label(d.anchor, 'en')}",
+                     zh=f"{d.label.get('zh')}：{rules.event_label(d.anchor, 'zh')}后{times.span(d.after, 'zh')}")
+            for d in case_type.deadlines
         )
-        lines.append(f"`{case_type.id}` — {case_type.title.get(ctx.lang)}: {summary}")
+        words = [a for a in case_type.aliases if ctx.lang != "zh" or not a.isascii()][:2]
+        called = ctx.pick(en=f" ({', '.join(words)})", zh=f"（{'、'.join(words)}）") if words else ""
+        lines.append(f"`{case_type.id}`{called} — {case_type.title.get(ctx.lang)}: {summary}")
     return Response(kind="list", title=ctx.pick(en="Case types", zh="案件类型"), text="\n".join(lines),
                     ephemeral=True, data={"items": items})
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sqlite3
 import sys
 
@@ -31,6 +30,7 @@ from adapters.discord.replies import DEFER_AFTER, Replies
 from adapters.discord.sender import RATE_LIMIT_WAIT_MAX, DiscordSender
 from adapters.discord.store import Stash
 from adapters.discord.views import MODAL_PREFIX, PERSISTENT_ITEMS
+from adapters.toolkit.signals import on_stop_signals
 
 INVITE_PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -175,12 +175,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
 async def _run(config: Config, *, sync: str, run_scheduler: bool) -> int:
     services = Services(config)
     client = SellerClient(services, sync=sync, run_scheduler=run_scheduler)
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(client.close()))
-        except (NotImplementedError, RuntimeError):  # not on this platform
-            pass
+    on_stop_signals(lambda: asyncio.ensure_future(client.close()))
     try:
         async with client:
             await client.start(config.discord_token or "")

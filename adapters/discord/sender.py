@@ -30,6 +30,7 @@ from bot.sender import DeliveryFailed, Outgoing, RetryLater
 from adapters.discord.render import cut, render
 from adapters.discord.store import Stash
 from adapters.discord.views import build_view
+from adapters.toolkit.retry import retry_after
 
 RATE_LIMIT_WAIT_MAX = 30.0
 """Longest rate-limit sleep we let discord.py take inside one delivery (its minimum is 30 s)."""
@@ -43,11 +44,7 @@ def nonce_for(key: str) -> str:
 
 
 def _retry_after(exc: discord.HTTPException, default: float = 5.0) -> float:
-    header = exc.response.headers.get("Retry-After") if exc.response is not None else None
-    try:
-        return max(float(header), 0.0) if header else default
-    except ValueError:
-        return default
+    return retry_after(exc.response.headers if exc.response is not None else None, default)
 
 
 class DiscordSender:

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import make_client
 from adapters.slack.render import render
+from adapters.toolkit.retry import retry_after
 from bot.config import Config
 from bot.sender import DeliveryFailed, Outgoing, RetryLater
 
@@ -104,12 +105,8 @@ class SlackSender:
         status = getattr(exc.response, "status_code", 0) or 0
         code = _error_code(exc)
         if status == 429 or code == "ratelimited":
-            headers = getattr(exc.response, "headers", None) or {}
-            try:
-                wait = float(headers.get("Retry-After") or headers.get("retry-after") or 1)
-            except ValueError:
-                wait = 1.0
-            return RetryLater(max(wait, 0.0), f"Slack rate limit on {message.channel}")
+            wait = retry_after(getattr(exc.response, "headers", None), 1.0)
+            return RetryLater(wait, f"Slack rate limit on {message.channel}")
         if status >= 500 or code in PASSING:
             if code in PASSING and status < 500:
                 log.error("Slack refused the bot token (%s): reminders wait until it is fixed", code)

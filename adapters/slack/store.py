@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import sqlite_utils
 from sqlite_utils import Migrations
+
+from adapters.toolkit.values import ValueTable
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -28,6 +29,7 @@ SEEN_KEEP = timedelta(days=1)
 THREAD_IDLE = timedelta(hours=24)
 """A dialogue thread untouched this long no longer catches plain channel messages."""
 VALUE_PREFIX = "sbv:"
+VALUES = ValueTable("slack_values", key_column="ref", key_chars=24, prefix=VALUE_PREFIX)
 _PRUNE_EVERY = 200
 
 
@@ -41,7 +43,7 @@ def m001_slack(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
     db["slack_threads"].create_index(["channel", "user", "active"], if_not_exists=True)
-    db["slack_values"].create({"ref": str, "value": str, "created_at": str}, pk="ref", if_not_exists=True)
+    VALUES.create(db)
 
 
 class SlackState:
@@ -109,14 +111,10 @@ class SlackState:
         """`value` itself when Slack accepts its length, else a stable short reference to it."""
         if len(value) <= limit and not value.startswith(VALUE_PREFIX):
             return value
-        ref = VALUE_PREFIX + hashlib.sha256(value.encode()).hexdigest()[:24]
-        self.store.db["slack_values"].upsert(
-            {"ref": ref, "value": value, "created_at": self._now()}, pk="ref"
-        )
-        return ref
+        return VALUES.put(self.store.db, value, self._now())
 
     def expand(self, value: str) -> str:
         if not value.startswith(VALUE_PREFIX):
             return value
-        rows = list(self.store.db["slack_values"].rows_where("ref = ?", [value]))
-        return rows[0]["value"] if rows else value
+        found = VALUES.get(self.store.db, value)
+        return value if found is None else found

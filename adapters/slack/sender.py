@@ -10,8 +10,8 @@ posted again when found.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -55,7 +55,7 @@ class SlackSender:
                 log.info("%s was already posted in %s (ts %s): not posting it again", message.key, message.channel, earlier)
                 return earlier
         rendered = render(message.response, mention=message.mention, **({"shorten": self.shorten} if self.shorten else {}))
-        where = {"channel": message.channel, "metadata": {"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
+        where: dict[str, Any] = {"channel": message.channel, "metadata": {"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
                  "unfurl_links": False}
         if message.thread:
             where["thread_ts"] = message.thread
@@ -69,7 +69,7 @@ class SlackSender:
                 posted = await self.client.chat_postMessage(text=rendered.text, **where)
         except SlackApiError as exc:
             raise self._classify(message, exc) from exc
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, SlackRequestError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError, SlackRequestError) as exc:
             raise RetryLater(self._backoff(message.key), f"Slack unreachable: {exc}") from exc
         self._failures.pop(message.key, None)
         ts = posted.get("ts")
@@ -86,7 +86,7 @@ class SlackSender:
     async def _posted_before(self, message: Outgoing) -> str | None:
         """The ts of a recent post of ours carrying this key in its metadata, if Slack has one: a
         process that stopped between the post and its record leaves exactly that behind."""
-        query = {"channel": message.channel, "include_all_metadata": True, "limit": LOOKBACK_MESSAGES}
+        query: dict[str, Any] = {"channel": message.channel, "include_all_metadata": True, "limit": LOOKBACK_MESSAGES}
         try:
             if message.thread:
                 found = await self.client.conversations_replies(ts=message.thread, **query)

@@ -35,14 +35,14 @@ _PRUNE_EVERY = 200
 
 @migrations()
 def m001_slack(db: sqlite_utils.Database) -> None:
-    db["slack_seen"].create({"key": str, "seen_at": str}, pk="key", if_not_exists=True)
-    db["slack_seen"].create_index(["seen_at"], if_not_exists=True)
-    db["slack_threads"].create(
+    db.table("slack_seen").create({"key": str, "seen_at": str}, pk="key", if_not_exists=True)
+    db.table("slack_seen").create_index(["seen_at"], if_not_exists=True)
+    db.table("slack_threads").create(
         {"channel": str, "thread_ts": str, "user": str, "active": int, "lang": str, "started_at": str, "last_at": str},
         pk=("channel", "thread_ts"),
         if_not_exists=True,
     )
-    db["slack_threads"].create_index(["channel", "user", "active"], if_not_exists=True)
+    db.table("slack_threads").create_index(["channel", "user", "active"], if_not_exists=True)
     VALUES.create(db)
 
 
@@ -77,21 +77,21 @@ class SlackState:
             db.execute(
                 "UPDATE slack_threads SET active = 0 WHERE channel = ? AND user = ? AND active = 1", [channel, user]
             )
-            db["slack_threads"].upsert(
+            db.table("slack_threads").upsert(
                 {"channel": channel, "thread_ts": thread_ts, "user": user, "active": 1, "lang": lang,
                  "started_at": now, "last_at": now},
                 pk=("channel", "thread_ts"),
             )
 
     def thread(self, channel: str, thread_ts: str) -> dict | None:
-        rows = list(self.store.db["slack_threads"].rows_where("channel = ? AND thread_ts = ?", [channel, thread_ts]))
+        rows = list(self.store.db.table("slack_threads").rows_where("channel = ? AND thread_ts = ?", [channel, thread_ts]))
         return rows[0] if rows else None
 
     def active_thread(self, channel: str, user: str) -> dict | None:
         """The user's dialogue thread in this channel, if one is going on and not left idle."""
         cutoff = (self.clock.now() - THREAD_IDLE).isoformat()
         rows = list(
-            self.store.db["slack_threads"].rows_where(
+            self.store.db.table("slack_threads").rows_where(
                 "channel = ? AND user = ? AND active = 1 AND last_at >= ?",
                 [channel, user, cutoff],
                 order_by="last_at DESC",

@@ -10,7 +10,7 @@ store name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from adapters.toolkit.text import chunks as split_text
@@ -190,7 +190,7 @@ def render(
     *,
     lang: str = "en",
     shorten: Shorten = _keep,
-    mentions: list[str] = (),
+    mentions: Sequence[str] = (),
     file_note: str | None = None,
 ) -> SlackMessage:
     """Block Kit for one response. `mentions` are Slack user ids to ping at the start; `file_note`

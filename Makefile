@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint-imports bench bench-record clean
+.PHONY: install run test lint lint-imports bench bench-record clean
 
 install: $(STAMP)
 
@@ -19,6 +19,11 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+lint: install  # ruff, mypy and the import contracts, as configured in pyproject.toml
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 lint-imports: install  # the dependency contracts in pyproject.toml (also run by the test suite)
 	$(BIN)/lint-imports

@@ -128,7 +128,7 @@ class Load:
             return
         try:
             answer_at = await asyncio.wait_for(answered, 10)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.failures.append("no answer within 10 s")
             return
         if record:
@@ -207,7 +207,7 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
     process.send_signal(signal.SIGTERM)
     try:
         await asyncio.wait_for(process.wait(), 30)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         process.kill()
         await process.wait()
 

@@ -53,7 +53,7 @@ class Dispatcher:
     async def handle(self, req: Request) -> Response | None:
         """Answer one request. None means "not for us" (a plain message outside any dialogue)."""
         started = time.perf_counter()
-        outcome, name = "ok", req.kind
+        outcome, name = "ok", str(req.kind)
         response: Response | None
         try:
             req = self._normalised(req)

@@ -51,7 +51,7 @@ KEEP_DONE = timedelta(days=1)
 
 @migrations()
 def m001_inbox(db: sqlite_utils.Database) -> None:
-    db["inbox"].create(
+    db.table("inbox").create(
         {"id": int, "platform": str, "key": str, "kind": str, "body": str, "state": str, "owner": str,
          "received_at": str, "response": str, "attempts": int, "done_at": str},
         pk="id",
@@ -59,9 +59,9 @@ def m001_inbox(db: sqlite_utils.Database) -> None:
         defaults={"attempts": 0},
         if_not_exists=True,
     )
-    db["inbox"].create_index(["platform", "key"], unique=True, if_not_exists=True)
-    db["inbox"].create_index(["state", "platform"], if_not_exists=True)
-    db["inbox_owners"].create({"owner": str, "alive_at": float}, pk="owner", if_not_exists=True)
+    db.table("inbox").create_index(["platform", "key"], unique=True, if_not_exists=True)
+    db.table("inbox").create_index(["state", "platform"], if_not_exists=True)
+    db.table("inbox_owners").create({"owner": str, "alive_at": float}, pk="owner", if_not_exists=True)
 
 
 @dataclass
@@ -118,11 +118,13 @@ class Inbox:
                 [platform, key, kind, json.dumps(body, ensure_ascii=False), self.owner, self.clock.now().isoformat()],
             )
             if cursor.rowcount == 1:
-                entry = self._get(db, cursor.lastrowid)
+                entry = self._get(db, cursor.lastrowid or 0)
+                assert entry is not None, "the row just inserted"
                 entry.new = True
                 return entry
             row = db.execute("SELECT id FROM inbox WHERE platform = ? AND key = ?", [platform, key]).fetchone()
             entry = self._get(db, row[0])
+            assert entry is not None, "the row the insert collided with"
             if entry.state in OPEN_STATES and entry.owner != self.owner and self._gone(db, entry.owner):
                 db.execute("UPDATE inbox SET owner = ? WHERE id = ?", [self.owner, entry.id])
                 entry.owner, entry.adopted = self.owner, True

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from bot.contract import ResponseKind, check_data
+
 RequestKind = Literal["command", "message", "choice"]
 
 ACTION_PREFIX = "cmd:"
@@ -74,9 +76,11 @@ class Input(BaseModel):
 
 
 class Response(BaseModel):
-    """What the core answers. `data` holds the per-kind fields of the scripting contract."""
+    """What the core answers. `data` holds the per-kind fields of the scripting contract, checked
+    against the kind's models in `bot.contract` when the response becomes a contract line (adapters
+    render any response; the contract is what scripts read)."""
 
-    kind: str = "info"
+    kind: ResponseKind = ResponseKind.INFO
     text: str
     title: str | None = None
     sections: list[Section] = Field(default_factory=list)
@@ -95,9 +99,12 @@ class Response(BaseModel):
     words around the response (button hints, notices); not part of the scripting contract."""
 
     def to_contract(self) -> dict[str, Any]:
-        """The flat JSON object of the scripting contract (`sellerbot console --json`)."""
+        """The flat JSON object of the scripting contract (`sellerbot console --json`); raises
+        pydantic's ValidationError when `data` fits none of the kind's models, so a command that
+        drops or misspells a field fails its console tests instead of a user's script."""
+        check_data(self.kind, self.data)
         out: dict[str, Any] = {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "text": self.text,
             "channel": self.channel,
             "ephemeral": self.ephemeral,
@@ -137,4 +144,4 @@ def error(text: str, *, usage: str | None = None, example: str | None = None, la
         context.append(("用法：" if lang == "zh" else "Usage: ") + usage)
     if example:
         context.append(("示例：" if lang == "zh" else "Example: ") + example)
-    return Response(kind="error", text=text, context=context, ephemeral=True)
+    return Response(kind=ResponseKind.ERROR, text=text, context=context, ephemeral=True)

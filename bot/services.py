@@ -7,11 +7,15 @@ and so on), lazily, so a process only pays for what it uses.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.auth import Auth
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.reminders.scheduler import ReminderScheduler
 
 
 def feature_migrations() -> tuple:
@@ -36,7 +40,7 @@ class Services:
         self.clock = clock or SystemClock()
         self.store = store or Store.open(self.config.db, feature_migrations())
         self.auth = Auth(self.config)
-        self.scheduler = None  # the reminder scheduler, when start() runs one
+        self.scheduler: ReminderScheduler | None = None  # the reminder scheduler, when start() runs one
 
     @cached_property
     def reminders(self):

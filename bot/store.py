@@ -80,8 +80,9 @@ class WriteFailed(sqlite3.OperationalError):
     def __init__(self, cause: BaseException):
         super().__init__(str(cause))
         self.cause = cause
-        self.sqlite_errorcode = getattr(cause, "sqlite_errorcode", None)
-        self.sqlite_errorname = getattr(cause, "sqlite_errorname", None)
+        # SQLite's own errors carry these; a cause that is not one leaves them None
+        self.sqlite_errorcode = getattr(cause, "sqlite_errorcode", None)  # type: ignore[assignment]
+        self.sqlite_errorname = getattr(cause, "sqlite_errorname", None)  # type: ignore[assignment]
 
     def reason(self, lang: str) -> str:
         en, zh = reason(self.cause)
@@ -90,7 +91,7 @@ class WriteFailed(sqlite3.OperationalError):
 
 @migrations()
 def m001_core(db: sqlite_utils.Database) -> None:
-    db["channel_settings"].create(
+    db.table("channel_settings").create(
         {"platform": str, "channel": str, "key": str, "value": str, "updated_at": str},
         pk=("platform", "channel", "key"),
         if_not_exists=True,
@@ -99,7 +100,7 @@ def m001_core(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m002_user_settings(db: sqlite_utils.Database) -> None:
-    db["user_settings"].create(
+    db.table("user_settings").create(
         {"platform": str, "user": str, "key": str, "value": str, "updated_at": str},
         pk=("platform", "user", "key"),
         if_not_exists=True,
@@ -110,8 +111,8 @@ def m002_user_settings(db: sqlite_utils.Database) -> None:
 def m003_settings_workspace(db: sqlite_utils.Database) -> None:
     """Channel settings belong to a workspace too (one channel id can be shared between Slack
     workspaces); settings saved before have the workspace "" and apply until one is saved."""
-    db["channel_settings"].add_column("workspace", str, not_null_default="")
-    db["channel_settings"].transform(pk=("platform", "workspace", "channel", "key"))
+    db.table("channel_settings").add_column("workspace", str, not_null_default="")
+    db.table("channel_settings").transform(pk=("platform", "workspace", "channel", "key"))
 
 
 class Store:
@@ -172,7 +173,7 @@ class Store:
     def migrate(self, *features: Migrations) -> list[str]:
         """Apply the pending migrations of the core and of the given features; returns the names
         applied."""
-        applied = []
+        applied: list[str] = []
         for feature_migrations in dict.fromkeys((migrations, *features)):
             pending = [m.name for m in feature_migrations.pending(self.db)]
             feature_migrations.apply(self.db)
@@ -212,7 +213,7 @@ class Store:
     def get_setting(self, platform: str, channel: str, key: str, workspace: str = "") -> str | None:
         """The channel's setting in `workspace`, else one saved before workspaces were recorded."""
         rows = list(
-            self.db["channel_settings"].rows_where(
+            self.db.table("channel_settings").rows_where(
                 "platform = ? and channel = ? and key = ? and workspace in (?, '')",
                 [platform, channel, key, workspace or ""],
                 order_by="workspace desc",
@@ -223,19 +224,19 @@ class Store:
 
     def set_setting(self, platform: str, channel: str, key: str, value: str, at: str, workspace: str = "") -> None:
         with self.write() as db:
-            db["channel_settings"].upsert(
+            db.table("channel_settings").upsert(
                 {"platform": platform, "workspace": workspace or "", "channel": channel, "key": key,
                  "value": value, "updated_at": at},
                 pk=("platform", "workspace", "channel", "key"),
             )
 
     def get_user_setting(self, platform: str, user: str, key: str) -> str | None:
-        rows = list(self.db["user_settings"].rows_where("platform = ? and user = ? and key = ?", [platform, user, key]))
+        rows = list(self.db.table("user_settings").rows_where("platform = ? and user = ? and key = ?", [platform, user, key]))
         return rows[0]["value"] if rows else None
 
     def set_user_setting(self, platform: str, user: str, key: str, value: str, at: str) -> None:
         with self.write() as db:
-            db["user_settings"].upsert(
+            db.table("user_settings").upsert(
                 {"platform": platform, "user": user, "key": key, "value": value, "updated_at": at},
                 pk=("platform", "user", "key"),
             )

@@ -146,6 +146,7 @@ def _dont_know(ctx: Context, answer: Answer) -> Response:
             "answered": False,
             "article": None,
             "title": None,
+            "section": None,
             "answer": None,
             "alternatives": [],
             "source": None,

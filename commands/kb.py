@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import time
 from datetime import date
-
 from typing import TYPE_CHECKING
 
 from bot.context import Context

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-
 from typing import TYPE_CHECKING
 
 from bot.context import Context

@@ -13,7 +13,7 @@ FIXTURE = Path(__file__).parent / "data" / "mailboxes.yaml"
 
 
 async def finished_draft(chat, kind="odr"):
-    r = await answer_until(chat, await chat.cmd(f"appeal start {kind}"), "review")
+    await answer_until(chat, await chat.cmd(f"appeal start {kind}"), "review")
     return await chat.press("done")
 
 

@@ -84,14 +84,14 @@ async def test_start_with_an_unknown_type_is_a_usage_error(chat):
     ("login_email", "ops at example dot com", "e-mail address"),
 ])
 async def test_invalid_answers_are_refused_with_the_reason_and_asked_again(chat, step, bad, reason):
-    r = await answer_until(chat, await chat.cmd("appeal start odr"), step)
+    await answer_until(chat, await chat.cmd("appeal start odr"), step)
     refused = await chat.say(bad)
     assert refused.kind == "dialog" and refused.data["step"] == step
     assert reason in refused.data["error"] and refused.text.startswith("⚠")
 
 
 async def test_asins_are_validated_and_normalised(chat):
-    r = await answer_until(chat, await chat.cmd("appeal start inauthentic"), "asins")
+    await answer_until(chat, await chat.cmd("appeal start inauthentic"), "asins")
     refused = await chat.say("B0C123456, B0C1234567")
     assert "B0C123456" in refused.data["error"] and "B0" in refused.data["error"]
     accepted = await chat.say("b0c1234567 B0D7654321 b0c1234567")

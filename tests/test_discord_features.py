@@ -9,9 +9,9 @@ from adapters.discord.sender import DiscordSender
 from bot.model import Response
 from bot.sender import Outgoing
 from tests.mocks.discord_api import AGENT_ID, APP_ID, CHANNEL_ID, OWNER_ID, ROLE_CURATOR_ID, buttons, user
-from tests.reminder_fakes import delivery_for
 from tests.mocks.discord_fixtures import *  # noqa: F401,F403
 from tests.mocks.discord_fixtures import interact
+from tests.reminder_fakes import delivery_for
 
 STORE = "Harbour Lights Home"
 EMAIL = "ops@harbourlights-home.example"

@@ -9,7 +9,6 @@ import asyncio
 import os
 import signal
 import sys
-
 from datetime import datetime, timedelta, timezone
 
 from bot.config import Config

@@ -2,8 +2,6 @@
 
 import logging
 
-import pytest
-
 from bot.dispatcher import MAX_INPUT_CHARS
 from bot.model import Request, Response
 from tests.conftest import json_lines, run_cli

@@ -1,6 +1,5 @@
 """`/seller remind` and `/seller settings` as users type them, with an injected clock."""
 
-from datetime import datetime, timedelta, timezone
 
 from bot.model import Request
 from bot.reminders.store import to_iso

@@ -4,8 +4,6 @@ reminder, snoozing to a time, a warning on an exact duplicate. The clock says Tu
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.services import Services
 from tests.reminder_fakes import RecordingSender, delivery_for
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import pytest
 
 from bot.model import Request
-from tests.test_appeal_dialog import answer_until
 from tests.conftest import json_lines, run_cli
+from tests.test_appeal_dialog import answer_until
 
 ACTORS = {
     "same user": dict(user="U1", channel="C1", workspace="T1"),

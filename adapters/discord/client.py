@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sqlite3
 import sys
+from typing import Any
 
 import discord
 import yarl
@@ -23,14 +23,15 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.config import Config
-from bot.logs import log
-from bot.services import Services
 from adapters.discord.commands import BilingualTranslator, build_group
 from adapters.discord.replies import DEFER_AFTER, Replies
 from adapters.discord.sender import RATE_LIMIT_WAIT_MAX, DiscordSender
 from adapters.discord.store import Stash
 from adapters.discord.views import MODAL_PREFIX, PERSISTENT_ITEMS
+from adapters.toolkit.signals import on_stop_signals
+from bot.config import Config
+from bot.logs import log
+from bot.services import Services
 
 INVITE_PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -122,6 +123,7 @@ class SellerClient(discord.Client):
 
     async def sync_commands(self) -> None:
         if self.sync == "guild":
+            assert self.services.config.discord_guild_id is not None, "guild sync is chosen only with a guild id"
             guild = discord.Object(id=self.services.config.discord_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
@@ -131,6 +133,7 @@ class SellerClient(discord.Client):
             log.info("discord: synced %d command(s) globally (may take a while to show)", len(synced))
 
     def invite_url(self) -> str:
+        assert self.application_id is not None, "known once logged in"
         return discord.utils.oauth_url(
             self.application_id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
         )
@@ -143,7 +146,8 @@ class SellerClient(discord.Client):
         Modal object so that a restart between opening and submitting a text box loses nothing."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        custom_id = (interaction.data or {}).get("custom_id", "")
+        data: Any = interaction.data or {}
+        custom_id = data.get("custom_id", "")
         if custom_id.startswith(MODAL_PREFIX):
             await self.replies.submitted(interaction)
 
@@ -175,12 +179,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
 async def _run(config: Config, *, sync: str, run_scheduler: bool) -> int:
     services = Services(config)
     client = SellerClient(services, sync=sync, run_scheduler=run_scheduler)
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(client.close()))
-        except (NotImplementedError, RuntimeError):  # not on this platform
-            pass
+    on_stop_signals(lambda: asyncio.ensure_future(client.close()))
     try:
         async with client:
             await client.start(config.discord_token or "")

@@ -163,7 +163,7 @@ def _group(cmd: Command, parent: app_commands.Group) -> app_commands.Group:
     for action in cmd.actions.values():
         params = list(action.params)
         callback = _callback(f"{cmd.name}_{action.name}", params,
-                             lambda values, a=action, p=params: command_line([cmd.name, a.name], p, values))
+                             lambda values, a=action, p=params: command_line([cmd.name, a.name], p, values))  # type: ignore[misc]
         group.add_command(app_commands.Command(name=action.name, description=localized(action.label), callback=callback,
                                                parent=group))
     return group

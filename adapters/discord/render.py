@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import discord
 
+from adapters.toolkit.text import chunks, clip
 from bot.model import Attachment, Response
 
 TITLE_MAX = 256
@@ -45,22 +46,9 @@ class Rendered:
 
 
 def cut(text: str, limit: int) -> str:
-    """The text, shortened to `limit` characters with an ellipsis when it is longer."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def chunks(text: str, size: int) -> list[str]:
-    """Split text into pieces of at most `size` characters, at line breaks where possible."""
-    pieces: list[str] = []
-    while len(text) > size:
-        split = text.rfind("\n", 0, size)
-        if split <= 0:
-            split = size
-        pieces.append(text[:split])
-        text = text[split:].lstrip("\n")
-    if text:
-        pieces.append(text)
-    return pieces
+    """The text filled up to `limit` characters, with an ellipsis when it is longer (Discord's
+    fields show as much as they can; Slack's labels cut at a word)."""
+    return clip(text, limit, at_word=False)
 
 
 def as_file(attachment: Attachment) -> discord.File:

@@ -24,17 +24,17 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
+from adapters.discord.render import cut, render
+from adapters.discord.views import build_view, decode, marked_view, submitted_text
 from bot.i18n import pick
 from bot.inbox import OPEN_STATES, Inbox
 from bot.logs import log
 from bot.model import ACTION_PREFIX, Request, Response, error
-from adapters.discord.render import cut, render
-from adapters.discord.views import build_view, decode, marked_view, submitted_text
 
 if TYPE_CHECKING:
     from adapters.discord.store import Stash
@@ -107,7 +107,7 @@ class Replies:
 
     async def submitted(self, interaction: discord.Interaction) -> None:
         """A modal submit: the typed text is the answer to the dialogue step in progress."""
-        data = interaction.data or {}
+        data: Any = interaction.data or {}
         text = submitted_text(list(data.get("components", []))) or ""
         pressed = self._answer_button_ids(interaction.message)
         await self._answer(interaction, request_from(interaction, kind="message", text=text), pressed=pressed)

@@ -24,12 +24,13 @@ import aiohttp
 import discord
 from discord.http import HTTPClient, handle_message_parameters
 
-from bot.config import Config
-from bot.logs import log
-from bot.sender import DeliveryFailed, Outgoing, RetryLater
 from adapters.discord.render import cut, render
 from adapters.discord.store import Stash
 from adapters.discord.views import build_view
+from adapters.toolkit.retry import retry_after
+from bot.config import Config
+from bot.logs import log
+from bot.sender import DeliveryFailed, Outgoing, RetryLater
 
 RATE_LIMIT_WAIT_MAX = 30.0
 """Longest rate-limit sleep we let discord.py take inside one delivery (its minimum is 30 s)."""
@@ -43,11 +44,7 @@ def nonce_for(key: str) -> str:
 
 
 def _retry_after(exc: discord.HTTPException, default: float = 5.0) -> float:
-    header = exc.response.headers.get("Retry-After") if exc.response is not None else None
-    try:
-        return max(float(header), 0.0) if header else default
-    except ValueError:
-        return default
+    return retry_after(exc.response.headers if exc.response is not None else None, default)
 
 
 class DiscordSender:
@@ -105,7 +102,7 @@ class DiscordSender:
             if exc.status >= 500 or exc.status == 408:
                 raise RetryLater(_retry_after(exc), f"Discord server error {exc.status}") from exc
             raise DeliveryFailed(f"Discord refused the post: {exc.status} {exc.text}") from exc
-        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise RetryLater(5.0, f"network error: {exc}") from exc
         log.debug("discord: posted %s into %s", data.get("id"), target)
         return str(data["id"])

@@ -8,13 +8,13 @@ the map lives in the shared SQLite file rather than in memory. Entries expire af
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from adapters.toolkit.values import ValueTable
 from bot.clock import Clock, SystemClock
 from bot.store import Store
 
@@ -22,11 +22,12 @@ migrations = Migrations("sellerbot.discord")
 
 KEEP_FOR = timedelta(days=90)
 """Buttons older than this may answer "expired" when their value was a long one."""
+VALUES = ValueTable("discord_stash", key_column="key", key_chars=16)
 
 
 @migrations()
 def m001_stash(db: sqlite_utils.Database) -> None:
-    db["discord_stash"].create({"key": str, "value": str, "created_at": str}, pk="key", if_not_exists=True)
+    VALUES.create(db)
 
 
 class Stash:
@@ -59,23 +60,14 @@ class Stash:
 
     @staticmethod
     def key_for(value: str) -> str:
-        return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+        return VALUES.key_for(value)
 
     def put(self, value: str) -> str:
-        key = self.key_for(value)
-        self.store.db.execute(
-            "insert into discord_stash (key, value, created_at) values (?, ?, ?) "
-            "on conflict(key) do update set created_at = excluded.created_at",
-            [key, value, self.clock.now().isoformat()],
-        )
-        return key
+        return VALUES.put(self.store.db, value, self.clock.now().isoformat())
 
     def get(self, key: str) -> str | None:
-        row = self.store.db.execute("select value from discord_stash where key = ?", [key]).fetchone()
-        return row[0] if row else None
+        return VALUES.get(self.store.db, key)
 
     def purge(self, now: datetime | None = None) -> int:
         """Forget values stored longer ago than KEEP_FOR; returns how many."""
-        cutoff = ((now or self.clock.now()) - KEEP_FOR).isoformat()
-        cursor = self.store.db.execute("delete from discord_stash where created_at < ?", [cutoff])
-        return cursor.rowcount
+        return VALUES.purge(self.store.db, ((now or self.clock.now()) - KEEP_FOR).isoformat())

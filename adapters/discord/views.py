@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import ui
 
-from bot.model import Input, Response
 from adapters.discord.render import cut
+from bot.model import Input, Response
 
 if TYPE_CHECKING:
     from adapters.discord.store import Stash
@@ -89,7 +89,8 @@ class ChoiceSelect(ui.DynamicItem[ui.Select], template=re.escape(SELECT_ID)):
         return cls(item)  # type: ignore[arg-type]
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        tokens = list((interaction.data or {}).get("values", []))
+        data: Any = interaction.data or {}
+        tokens = list(data.get("values", []))
         await interaction.client.replies.choice(interaction, tokens, pressed=set(tokens))  # type: ignore[attr-defined]
 
 
@@ -185,7 +186,7 @@ def build_view(response: Response, stash: "Stash | None", *, lang: str = "en") -
         if custom_id in seen or len(seen) >= room:
             continue
         seen.add(custom_id)
-        button = ui.Button(
+        button: ui.Button[ui.View] = ui.Button(
             label=cut(choice.label, BUTTON_LABEL_MAX),
             custom_id=custom_id,
             style=STYLES.get(choice.style or "", discord.ButtonStyle.secondary),

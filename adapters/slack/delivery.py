@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import render
 from adapters.slack.store import SlackState
+from adapters.toolkit.retry import retry_after
 from bot.i18n import pick
 from bot.model import Response
 
@@ -148,10 +149,7 @@ class Replier:
             status = getattr(reply, "status_code", 200)
             if status != 429 and status < 500:
                 return True
-            try:
-                wait = float((getattr(reply, "headers", None) or {}).get("Retry-After") or 0.5 * 2**attempt)
-            except ValueError:
-                wait = 0.5 * 2**attempt
+            wait = retry_after(getattr(reply, "headers", None), 0.5 * 2**attempt)
             if attempt + 1 < RESPOND_ATTEMPTS:
                 await asyncio.sleep(min(wait, 5.0))
         log.warning("response_url kept answering %s; answering through the Web API instead", status)

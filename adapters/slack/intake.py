@@ -186,7 +186,7 @@ class Intake:
         key = delivery_key(body) or "body:" + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         try:
             entry = await asyncio.wait_for(self._enqueue(kind, key, body), RECORD_WAIT_S)
-        except (asyncio.TimeoutError, sqlite3.Error, OSError) as exc:
+        except (TimeoutError, sqlite3.Error, OSError) as exc:
             return self._busy(kind, key, body, exc)
         if not entry.new:
             retry = (request.headers.get("x-slack-retry-num") or ["0"])[0]
@@ -222,7 +222,7 @@ class Intake:
                 if item[4].done():  # its request stopped waiting
                     continue
                 if loop.time() - item[0] > RECORD_QUEUED_S:
-                    item[4].set_exception(asyncio.TimeoutError())
+                    item[4].set_exception(TimeoutError())
                 else:
                     group.append(item)
             if not group:

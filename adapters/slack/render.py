@@ -10,9 +10,11 @@ store name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from adapters.toolkit.text import chunks as split_text
+from adapters.toolkit.text import clip
 from bot.i18n import pick
 from bot.model import Choice, Response
 
@@ -88,34 +90,9 @@ def mrkdwn(text: str) -> str:
     return _HEADING.sub(r"*\1*", _BOLD.sub(r"*\1*", escape(text)))
 
 
-def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word or line boundary when one is near, with "…"."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    boundary = max(cut.rfind("\n"), cut.rfind(" "))
-    if boundary > limit * 0.6:
-        cut = cut[:boundary]
-    return cut.rstrip() + "…"
-
-
 def chunks(text: str, limit: int = SECTION_CHARS) -> list[str]:
-    """Split long text into pieces of at most `limit` characters, at paragraph or line ends."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n\n", 0, limit)
-        if cut < limit * 0.5:
-            cut = rest.rfind("\n", 0, limit)
-        if cut < limit * 0.5:
-            cut = rest.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    if rest.strip():
-        pieces.append(rest)
-    return pieces
+    """Long text in pieces that fit a section block."""
+    return split_text(text, limit)
 
 
 def _section(text: str) -> dict:
@@ -213,7 +190,7 @@ def render(
     *,
     lang: str = "en",
     shorten: Shorten = _keep,
-    mentions: list[str] = (),
+    mentions: Sequence[str] = (),
     file_note: str | None = None,
 ) -> SlackMessage:
     """Block Kit for one response. `mentions` are Slack user ids to ping at the start; `file_note`

@@ -10,8 +10,8 @@ posted again when found.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import make_client
 from adapters.slack.render import render
+from adapters.toolkit.retry import retry_after
 from bot.config import Config
 from bot.sender import DeliveryFailed, Outgoing, RetryLater
 
@@ -54,7 +55,7 @@ class SlackSender:
                 log.info("%s was already posted in %s (ts %s): not posting it again", message.key, message.channel, earlier)
                 return earlier
         rendered = render(message.response, mentions=message.mentions, **({"shorten": self.shorten} if self.shorten else {}))
-        where = {"channel": message.channel, "metadata": {"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
+        where: dict[str, Any] = {"channel": message.channel, "metadata": {"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
                  "unfurl_links": False}
         if message.thread:
             where["thread_ts"] = message.thread
@@ -68,7 +69,7 @@ class SlackSender:
                 posted = await self.client.chat_postMessage(text=rendered.text, **where)
         except SlackApiError as exc:
             raise self._classify(message, exc) from exc
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, SlackRequestError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError, SlackRequestError) as exc:
             raise RetryLater(self._backoff(message.key), f"Slack unreachable: {exc}") from exc
         self._failures.pop(message.key, None)
         ts = posted.get("ts")
@@ -85,7 +86,7 @@ class SlackSender:
     async def _posted_before(self, message: Outgoing) -> str | None:
         """The ts of a recent post of ours carrying this key in its metadata, if Slack has one: a
         process that stopped between the post and its record leaves exactly that behind."""
-        query = {"channel": message.channel, "include_all_metadata": True, "limit": LOOKBACK_MESSAGES}
+        query: dict[str, Any] = {"channel": message.channel, "include_all_metadata": True, "limit": LOOKBACK_MESSAGES}
         try:
             if message.thread:
                 found = await self.client.conversations_replies(ts=message.thread, **query)
@@ -104,12 +105,8 @@ class SlackSender:
         status = getattr(exc.response, "status_code", 0) or 0
         code = _error_code(exc)
         if status == 429 or code == "ratelimited":
-            headers = getattr(exc.response, "headers", None) or {}
-            try:
-                wait = float(headers.get("Retry-After") or headers.get("retry-after") or 1)
-            except ValueError:
-                wait = 1.0
-            return RetryLater(max(wait, 0.0), f"Slack rate limit on {message.channel}")
+            wait = retry_after(getattr(exc.response, "headers", None), 1.0)
+            return RetryLater(wait, f"Slack rate limit on {message.channel}")
         if status >= 500 or code in PASSING:
             if code in PASSING and status < 500:
                 log.error("Slack refused the bot token (%s): reminders wait until it is fixed", code)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
 import sys
 from argparse import Namespace
 
@@ -30,6 +29,7 @@ from adapters.slack.client import make_client
 from adapters.slack.intake import DRAIN_S, Intake, create_intake
 from adapters.slack.sender import build_sender
 from adapters.slack.store import SlackState
+from adapters.toolkit.signals import stop_event
 from bot.config import Config
 from bot.services import Services
 
@@ -145,23 +145,12 @@ async def _token_refused(config: Config) -> str | None:
     return None
 
 
-def _stop_event() -> asyncio.Event:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread, or not a Unix loop
-            pass
-    return stop
-
-
 async def serve_http(config: Config, port: int, host: str = "0.0.0.0") -> int:
     refused = await _token_refused(config)
     if refused:
         print(f"sellerbot slack: Slack refused SLACK_BOT_TOKEN ({refused}).", file=sys.stderr)
         return 1
-    stop = _stop_event()  # from here on: a SIGTERM during start-up still ends in a clean stop
+    stop = stop_event()  # from here on: a SIGTERM during start-up still ends in a clean stop
     services = Services(config)
     web_app = build_web_app(services, config)
     runner = web.AppRunner(web_app, access_log=None)
@@ -185,7 +174,7 @@ async def serve_socket(config: Config) -> int:
     if refused:
         print(f"sellerbot slack: Slack refused SLACK_BOT_TOKEN ({refused}).", file=sys.stderr)
         return 1
-    stop = _stop_event()
+    stop = stop_event()
     services = Services(config)
     intake = create_intake(services, config, socket=True)
     handler = AsyncSocketModeHandler(intake.app, config.slack_app_token)

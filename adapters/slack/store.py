@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import sqlite_utils
 from sqlite_utils import Migrations
+
+from adapters.toolkit.values import ValueTable
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -28,20 +29,21 @@ SEEN_KEEP = timedelta(days=1)
 THREAD_IDLE = timedelta(hours=24)
 """A dialogue thread untouched this long no longer catches plain channel messages."""
 VALUE_PREFIX = "sbv:"
+VALUES = ValueTable("slack_values", key_column="ref", key_chars=24, prefix=VALUE_PREFIX)
 _PRUNE_EVERY = 200
 
 
 @migrations()
 def m001_slack(db: sqlite_utils.Database) -> None:
-    db["slack_seen"].create({"key": str, "seen_at": str}, pk="key", if_not_exists=True)
-    db["slack_seen"].create_index(["seen_at"], if_not_exists=True)
-    db["slack_threads"].create(
+    db.table("slack_seen").create({"key": str, "seen_at": str}, pk="key", if_not_exists=True)
+    db.table("slack_seen").create_index(["seen_at"], if_not_exists=True)
+    db.table("slack_threads").create(
         {"channel": str, "thread_ts": str, "user": str, "active": int, "lang": str, "started_at": str, "last_at": str},
         pk=("channel", "thread_ts"),
         if_not_exists=True,
     )
-    db["slack_threads"].create_index(["channel", "user", "active"], if_not_exists=True)
-    db["slack_values"].create({"ref": str, "value": str, "created_at": str}, pk="ref", if_not_exists=True)
+    db.table("slack_threads").create_index(["channel", "user", "active"], if_not_exists=True)
+    VALUES.create(db)
 
 
 class SlackState:
@@ -75,21 +77,21 @@ class SlackState:
             db.execute(
                 "UPDATE slack_threads SET active = 0 WHERE channel = ? AND user = ? AND active = 1", [channel, user]
             )
-            db["slack_threads"].upsert(
+            db.table("slack_threads").upsert(
                 {"channel": channel, "thread_ts": thread_ts, "user": user, "active": 1, "lang": lang,
                  "started_at": now, "last_at": now},
                 pk=("channel", "thread_ts"),
             )
 
     def thread(self, channel: str, thread_ts: str) -> dict | None:
-        rows = list(self.store.db["slack_threads"].rows_where("channel = ? AND thread_ts = ?", [channel, thread_ts]))
+        rows = list(self.store.db.table("slack_threads").rows_where("channel = ? AND thread_ts = ?", [channel, thread_ts]))
         return rows[0] if rows else None
 
     def active_thread(self, channel: str, user: str) -> dict | None:
         """The user's dialogue thread in this channel, if one is going on and not left idle."""
         cutoff = (self.clock.now() - THREAD_IDLE).isoformat()
         rows = list(
-            self.store.db["slack_threads"].rows_where(
+            self.store.db.table("slack_threads").rows_where(
                 "channel = ? AND user = ? AND active = 1 AND last_at >= ?",
                 [channel, user, cutoff],
                 order_by="last_at DESC",
@@ -109,14 +111,10 @@ class SlackState:
         """`value` itself when Slack accepts its length, else a stable short reference to it."""
         if len(value) <= limit and not value.startswith(VALUE_PREFIX):
             return value
-        ref = VALUE_PREFIX + hashlib.sha256(value.encode()).hexdigest()[:24]
-        self.store.db["slack_values"].upsert(
-            {"ref": ref, "value": value, "created_at": self._now()}, pk="ref"
-        )
-        return ref
+        return VALUES.put(self.store.db, value, self._now())
 
     def expand(self, value: str) -> str:
         if not value.startswith(VALUE_PREFIX):
             return value
-        rows = list(self.store.db["slack_values"].rows_where("ref = ?", [value]))
-        return rows[0]["value"] if rows else value
+        found = VALUES.get(self.store.db, value)
+        return value if found is None else found

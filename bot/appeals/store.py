@@ -16,7 +16,7 @@ migrations = Migrations("sellerbot.appeals")
 
 @migrations()
 def m001_appeal_drafts(db: sqlite_utils.Database) -> None:
-    db["appeal_drafts"].create(
+    db.table("appeal_drafts").create(
         {
             "dialog_id": int,
             "platform": str,
@@ -38,13 +38,13 @@ def m001_appeal_drafts(db: sqlite_utils.Database) -> None:
         foreign_keys=[("dialog_id", "dialogs", "id")],
         if_not_exists=True,
     )
-    db["appeal_drafts"].create_index(["platform", "user", "status"], if_not_exists=True)
+    db.table("appeal_drafts").create_index(["platform", "user", "status"], if_not_exists=True)
 
 
 @migrations()
 def m002_workspace(db: sqlite_utils.Database) -> None:
     """The workspace (Slack team, Discord guild) of each draft, for bot/scope.py (NULL before)."""
-    db["appeal_drafts"].add_column("workspace", str)
+    db.table("appeal_drafts").add_column("workspace", str)
 
 
 class DraftStore:
@@ -58,7 +58,7 @@ class DraftStore:
         stamp = now.isoformat()
         with self.store.write() as db:
             previous = self.get(dialog_id)
-            db["appeal_drafts"].upsert(
+            db.table("appeal_drafts").upsert(
                 {
                     "dialog_id": dialog_id, "platform": platform, "user": user, "channel": channel,
                     "marketplace": marketplace, "violation": violation, "language": language,
@@ -73,7 +73,7 @@ class DraftStore:
         return self.get(dialog_id)  # type: ignore[return-value]
 
     def get(self, dialog_id: int) -> dict[str, Any] | None:
-        rows = list(self.db["appeal_drafts"].rows_where("dialog_id = ?", [dialog_id]))
+        rows = list(self.db.table("appeal_drafts").rows_where("dialog_id = ?", [dialog_id]))
         if not rows:
             return None
         row = dict(rows[0])

@@ -182,8 +182,7 @@ class DialogEngine:
             earlier = [s for s in flow.steps[: flow.steps.index(step)] if s.applies(done) and s.id in state.complete]
             if not earlier:
                 return self.prompt(state, flow, step, error=pick(lang, en="This is the first question; there is nothing before it.", zh="这是第一个问题，没有上一步。"))
-            target = earlier[-1]
-            self.store.reopen_step(state.id, target.id, ctx.now)
+            self.store.reopen_step(state.id, earlier[-1].id, ctx.now)
             return await self._advance(ctx, self.store.get(state.id), flow)  # type: ignore[arg-type]
         match = _EDIT.match(text.strip())
         if match:
@@ -338,8 +337,8 @@ class DialogEngine:
             pool = flow.choices_for(step, state.completed()) or step.choices
             return next((c.label.get(lang) for c in pool if c.value == value), str(value))
         if step.type == "multi":
-            pool = {c.value: c for c in flow.choices_for(step, state.completed())}
-            items = [pool[p["key"]].label.get(lang) if "key" in p and p["key"] in pool else p.get("text", p.get("key", "")) for p in value]
+            known = {c.value: c for c in flow.choices_for(step, state.completed())}
+            items = [known[p["key"]].label.get(lang) if "key" in p and p["key"] in known else p.get("text", p.get("key", "")) for p in value]
             return "; ".join(items)
         if isinstance(value, list):
             return ", ".join(value)

@@ -25,7 +25,7 @@ UNFINISHED = ("active", "paused")
 
 @migrations()
 def m001_dialogs(db: sqlite_utils.Database) -> None:
-    db["dialogs"].create(
+    db.table("dialogs").create(
         {
             "id": int,
             "flow": str,
@@ -42,12 +42,12 @@ def m001_dialogs(db: sqlite_utils.Database) -> None:
         not_null={"flow", "platform", "user", "channel", "status"},
         if_not_exists=True,
     )
-    db["dialogs"].create_index(["platform", "user", "status"], if_not_exists=True)
+    db.table("dialogs").create_index(["platform", "user", "status"], if_not_exists=True)
     db.execute(
         "CREATE UNIQUE INDEX IF NOT EXISTS dialogs_one_active ON dialogs(platform, user, channel) "
         "WHERE status = 'active'"
     )
-    db["dialog_answers"].create(
+    db.table("dialog_answers").create(
         {"dialog_id": int, "step": str, "value": str, "complete": int, "updated_at": str},
         pk=("dialog_id", "step"),
         foreign_keys=[("dialog_id", "dialogs", "id")],
@@ -59,7 +59,7 @@ def m001_dialogs(db: sqlite_utils.Database) -> None:
 def m002_workspace(db: sqlite_utils.Database) -> None:
     """The workspace (Slack team, Discord guild) each dialogue belongs to, for bot/scope.py; rows from
     before stay NULL (reachable in any workspace of their platform)."""
-    db["dialogs"].add_column("workspace", str)
+    db.table("dialogs").add_column("workspace", str)
 
 
 @dataclass
@@ -92,14 +92,14 @@ class DialogStore:
         if row is None:
             return None
         state = DialogState(**{k: row[k] for k in DialogState.__dataclass_fields__ if k in row})
-        for answer in self.db["dialog_answers"].rows_where("dialog_id = ?", [state.id]):
+        for answer in self.db.table("dialog_answers").rows_where("dialog_id = ?", [state.id]):
             state.answers[answer["step"]] = json.loads(answer["value"])
             if answer["complete"]:
                 state.complete.add(answer["step"])
         return state
 
     def _one(self, where: str, args: list, order: str = "updated_at desc, id desc") -> DialogState | None:
-        rows = list(self.db["dialogs"].rows_where(where, args, order_by=order, limit=1))
+        rows = list(self.db.table("dialogs").rows_where(where, args, order_by=order, limit=1))
         return self._row(rows[0] if rows else None)
 
     def get(self, dialog_id: int) -> DialogState | None:
@@ -134,7 +134,7 @@ class DialogStore:
         if flow:
             where += " and flow = ?"
             args.append(flow)
-        rows = self.db["dialogs"].rows_where(where, args, order_by="updated_at desc, id desc", limit=limit)
+        rows = self.db.table("dialogs").rows_where(where, args, order_by="updated_at desc, id desc", limit=limit)
         return [self._row(r) for r in rows]  # type: ignore[misc]
 
     def create(self, *, flow: str, platform: str, user: str, channel: str, lang: str, now: datetime,
@@ -144,13 +144,13 @@ class DialogStore:
         stamp = now.isoformat()
         with self.store.write() as db:
             paused = self._pause_active(db, platform, user, channel, stamp)
-            dialog_id = db["dialogs"].insert(
+            dialog_id: int = db.table("dialogs").insert(  # type: ignore[assignment]  # last_pk of an insert
                 {"flow": flow, "platform": platform, "user": user, "channel": channel, "lang": lang,
                  "status": "active", "current_step": None, "created_at": stamp, "updated_at": stamp,
                  "workspace": workspace}
             ).last_pk
             for step, value in (prefill or {}).items():
-                db["dialog_answers"].insert(
+                db.table("dialog_answers").insert(
                     {"dialog_id": dialog_id, "step": step, "value": json.dumps(value, ensure_ascii=False),
                      "complete": 1, "updated_at": stamp}
                 )
@@ -159,7 +159,7 @@ class DialogStore:
     def _pause_active(self, db, platform: str, user: str, channel: str, stamp: str) -> DialogState | None:
         current = self.active(platform, user, channel)
         if current:
-            db["dialogs"].update(current.id, {"status": "paused", "updated_at": stamp})
+            db.table("dialogs").update(current.id, {"status": "paused", "updated_at": stamp})
             current.status = "paused"
         return current
 
@@ -171,10 +171,10 @@ class DialogStore:
             assert state is not None
             other = self.active(state.platform, state.user, channel)
             if other and other.id != dialog_id:
-                db["dialogs"].update(other.id, {"status": "paused", "updated_at": stamp})
+                db.table("dialogs").update(other.id, {"status": "paused", "updated_at": stamp})
             else:
                 other = None
-            db["dialogs"].update(dialog_id, {"status": "active", "channel": channel, "updated_at": stamp})
+            db.table("dialogs").update(dialog_id, {"status": "active", "channel": channel, "updated_at": stamp})
         return other
 
     def save_answer(self, dialog_id: int, step: str, value: Any, *, complete: bool, now: datetime,
@@ -183,7 +183,7 @@ class DialogStore:
         """Store one answer and what it changes, in one committed transaction."""
         stamp = now.isoformat()
         with self.store.write() as db:
-            db["dialog_answers"].upsert(
+            db.table("dialog_answers").upsert(
                 {"dialog_id": dialog_id, "step": step, "value": json.dumps(value, ensure_ascii=False),
                  "complete": int(complete), "updated_at": stamp},
                 pk=("dialog_id", "step"),
@@ -192,18 +192,18 @@ class DialogStore:
                 db.execute("update dialog_answers set complete = 0 where dialog_id = ? and step = ?", [dialog_id, other])
             for other in drop or []:
                 db.execute("delete from dialog_answers where dialog_id = ? and step = ?", [dialog_id, other])
-            db["dialogs"].update(dialog_id, {"current_step": current_step or step, "updated_at": stamp})
+            db.table("dialogs").update(dialog_id, {"current_step": current_step or step, "updated_at": stamp})
 
     def reopen_step(self, dialog_id: int, step: str, now: datetime) -> None:
         """Mark a step as to be asked again, keeping its answer to show (back / edit)."""
         with self.store.write() as db:
             db.execute("update dialog_answers set complete = 0 where dialog_id = ? and step = ?", [dialog_id, step])
-            db["dialogs"].update(dialog_id, {"current_step": step, "updated_at": now.isoformat()})
+            db.table("dialogs").update(dialog_id, {"current_step": step, "updated_at": now.isoformat()})
 
     def set_current(self, dialog_id: int, step: str | None, now: datetime) -> None:
         with self.store.write() as db:
-            db["dialogs"].update(dialog_id, {"current_step": step, "updated_at": now.isoformat()})
+            db.table("dialogs").update(dialog_id, {"current_step": step, "updated_at": now.isoformat()})
 
     def set_status(self, dialog_id: int, status: str, now: datetime) -> None:
         with self.store.write() as db:
-            db["dialogs"].update(dialog_id, {"status": status, "updated_at": now.isoformat()})
+            db.table("dialogs").update(dialog_id, {"status": status, "updated_at": now.isoformat()})

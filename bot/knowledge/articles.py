@@ -265,7 +265,8 @@ def parse_article(path: Path, text: str | None = None) -> tuple[Article | None, 
         problems.append("`marketplaces` is empty (use [all] for every marketplace)")
     tags = _str_list(meta, "tags", problems)
     aliases = _bilingual_list(meta, "aliases", problems)
-    questions = _bilingual_list(meta, "questions", problems) if "questions" in meta else {lang: () for lang in LANGS}
+    questions: dict[str, tuple[str, ...]] = (
+        _bilingual_list(meta, "questions", problems) if "questions" in meta else {lang: () for lang in LANGS})
     related = _str_list(meta, "related", problems, required=False)
     source = meta.get("source")
     if not isinstance(source, str) or not source.strip():

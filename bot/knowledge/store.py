@@ -17,7 +17,7 @@ migrations = Migrations("sellerbot.knowledge")
 
 @migrations()
 def m001_questions_answers_votes(db: sqlite_utils.Database) -> None:
-    db["kb_answers"].create(
+    db.table("kb_answers").create(
         {
             "id": int,
             "question": str,
@@ -34,12 +34,12 @@ def m001_questions_answers_votes(db: sqlite_utils.Database) -> None:
         pk="id",
         if_not_exists=True,
     )
-    db["kb_unanswered"].create(
+    db.table("kb_unanswered").create(
         {"id": int, "question": str, "lang": str, "user": str, "channel": str, "platform": str, "at": str},
         pk="id",
         if_not_exists=True,
     )
-    db["kb_votes"].create(
+    db.table("kb_votes").create(
         {
             "answer_id": int,
             "user": str,
@@ -52,36 +52,36 @@ def m001_questions_answers_votes(db: sqlite_utils.Database) -> None:
         foreign_keys=[("answer_id", "kb_answers", "id")],
         if_not_exists=True,
     )
-    db["kb_unanswered"].create_index(["at"], if_not_exists=True)
-    db["kb_votes"].create_index(["article", "section"], if_not_exists=True)
+    db.table("kb_unanswered").create_index(["at"], if_not_exists=True)
+    db.table("kb_votes").create_index(["article", "section"], if_not_exists=True)
 
 
 @migrations()
 def m002_section_ids_taught_suggestions(db: sqlite_utils.Database) -> None:
     """Answers name their section by id; questions curators taught (`kb teach`) and the answers a
     👎 voter suggested ("which one was right?") are kept for curators to confirm."""
-    if "section_id" not in db["kb_answers"].columns_dict:
-        db["kb_answers"].add_column("section_id", str)
-    db["kb_taught"].create(
+    if "section_id" not in db.table("kb_answers").columns_dict:
+        db.table("kb_answers").add_column("section_id", str)
+    db.table("kb_taught").create(
         {"id": int, "question": str, "key": str, "lang": str, "article": str, "section": str,
          "user": str, "at": str, "exported": int},
         pk="id",
         if_not_exists=True,
     )
-    db["kb_suggestions"].create(
+    db.table("kb_suggestions").create(
         {"id": int, "answer_id": int, "question": str, "lang": str, "article": str, "section": str,
          "user": str, "at": str, "taught": int},
         pk="id",
         if_not_exists=True,
     )
-    db["kb_taught"].create_index(["key"], if_not_exists=True)
+    db.table("kb_taught").create_index(["key"], if_not_exists=True)
 
 
 @migrations()
 def m003_workspace(db: sqlite_utils.Database) -> None:
     """The workspace (Slack team, Discord guild) an answer was given in, so a vote reaches only the
     answers of its own channel (bot/scope.py); answers from before stay NULL."""
-    db["kb_answers"].add_column("workspace", str)
+    db.table("kb_answers").add_column("workspace", str)
 
 
 _SPACES = re.compile(r"\s+")
@@ -107,7 +107,7 @@ class KnowledgeStore:
 
     def log_answer(self, question: str, lang: str, article: str, section: int, section_title: str,
                    score: float, who: Who, at: str, section_id: str = "") -> int:
-        table = self.db["kb_answers"]
+        table = self.db.table("kb_answers")
         table.insert(
             {
                 "question": question,
@@ -124,16 +124,16 @@ class KnowledgeStore:
                 "workspace": who.workspace,
             }
         )
-        return int(table.last_pk)
+        return int(table.last_pk or 0)
 
     def log_unanswered(self, question: str, lang: str, who: Who, at: str) -> None:
-        self.db["kb_unanswered"].insert(
+        self.db.table("kb_unanswered").insert(
             {"question": question, "lang": lang, "user": who.user, "channel": who.channel,
              "platform": who.platform, "at": at}
         )
 
     def answer(self, answer_id: int) -> dict | None:
-        rows = list(self.db["kb_answers"].rows_where("id = ?", [answer_id]))
+        rows = list(self.db.table("kb_answers").rows_where("id = ?", [answer_id]))
         return rows[0] if rows else None
 
     def vote(self, answer_id: int, user: str, helpful: bool, at: str) -> bool | None:
@@ -144,7 +144,7 @@ class KnowledgeStore:
         previous = list(
             self.db.query("select helpful from kb_votes where answer_id = ? and user = ?", [answer_id, user])
         )
-        self.db["kb_votes"].upsert(
+        self.db.table("kb_votes").upsert(
             {"answer_id": answer_id, "user": user, "helpful": int(helpful), "article": answer["article"],
              "section": answer["section"], "at": at},
             pk=("answer_id", "user"),
@@ -168,18 +168,18 @@ class KnowledgeStore:
         return [tuple(e) for e in ranked[:limit]]
 
     def unanswered(self, question_id: int) -> dict | None:
-        rows = list(self.db["kb_unanswered"].rows_where("id = ?", [question_id]))
+        rows = list(self.db.table("kb_unanswered").rows_where("id = ?", [question_id]))
         return rows[0] if rows else None
 
     def teach(self, question: str, lang: str, article: str, section: str, user: str, at: str) -> int:
         """Link a question to the section that answers it; teaching it again moves the link."""
         key = question_key(question)
         self.db.execute("delete from kb_taught where key = ? and exported = 0", [key])
-        table = self.db["kb_taught"]
+        table = self.db.table("kb_taught")
         table.insert({"question": question, "key": key, "lang": lang, "article": article, "section": section,
                       "user": user, "at": at, "exported": 0})
         self.db.execute("update kb_suggestions set taught = 1 where question = ?", [question])
-        return int(table.last_pk)
+        return int(table.last_pk or 0)
 
     def taught(self) -> list[dict]:
         """Every taught question, oldest first."""
@@ -198,13 +198,13 @@ class KnowledgeStore:
         answer = self.answer(answer_id)
         if answer is None:
             raise KeyError(answer_id)
-        table = self.db["kb_suggestions"]
+        table = self.db.table("kb_suggestions")
         table.insert({"answer_id": answer_id, "question": answer["question"], "lang": answer["lang"],
                       "article": article, "section": section, "user": user, "at": at, "taught": 0})
-        return int(table.last_pk)
+        return int(table.last_pk or 0)
 
     def suggestion(self, suggestion_id: int) -> dict | None:
-        rows = list(self.db["kb_suggestions"].rows_where("id = ?", [suggestion_id]))
+        rows = list(self.db.table("kb_suggestions").rows_where("id = ?", [suggestion_id]))
         return rows[0] if rows else None
 
     def open_suggestions(self, limit: int = 20) -> list[dict]:

@@ -335,7 +335,7 @@ class Synonyms:
         self,
         groups: list[list[str]],
         words: Iterable[str] = (),
-        outside: list[list[str]] = (),
+        outside: Iterable[list[str]] = (),
         marketplaces: dict[str, Iterable[str]] | None = None,
     ):
         self.groups = groups

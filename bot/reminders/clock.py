@@ -34,7 +34,7 @@ async def run_scheduler(services: "Services", senders: dict[str, Sender], *, sec
         await services.start(senders)
         try:
             await asyncio.wait_for(stop.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
     finally:
         await services.stop()

@@ -32,7 +32,7 @@ def from_iso(text: str | None) -> datetime | None:
 
 @migrations()
 def m001_reminders(db: sqlite_utils.Database) -> None:
-    db["cases"].create(
+    db.table("cases").create(
         {
             "id": int,
             "platform": str,
@@ -52,8 +52,8 @@ def m001_reminders(db: sqlite_utils.Database) -> None:
         not_null={"platform", "channel", "type", "owner", "state", "events", "created_at"},
         defaults={"state": "open", "events": "{}", "lang": "en"},
     )
-    db["cases"].create_index(["platform", "channel", "state"])
-    db["reminders"].create(
+    db.table("cases").create_index(["platform", "channel", "state"])
+    db.table("reminders").create(
         {
             "id": int,
             "platform": str,
@@ -85,11 +85,11 @@ def m001_reminders(db: sqlite_utils.Database) -> None:
         defaults={"state": "pending", "attempts": 0, "late": 0, "lang": "en"},
         foreign_keys=[("case_id", "cases", "id")],
     )
-    db["reminders"].create_index(["key"], unique=True)
-    db["reminders"].create_index(["state", "next_attempt_at"])
-    db["reminders"].create_index(["platform", "channel", "state"])
-    db["reminders"].create_index(["case_id"])
-    db["leases"].create(
+    db.table("reminders").create_index(["key"], unique=True)
+    db.table("reminders").create_index(["state", "next_attempt_at"])
+    db.table("reminders").create_index(["platform", "channel", "state"])
+    db.table("reminders").create_index(["case_id"])
+    db.table("leases").create(
         {"name": str, "owner": str, "acquired_at": str, "expires_at": str},
         pk="name",
     )
@@ -99,17 +99,17 @@ def m001_reminders(db: sqlite_utils.Database) -> None:
 def m002_workspace(db: sqlite_utils.Database) -> None:
     """The workspace (Slack team, Discord guild) of each case and reminder, for the scope rule of
     bot/scope.py; rows from before stay NULL (reachable from their channel in any workspace)."""
-    db["cases"].add_column("workspace", str)
-    db["reminders"].add_column("workspace", str)
+    db.table("cases").add_column("workspace", str)
+    db.table("reminders").add_column("workspace", str)
 
 
 @migrations()
 def m003_repeat_mentions_done(db: sqlite_utils.Database) -> None:
     """Recurring reminders keep their rule on the row (one row per series, re-armed after each
     post), reminders for others keep who they mention, and the Done button records when."""
-    db["reminders"].add_column("repeat", str)  # "daily@09:00", "weekdays@09:00", "weekly:0@10:00"…
-    db["reminders"].add_column("mentions", str)  # JSON list of user ids or names
-    db["reminders"].add_column("done_at", str)
+    db.table("reminders").add_column("repeat", str)  # "daily@09:00", "weekdays@09:00", "weekly:0@10:00"…
+    db.table("reminders").add_column("mentions", str)  # JSON list of user ids or names
+    db.table("reminders").add_column("done_at", str)
 
 
 @dataclass

@@ -124,7 +124,6 @@ def case_response(ctx: Context, case: Case, *, title_en: str | None = None, titl
     )
     state = ctx.pick(en="closed", zh="已关闭") if case.state == "closed" else ctx.pick(en="open", zh="进行中")
     notes = [d.rule.note.get(ctx.lang) for d in deadlines if not d.met and d.rule.note]
-    root = svc.config.root_command
     return Response(
         kind="case",
         title=ctx.pick(en=title_en or f"Case #{case.id}", zh=title_zh or f"案件 #{case.id}")

@@ -179,7 +179,7 @@ class MockSlack:
         self._changed.clear()
         try:
             await asyncio.wait_for(self._changed.wait(), max(0.001, min(0.05, deadline - time.monotonic())))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     def _record(self, call: Call) -> None:

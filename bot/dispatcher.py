@@ -67,49 +67,8 @@ class Dispatcher:
                 response = await self._run_listeners(req)
             if response is not None and response.kind == "error":
                 outcome = "error"
-        except UsageError as exc:
-            outcome = "usage"
-            response = self._usage_response(req, exc)
-        except PermissionDenied:
-            outcome = "denied"
-            response = error(
-                pick(
-                    req.lang,
-                    en="Only curators can do that. Ask an admin to add you to SELLERBOT_CURATORS or a curator role.",
-                    zh="只有知识库管理员可以执行此操作。请联系管理员把你加入 SELLERBOT_CURATORS 或管理员角色。",
-                )
-            )
-        except WriteFailed as exc:
-            outcome = "unsaved"
-            log.warning("command not saved: %s", exc.cause)
-            response = error(
-                pick(
-                    req.lang,
-                    en=f"Not saved — {exc.reason('en')}. Try again in a moment.",
-                    zh=f"未保存——{exc.reason('zh')}。请稍后重试。",
-                )
-            )
-        except Exception as exc:
-            if is_storage_fault(exc):
-                # A fault of the database outside a write transaction (a read, or sqlite-utils'
-                # own autocommit): we cannot tell whether anything was kept, so we do not say.
-                outcome = "unsaved"
-                log.warning("command failed on the database: %s", exc)
-                en, zh = reason(exc)
-                response = error(pick(req.lang, en=f"The database failed ({en}); this may not have been saved. Try again in a moment.",
-                                      zh=f"数据库出错（{zh}），本次操作可能没有保存。请稍后重试。"))
-            else:
-                ref = secrets.token_hex(4)
-                outcome = "crash"
-                log.exception("command failed (ref %s)", ref)
-                # Nothing keeps what was typed when a command crashes, so the message does not claim it.
-                response = error(
-                    pick(
-                        req.lang,
-                        en=f"Something went wrong on our side. Reference: {ref}.",
-                        zh=f"系统内部出错。错误编号：{ref}。",
-                    )
-                )
+        except Exception as exc:  # every failure becomes an answer in the user's language
+            outcome, response = self._failure(req, exc)
         latency_ms = (time.perf_counter() - started) * 1000
         if response is not None and response.channel is None:
             response.channel = req.channel
@@ -117,6 +76,42 @@ class Dispatcher:
             response.lang = req.lang
         self._log(req, name, outcome, latency_ms)
         return response
+
+    def _failure(self, req: Request, exc: Exception) -> tuple[str, Response]:
+        """The outcome (for the log) and the answer for a request that raised: a usage error or a
+        refusal as such, a storage fault as "not saved", anything else as a crash with a reference
+        to find it in the log."""
+        if isinstance(exc, UsageError):
+            return "usage", self._usage_response(req, exc)
+        if isinstance(exc, PermissionDenied):
+            return "denied", error(
+                pick(
+                    req.lang,
+                    en="Only curators can do that. Ask an admin to add you to SELLERBOT_CURATORS or a curator role.",
+                    zh="只有知识库管理员可以执行此操作。请联系管理员把你加入 SELLERBOT_CURATORS 或管理员角色。",
+                )
+            )
+        if isinstance(exc, WriteFailed):
+            log.warning("command not saved: %s", exc.cause)
+            return "unsaved", error(
+                pick(
+                    req.lang,
+                    en=f"Not saved — {exc.reason('en')}. Try again in a moment.",
+                    zh=f"未保存——{exc.reason('zh')}。请稍后重试。",
+                )
+            )
+        if is_storage_fault(exc):
+            # A fault of the database outside a write transaction (a read, or sqlite-utils'
+            # own autocommit): we cannot tell whether anything was kept, so we do not say.
+            log.warning("command failed on the database: %s", exc)
+            en, zh = reason(exc)
+            return "unsaved", error(pick(req.lang, en=f"The database failed ({en}); this may not have been saved. Try again in a moment.",
+                                         zh=f"数据库出错（{zh}），本次操作可能没有保存。请稍后重试。"))
+        ref = secrets.token_hex(4)
+        log.exception("command failed (ref %s)", ref)
+        # Nothing keeps what was typed when a command crashes, so the message does not claim it.
+        return "crash", error(pick(req.lang, en=f"Something went wrong on our side. Reference: {ref}.",
+                                   zh=f"系统内部出错。错误编号：{ref}。"))
 
     def language(self, req: Request) -> str:
         """The interface language: the user's own setting (`settings lang`), else Chinese when the

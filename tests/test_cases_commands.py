@@ -34,7 +34,7 @@ async def test_case_reminders_name_the_owner_and_link_the_case(ask, services, cl
     sender = RecordingSender()
     await delivery_for(services, sender).run_due()
     [message] = sender.sent
-    assert message.mention == "U42" and message.channel == "C9" and message.platform == "slack"
+    assert message.mentions == ["U42"] and message.channel == "C9" and message.platform == "slack"
     assert message.response.data["case_id"] == case_id and message.response.data["owner"] == "U42"
     assert f"Case #{case_id}" in message.response.text and "in 48 hours" in message.response.text
     assert f"/seller case show {case_id}" in message.response.context[0]

@@ -40,7 +40,7 @@ async def test_login_syncs_one_seller_group_mirroring_the_core_with_chinese_desc
         {k: c[k] for k in ("name", "value", "name_localizations")} for c in case["action"]["choices"]]
     assert subs["case"]["description_localizations"]["zh-CN"].startswith("跟踪账户健康案件")  # the core's own summary
     remind = subs["remind"]
-    assert remind["type"] == 2 and [o["name"] for o in remind["options"]] == ["set", "list", "cancel", "snooze"]
+    assert remind["type"] == 2 and [o["name"] for o in remind["options"]] == ["set", "list", "cancel", "done", "snooze"]
     when = remind["options"][0]["options"][0]
     assert (when["name"], when["type"], when["required"]) == ("when", 3, True)
     assert [o["name"] for o in subs["widget"]["options"]] == ["args"]  # unknown to the spec: free text

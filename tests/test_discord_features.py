@@ -146,7 +146,7 @@ async def test_a_case_opened_in_discord_reminds_its_owner_in_the_channel(discord
         assert body["content"].startswith(f"<@{OWNER_ID}> ⏰") and body["allowed_mentions"] == {"parse": [], "users": [OWNER_ID]}
         assert "Case #1" in body["embeds"][0]["footer"]["text"]
         resent = await sender.send(Outgoing(platform="discord", channel=str(CHANNEL_ID), key=report_key(services, report.sent[0]),
-                                            response=Response(kind="reminder", text="again"), mention=str(OWNER_ID)))
+                                            response=Response(kind="reminder", text="again"), mentions=[str(OWNER_ID)]))
         assert resent == discord_api.latest()["id"] and len([m for m in discord_api.messages.values() if m["nonce"]]) == 1
     finally:
         await sender.close()

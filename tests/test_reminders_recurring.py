@@ -84,7 +84,7 @@ async def test_remind_someone_else_mentions_them_and_stores_the_ids(ask, service
     services.clock.advance(days=1)
     await delivery_for(services, sender).run_due()
     posted = next(m for m in sender.sent if m.platform == "slack")
-    assert posted.mention == "U777" and posted.response.data["mentions"] == ["U777", "U888"]
+    assert posted.mentions == ["U777", "U888"] and posted.response.data["mentions"] == ["U777", "U888"]
     alone = await ask("remind @bo", channel="C1")
     assert alone.kind == "error"
 

@@ -165,7 +165,7 @@ async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(tmp_pat
     assert dead.lease.acquire()
     [claimed] = dead.claim()
     await build_sender(config).send(Outgoing(platform="slack", channel="C7", response=dead.render(claimed, late=False),
-                                             mention=claimed.owner, key=claimed.key))
+                                             mentions=[claimed.owner], key=claimed.key))
     # ...and the process dies before recording the post.
     second = Services(config, clock=clock)
     clock.advance(seconds=11)  # the dead process's lease runs out
@@ -181,7 +181,8 @@ async def test_a_posted_reminder_is_done_or_snoozed_with_its_buttons(slack_bed, 
     """The reminder posted by the delivery loop carries Done / Snooze 1 h / Tomorrow 9:00; pressing
     them is a signed block_actions payload that runs the reminder command as the presser."""
     mock, driver, services = slack_bed.mock, slack_bed.driver, slack_bed.services
-    await driver.command("remind <@U5> <@U6> in 2 minutes renew the CSBA trial", user="U5", channel="C7")
+    # with should_escape, Slack sends each mention as <@id|name>
+    await driver.command("remind <@U5|ana> <@U6|bo> in 2 minutes renew the CSBA trial", user="U5", channel="C7")
     await mock.next_message()
     scheduler = ReminderScheduler(services, {"slack": build_sender(slack_bed.config)})
     clock.advance(minutes=2)

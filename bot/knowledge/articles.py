@@ -206,23 +206,50 @@ def _named(found: dict[str, list[Section]], meta: dict[str, dict], problems: lis
     return {lang: tuple(items) for lang, items in out.items()}
 
 
-def parse_article(path: Path, text: str | None = None) -> tuple[Article | None, list[str]]:
-    """One article from its file, or None and the list of problems (each prefixed with the file)."""
-    name = path.name
+def _front_matter(path: Path, text: str | None) -> tuple[frontmatter.Post | None, str]:
+    """The file read and its front matter split off, or None and why it cannot be (the file is
+    not text, vanished, or its `---` block is missing or not YAML)."""
     try:
         text = text if text is not None else path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]
+        return None, f"not UTF-8 text (byte {exc.start}); save it as UTF-8"
     except OSError as exc:  # vanished since the folder was listed, a broken link, a folder named *.md
-        return None, [f"{name}: cannot be read ({exc.strerror or type(exc).__name__})"]
+        return None, f"cannot be read ({exc.strerror or type(exc).__name__})"
     try:
         post = frontmatter.loads(text)
     except (yaml.YAMLError, ValueError) as exc:
-        return None, [f"{name}: front matter is not valid YAML ({str(exc).splitlines()[0]})"]
+        return None, f"front matter is not valid YAML ({str(exc).splitlines()[0]})"
+    if not post.metadata:
+        return None, "no front matter (it starts with a `---` block)"
+    return post, ""
+
+
+def _review_schedule(meta: dict, problems: list[str]) -> tuple[date, int]:
+    """When the article was last checked against its source and how often it must be again."""
+    verified_on = meta.get("verified_on")
+    if isinstance(verified_on, str):
+        try:
+            verified_on = date.fromisoformat(verified_on.strip())
+        except ValueError:
+            pass
+    if not isinstance(verified_on, date):
+        problems.append("`verified_on` must be a date (YYYY-MM-DD)")
+        verified_on = date.min
+    review_every = meta.get("review_every")
+    if isinstance(review_every, bool) or not isinstance(review_every, int) or review_every <= 0:
+        problems.append("`review_every` must be a positive number of days")
+        review_every = 1
+    return verified_on, review_every
+
+
+def parse_article(path: Path, text: str | None = None) -> tuple[Article | None, list[str]]:
+    """One article from its file, or None and the list of problems (each prefixed with the file)."""
+    name = path.name
+    post, unreadable = _front_matter(path, text)
+    if post is None:
+        return None, [f"{name}: {unreadable}"]
     meta = post.metadata
     problems: list[str] = []
-    if not meta:
-        return None, [f"{name}: no front matter (it starts with a `---` block)"]
     article_id = meta.get("id")
     if not isinstance(article_id, str) or not _ID.match(article_id):
         problems.append("`id` must be lowercase words joined by hyphens")
@@ -242,21 +269,9 @@ def parse_article(path: Path, text: str | None = None) -> tuple[Article | None, 
     related = _str_list(meta, "related", problems, required=False)
     source = meta.get("source")
     if not isinstance(source, str) or not source.strip():
-        problems.append("`source` is missing (the seed file name or a public page)")
+        problems.append("`source` is missing (where the facts come from: a source article or a public page)")
         source = ""
-    verified_on = meta.get("verified_on")
-    if isinstance(verified_on, str):
-        try:
-            verified_on = date.fromisoformat(verified_on.strip())
-        except ValueError:
-            pass
-    if not isinstance(verified_on, date):
-        problems.append("`verified_on` must be a date (YYYY-MM-DD)")
-        verified_on = date.min
-    review_every = meta.get("review_every")
-    if isinstance(review_every, bool) or not isinstance(review_every, int) or review_every <= 0:
-        problems.append("`review_every` must be a positive number of days")
-        review_every = 1
+    verified_on, review_every = _review_schedule(meta, problems)
     sections = _sections(post.content, _section_meta(meta, problems), problems)
     if problems:
         return None, [f"{name}: {p}" for p in problems]

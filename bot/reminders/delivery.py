@@ -198,7 +198,7 @@ class Delivery:
             platform=reminder.platform,
             channel=reminder.channel,
             response=self.render(reminder, late=late),
-            mention=reminder.owner,
+            mentions=reminder.mentions or ([reminder.owner] if reminder.owner else []),
             key=reminder.key,
             thread=reminder.thread,
             in_doubt=reminder.in_doubt,

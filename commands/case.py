@@ -1,28 +1,51 @@
 """`/seller case`: tracked account-health cases whose deadlines and reminders follow rules kept as
 data (`knowledge/deadlines.yaml`): `types`, `open`, `list`, `show`, `update`, `close`."""
 
+import re
+import shlex
 from typing import TYPE_CHECKING
 
+from bot import paging
 from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import Text
 from bot.model import Choice, Response
 from bot.reminders import times
-from bot.reminders.cases import CaseType
+from bot.reminders.cases import CaseFilter, CaseType
+from bot.reminders.store import Case
 from bot.reminders.views import case_response, item_id, mention, user_id
 from bot.scope import reachable
-from bot.spec import Command, Param
+from bot.spec import Command, Option, Param
 
 if TYPE_CHECKING:
     from bot.app import App
 
 OWNER_WORDS = ("owner", "负责人")
 WHEN_WORDS = ("received", "on", "since", "at", "收到", "于")
+STORE_WORDS = ("store", "shop", "店铺", "店名")
+MARKET_WORDS = ("marketplace", "market", "站点", "市场")
+NOTE_WORDS = ("note", "备注")
+TYPE_WORDS = ("type", "类型")
+PAGE_WORDS = ("page", "页", "页码")
+STATES = {"open": ("open", "进行中", "未结"), "overdue": ("overdue", "逾期", "已逾期", "超期"),
+          "closed": ("closed", "已关闭", "关闭的"), "all": ("all", "全部", "所有")}
+MINE_WORDS = ("mine", "my", "我的")
+MAX_STORE = 80
+MAX_NOTE = 500
+CLEAR = ("-", "none", "无")
+"""`case update 3 note -` clears the note."""
 
 CASE = Param("id", Text("id", "编号"), Text("Case number (for show, update, close)", "案件编号（查看、更新、关闭时填写）"),
              required=True, suggest="case", raw=True)
 OWNER = Param("owner", Text("user", "用户"), Text("Who owns the case (mentioned in its reminders)", "负责人（提醒时会 @ 此人）"),
               kind="user", keyword="owner")
+STORE = Param("store", Text("store", "店铺"), Text("The store (seller account) the notice is about", "通知涉及的店铺（卖家账号）"),
+              raw=True, keyword="store")
+MARKETPLACE = Param("marketplace", Text("marketplace", "站点"),
+                    Text("Marketplace, e.g. amazon-us, amazon-de, cdiscount-fr", "站点，如 amazon-us、amazon-de、cdiscount-fr"),
+                    raw=True, keyword="marketplace")
+NOTE = Param("note", Text("note", "备注"), Text("A note to tell the case apart (the rest of the line)", "备注，便于区分案件（写在最后）"),
+             rest=True, keyword="note")
 
 case = Command(
     "case",
@@ -95,34 +118,146 @@ def _find_type(ctx: Context, name: str) -> CaseType:
 
 @case.action(
     "open", Text("open a case", "新建案件"),
-    summary=Text("open a case; deadlines count from when the notice was received (default: now)",
-                 "新建案件；截止时间从收到通知的时间算起（默认：现在）"),
+    summary=Text("open a case; deadlines count from when the notice was received (default: now, and the reply says so)",
+                 "新建案件；截止时间从收到通知的时间算起（默认：现在，回复中会注明）"),
     params=(Param("type", Text("type", "类型"), Text("Notice type (for open)", "通知类型（新建时填写）"), required=True,
                   suggest="case_type", raw=True),
             Param("received", Text("when", "时间"), Text("When the notice arrived (for open), e.g. 2026-11-20 09:00",
                                                          "收到通知的时间（新建时填写），如 2026-11-20 09:00"), raw=True, keyword="received"),
-            OWNER),
+            STORE, MARKETPLACE, OWNER, NOTE),
     words=("新建", "开始", "打开"),
 )
 async def open_(ctx: Context) -> Response:
-    words, owner = _split_owner(ctx, ctx.args.split())
-    if not words:
+    head, note = _split_note(ctx, ctx.args)
+    lead, found = _segments(ctx, _words(ctx, head), {**_keys(OWNER_WORDS, "owner"), **_keys(STORE_WORDS, "store"),
+                                                    **_keys(MARKET_WORDS, "marketplace"),
+                                                    **_keys(("received", "收到"), "received")})
+    if not lead:
         raise UsageError(ctx.pick(en=f"Which case type? Types: {_type_names(ctx)}.",
                                   zh=f"请指定案件类型。可用类型：{_type_names(ctx)}。"))
-    case_type = _find_type(ctx, words[0])
-    rest = words[1:]
+    case_type = _find_type(ctx, lead[0])
+    rest = lead[1:] + found.get("received", [])
     rules = ctx.svc.cases.rules
     keywords = {w.lower() for w in (*WHEN_WORDS, *rules.aliases(case_type.opens_with)) if " " not in w}
     if rest and rest[0].lower() in keywords:
         rest = rest[1:]
+    details = _details(ctx, found, note)
+    owner = _owner(ctx, found)
     zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     at = times.parse_past(" ".join(rest), now=ctx.now, zone=zone, lang=ctx.lang) if rest else ctx.now
     req = ctx.req
     opened = ctx.svc.cases.open(
         case_type, platform=req.platform, channel=req.channel, thread=req.thread, opened_by=req.user,
-        owner=owner or req.user, at=at, lang=ctx.lang, workspace=req.workspace,
+        owner=owner or req.user, at=at, lang=ctx.lang, workspace=req.workspace, **details,
     )
-    return case_response(ctx, opened, title_en=f"Case #{opened.id} opened", title_zh=f"已创建案件 #{opened.id}")
+    response = case_response(ctx, opened, title_en=f"Case #{opened.id} opened", title_zh=f"已创建案件 #{opened.id}")
+    if not rest:
+        # Opening a case is one line in every platform, scripts included: rather than a second
+        # question, the reply names the moment used and how to correct it (reminders follow).
+        clock = times.short(at, zone, ctx.lang)
+        root = ctx.svc.config.root_command
+        response.context.insert(0, ctx.pick(
+            en=f"⏱ Counted from now, {clock} ({zone.key}) — add `received <when>` if the notice came earlier: "
+               f"/{root} case update {opened.id} received 2026-11-20 09:00",
+            zh=f"⏱ 从现在（{clock}，{zone.key}）开始计算——如果通知更早收到，请补充收到时间："
+               f"/{root} 案件 更新 {opened.id} 收到 昨天 18:00"))
+    response.data["received_assumed"] = not rest
+    return response
+
+
+def _keys(words: tuple[str, ...], name: str) -> dict[str, str]:
+    return {w.lower(): name for w in words}
+
+
+_NOTE = re.compile(r"(?:^|\s)(?:note|备注)(?:\s*[:：]\s*|\s+|$)", re.IGNORECASE)
+
+
+def _split_note(ctx: Context, args: str) -> tuple[str, str | None]:
+    """`… note <text>`: the note is the rest of the line as typed (apostrophes, quotes and all)."""
+    match = _NOTE.search(args)
+    if match is None:
+        return args, None
+    return args[:match.start()], args[match.end():].strip()
+
+
+_GLUED = re.compile(r"^(store|shop|店铺|店名|marketplace|market|站点|市场|type|类型|owner|负责人|page|页)[:：=](.+)$",
+                    re.IGNORECASE)
+
+
+def _words(ctx: Context, text: str) -> list[str]:
+    """Words as a shell reads them ("Anker EU" in quotes is one); `店铺：Anker` is two."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    out = []
+    for word in words:
+        glued = _GLUED.match(word)
+        out.extend(glued.groups() if glued else (word,))
+    return out
+
+
+def _segments(ctx: Context, words: list[str], keywords: dict[str, str], *,
+              single: frozenset[str] = frozenset({"owner", "type", "page"}),
+              stops: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, list[str]]]:
+    """The words before any keyword, and the words after each keyword up to the next one. A
+    keyword of `single` takes one word (an owner is one mention); what follows it, or a word of
+    `stops`, goes back to the leading words."""
+    lead: list[str] = []
+    found: dict[str, list[str]] = {}
+    typed: dict[str, str] = {}
+    current, current_name = lead, None
+    for word in words:
+        name = keywords.get(word.lower())
+        if name is not None:
+            if name in found:
+                raise UsageError(ctx.pick(en=f"`{word}` is given twice.", zh=f"`{word}` 重复出现。"))
+            current, current_name = found.setdefault(name, []), name
+            typed[name] = word
+            continue
+        if word.lower() in stops or (current_name in single and current):
+            current, current_name = lead, None
+        current.append(word)
+    for name, values in found.items():
+        if not values:
+            raise UsageError(ctx.pick(en=f"Write a value after `{typed[name]}`.", zh=f"`{typed[name]}` 后面缺少内容。"))
+    return lead, found
+
+
+def _owner(ctx: Context, found: dict[str, list[str]]) -> str | None:
+    if "owner" not in found:
+        return None
+    return user_id(found["owner"][0], ctx.lang)
+
+
+def _details(ctx: Context, found: dict[str, list[str]], note: str | None) -> dict[str, str | None]:
+    """The store, marketplace and note given, checked; `-` clears one (in `update`)."""
+    details: dict[str, str | None] = {}
+    if "store" in found:
+        store = " ".join(found["store"]).strip()
+        if len(store) > MAX_STORE:
+            raise UsageError(ctx.pick(en=f"The store name is too long (at most {MAX_STORE} characters).",
+                                      zh=f"店铺名太长（最多 {MAX_STORE} 个字符）。"))
+        details["store"] = None if store.lower() in CLEAR else store
+    if "marketplace" in found:
+        typed = " ".join(found["marketplace"])
+        if typed.lower() in CLEAR:
+            details["marketplace"] = None
+        else:
+            code = ctx.svc.cases.find_marketplace(typed)
+            if code is None:
+                codes = ", ".join(ctx.svc.cases.marketplaces)
+                raise UsageError(ctx.pick(en=f"Unknown marketplace `{typed}`. Marketplaces: {codes}.",
+                                          zh=f"未知站点 `{typed}`。可用站点：{codes}。"))
+            details["marketplace"] = code
+    if note is not None:
+        if not note:
+            raise UsageError(ctx.pick(en="Write the note after `note`.", zh="请在 `备注` 后面写上内容。"))
+        if len(note) > MAX_NOTE:
+            raise UsageError(ctx.pick(en=f"The note is too long (at most {MAX_NOTE} characters).",
+                                      zh=f"备注太长（最多 {MAX_NOTE} 个字符）。"))
+        details["note"] = None if note.lower() in CLEAR else note
+    return details
 
 
 def _case(ctx: Context, token: str | None):
@@ -135,26 +270,137 @@ def _case(ctx: Context, token: str | None):
     return found
 
 
-@case.action("list", Text("list cases", "案件列表"), summary=Text("open cases in this channel", "本频道进行中的案件"),
-             words=("列表",))
+FILTERS = tuple(Option(state, Text(state, words[1]), words[1:]) for state, words in STATES.items()) + (
+    Option("mine", Text("mine", "我的"), MINE_WORDS[1:]),)
+
+
+@case.action(
+    "list", Text("list cases", "案件列表"),
+    summary=Text("cases of this channel, next deadline first, 20 a page: open (default), overdue, closed or all; "
+                 "mine; type, store, marketplace, owner",
+                 "本频道的案件，按最近截止时间排序，每页 20 条：进行中（默认）、逾期、已关闭或全部；我的；类型、店铺、站点、负责人"),
+    params=(Param("filter", Text("filter", "筛选"), Text("open, overdue, closed, all, or mine (typed: several, e.g. mine overdue)",
+                                                       "进行中、逾期、已关闭、全部或我的（可组合，如 我的 逾期）"), choices=FILTERS),
+            Param("type", Text("type", "类型"), Text("Notice type (for open)", "通知类型（新建时填写）"), suggest="case_type",
+                  keyword="type"),
+            STORE, MARKETPLACE, OWNER,
+            Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page")),
+    words=("列表",),
+)
 async def list_(ctx: Context) -> Response:
     svc = ctx.svc
-    zone = svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
+    req = ctx.req
+    wanted, number = _list_filter(ctx)
+    zone = svc.channel_zone(req.platform, req.channel, req.workspace)
+    found = svc.cases.find(req.platform, req.channel, req.workspace, wanted)
+    page = paging.page_of(found, number, ctx.lang)
     items, lines = [], []
-    for found in svc.cases.list_open(ctx.req.platform, ctx.req.channel, ctx.req.workspace):
-        upcoming = [d for d in svc.cases.deadlines(found) if not d.met and d.due > ctx.now]
-        following = upcoming[0] if upcoming else None
-        item = {"case_id": found.id, "type": found.type, "owner": found.owner, "next": None}
-        line = f"#{found.id} · {svc.cases.case_type(found).title.get(ctx.lang)} · {mention(found.owner)}"
-        if following:
-            label = following.rule.label.get(ctx.lang)
-            item["next"] = {"label": label, "due": times.local_iso(following.due, zone)}
-            line += f" · {label}: {times.human(following.due, zone, ctx.lang)}"
-        items.append(item)
+    for item in page.items:
+        line, data = _list_line(ctx, item, zone)
         lines.append(line)
-    text = "\n".join(lines) or ctx.pick(en="No open cases in this channel.", zh="本频道没有进行中的案件。")
-    return Response(kind="list", title=ctx.pick(en="Open cases", zh="进行中的案件"), text=text, ephemeral=True,
-                    data={"items": items})
+        items.append(data)
+    title = ctx.pick(en=_LIST_TITLES[wanted.state][0], zh=_LIST_TITLES[wanted.state][1])
+    if not found:
+        text = ctx.pick(en="No cases match in this channel.", zh="本频道没有符合条件的案件。") if _narrowed(wanted) \
+            else ctx.pick(en="No open cases in this channel.", zh="本频道没有进行中的案件。")
+    else:
+        text = "\n".join(lines)
+    root = svc.config.root_command
+    context = [ctx.pick(en=f"Next deadline first; times in {zone.key}. Details: /{root} case show <id>",
+                        zh=f"按最近截止时间排序；时间为 {zone.key}。详情：/{root} 案件 查看 <编号>")]
+    if page.pages > 1:
+        context.insert(0, ctx.pick(en=f"Page {page.number} of {page.pages}", zh=f"第 {page.number}/{page.pages} 页"))
+    return Response(kind="list", title=f"{title} · {page.count(ctx.lang)}", text=text, ephemeral=True,
+                    context=context, choices=page.choices(ctx.lang, _list_command(wanted, req.user)),
+                    data={"items": items, "total": page.total, "page": page.data(), "filter": _filter_data(wanted)})
+
+
+_LIST_TITLES = {"open": ("Open cases", "进行中的案件"), "overdue": ("Overdue cases", "逾期案件"),
+                "closed": ("Closed cases", "已关闭的案件"), "all": ("All cases", "全部案件")}
+_PAGE = re.compile(r"^(?:第\s*(\d+)\s*页|p(\d+))$", re.IGNORECASE)
+
+
+def _list_filter(ctx: Context) -> tuple[CaseFilter, int]:
+    """`mine overdue type messaging-warning store "Anker EU" page 2`, or in Chinese words
+    (`我的 逾期 类型 messaging-warning 店铺 Anker 第2页`)."""
+    states = {w.lower(): state for state, words in STATES.items() for w in words}
+    stops = frozenset([*states, *(w.lower() for w in MINE_WORDS)])
+    keywords = {**_keys(TYPE_WORDS, "type"), **_keys(STORE_WORDS, "store"), **_keys(MARKET_WORDS, "marketplace"),
+                **_keys(OWNER_WORDS, "owner"), **_keys(PAGE_WORDS, "page")}
+    lead, found = _segments(ctx, _words(ctx, ctx.args), keywords, stops=stops)
+    state, owner, number = "open", None, 1
+    for word in lead:
+        lowered = word.lower()
+        page = _PAGE.match(word)
+        if lowered in states:
+            state = states[lowered]
+        elif lowered in (w.lower() for w in MINE_WORDS):
+            owner = ctx.req.user
+        elif page:
+            number = int(page.group(1) or page.group(2))
+        else:
+            raise UsageError(ctx.pick(
+                en=f"`{word}` is not a filter. Filters: open, overdue, closed, all, mine, type <type>, store <name>, "
+                   "marketplace <code>, owner @user, page <n>.",
+                zh=f"`{word}` 不是筛选条件。可用：进行中、逾期、已关闭、全部、我的、类型 <类型>、店铺 <名称>、站点 <代码>、"
+                   "负责人 @用户、页 <页码>。"))
+    if "owner" in found:
+        owner = _owner(ctx, found)
+    case_type = _find_type(ctx, found["type"][0]).id if "type" in found else None
+    details = _details(ctx, found, None)
+    if "page" in found:
+        text = found["page"][0].lstrip("#")
+        if not text.isascii() or not text.isdigit() or len(text) > 6:
+            raise UsageError(ctx.pick(en=f"The page must be a number, not `{text}`.", zh=f"页码必须是数字，不能是 `{text}`。"))
+        number = int(text)
+    return CaseFilter(state=state, owner=owner, type=case_type, store=details.get("store"),
+                      marketplace=details.get("marketplace")), number
+
+
+def _narrowed(wanted: CaseFilter) -> bool:
+    return wanted != CaseFilter()
+
+
+def _filter_data(wanted: CaseFilter) -> dict:
+    return {"state": wanted.state, "owner": wanted.owner, "type": wanted.type, "store": wanted.store,
+            "marketplace": wanted.marketplace}
+
+
+def _list_command(wanted: CaseFilter, me: str) -> str:
+    """The same list as a command line (for the page buttons), in its English words."""
+    owner = None if wanted.owner in (None, me) else ("owner", f"<@{wanted.owner}>")
+    return paging.command_line(
+        "case", "list", wanted.state if wanted.state != "open" else None, "mine" if wanted.owner == me else None,
+        *(owner or ()), *(("type", wanted.type) if wanted.type else ()), *(("store", wanted.store) if wanted.store else ()),
+        *(("marketplace", wanted.marketplace) if wanted.marketplace else ()),
+    )
+
+
+def _list_line(ctx: Context, found: Case, zone) -> tuple[str, dict]:
+    """`#12 · Anker EU · amazon-de · messaging-warning · @ana · Appeal due: Fri, Nov 27 09:00 (in 3 days) — note`."""
+    svc = ctx.svc
+    following = svc.cases.next_deadline(found)
+    item = {"case_id": found.id, "type": found.type, "owner": found.owner, "state": found.state, "store": found.store,
+            "marketplace": found.marketplace, "note": found.note, "next": None}
+    parts = [f"#{found.id}"]
+    if found.store:
+        parts.append(paging.clip(found.store, 40))
+    if found.marketplace:
+        parts.append(found.marketplace)
+    parts += [found.type, mention(found.owner)]
+    if found.state == "closed":
+        parts.append(ctx.pick(en="closed", zh="已关闭"))
+    elif following is not None:
+        label = following.rule.label.get(ctx.lang)
+        overdue = following.due <= ctx.now
+        item["next"] = {"id": following.rule.id, "label": label, "due": times.local_iso(following.due, zone),
+                        "overdue": overdue}
+        when = f"{times.short(following.due, zone, ctx.lang)} ({times.relative(following.due, ctx.now, ctx.lang)})"
+        parts.append(("⚠️ " if overdue else "") + f"{label}: {when}")
+    line = " · ".join(parts)
+    if found.note:
+        line += f" — {paging.clip(found.note, 60)}"
+    return paging.line(line), item
 
 
 @case.action("show", Text("show a case", "查看案件"),
@@ -167,32 +413,39 @@ async def show(ctx: Context) -> Response:
 
 @case.action(
     "update", Text("record what happened", "记录进展"),
-    summary=Text("record what happened (appeal sent, reply received, received WHEN…), or a new owner; reminders follow",
-                 "记录进展（已申诉、收到回复、收到时间…）或更换负责人；提醒随之调整"),
+    summary=Text("record what happened (appeal sent, reply received, received WHEN…), a new owner, store, marketplace "
+                 "or note; reminders follow",
+                 "记录进展（已申诉、收到回复、收到时间…），或更换负责人、店铺、站点、备注；提醒随之调整"),
     params=(CASE, Param("event", Text("event", "事件"), Text("What happened (for update), e.g. appeal sent, reply received yesterday",
                                                            "发生了什么（更新时填写），如 appeal sent、reply received yesterday"), raw=True),
-            OWNER),
+            OWNER, STORE, MARKETPLACE, NOTE),
     words=("更新",),
 )
 async def update(ctx: Context) -> Response:
-    words = ctx.args.split()
+    head, note = _split_note(ctx, ctx.args)
+    words = _words(ctx, head)
     found = _case(ctx, words[0] if words else None)
     if found.state != "open":
         raise UsageError(ctx.pick(en=f"Case #{found.id} is closed.", zh=f"案件 #{found.id} 已关闭。"))
     rest = words[1:]
     rest, owner = _split_owner(ctx, rest)
+    rest, given = _segments(ctx, rest, {**_keys(STORE_WORDS, "store"), **_keys(MARKET_WORDS, "marketplace")})
+    details = _details(ctx, given, note)
+    if details:
+        found = ctx.svc.cases.set_details(found, **details)
     if owner:
         found = ctx.svc.cases.set_owner(found, owner)
-        if not rest:
-            return case_response(ctx, found)
+    if (owner or details) and not rest:
+        return case_response(ctx, found, title_en=f"Case #{found.id} updated", title_zh=f"案件 #{found.id} 已更新")
     rules = ctx.svc.cases.rules
     case_type = ctx.svc.cases.case_type(found)
     allowed = ", ".join(f"`{rules.event_label(e, ctx.lang)}`" for e in case_type.events)
     matched = rules.match_event(" ".join(rest), case_type.events) if rest else None
     if matched is None:
         raise UsageError(ctx.pick(
-            en=f"What happened? For this case ({case_type.id}): {allowed} (optionally followed by when), or owner @user.",
-            zh=f"发生了什么？该类型案件可记录：{allowed}（可在后面写时间），或 owner @用户。",
+            en=f"What happened? For this case ({case_type.id}): {allowed} (optionally followed by when), or owner @user, "
+               "store <name>, marketplace <code>, note <text>.",
+            zh=f"发生了什么？该类型案件可记录：{allowed}（可在后面写时间），或 owner @用户、店铺 <名称>、站点 <代码>、备注 <内容>。",
         ))
     event, when = matched
     for word in WHEN_WORDS:
@@ -232,7 +485,8 @@ async def suggest_cases(ctx: Context, prefix: str) -> list[Choice]:
     """Open cases of the channel, for `show`, `update` and `close`."""
     wanted = prefix.lstrip("#").lower()
     return [
-        Choice(label=f"#{c.id} {c.type} ({mention(c.owner)})"[:100], value=str(c.id))
+        Choice(label=" ".join(filter(None, (f"#{c.id}", c.store, c.marketplace, c.type, f"({mention(c.owner)})")))[:100],
+               value=str(c.id))
         for c in ctx.svc.cases.list_open(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
-        if not wanted or str(c.id).startswith(wanted) or wanted in c.type
+        if not wanted or str(c.id).startswith(wanted) or wanted in c.type or (c.store and wanted in c.store.lower())
     ]

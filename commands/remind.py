@@ -12,7 +12,7 @@ from bot.model import Choice, Response
 from bot.reminders import times
 from bot.reminders.views import item_id, reminder_item, reminder_list, reminder_response, user_id
 from bot.scope import reachable
-from bot.spec import Command, Param
+from bot.spec import Command, Option, Param
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -116,10 +116,39 @@ def _leading_mentions(ctx: Context, args: str) -> tuple[list[str], str]:
     return mentions, args
 
 
+LIST_FILTERS = (Option("all", Text("all", "全部"), ("全部", "所有")), Option("mine", Text("mine", "我的"), ("my", "我的")))
+_PAGE = re.compile(r"^(?:第\s*(\d+)\s*页|p(\d+))$", re.IGNORECASE)
+
+
 @remind_command.action("list", Text("List the reminders of this channel", "查看本频道的提醒"),
-                       summary=Text("reminders pending in this channel", "本频道待发送的提醒"), words=("列表", "查看"))
+                       summary=Text("reminders pending in this channel, soonest first, 20 a page (mine: those for or by you)",
+                                    "本频道待发送的提醒，按时间排序，每页 20 条（我的：提醒我或由我设置的）"),
+                       params=(Param("filter", Text("filter", "筛选"), Text("all, or mine", "全部，或我的"), choices=LIST_FILTERS),
+                               Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page")),
+                       words=("列表", "查看"))
 async def list_reminders(ctx: Context) -> Response:
-    return reminder_list(ctx, ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel, ctx.req.workspace))
+    mine, number = False, 1
+    words = ctx.argv
+    while words:
+        word = words.pop(0)
+        page = _PAGE.match(word)
+        if word.lower() in ("page", "页", "页码") and words:
+            word = words.pop(0).lstrip("#")
+            if not (word.isascii() and word.isdigit() and len(word) <= 6):
+                raise UsageError(ctx.pick(en=f"The page must be a number, not `{word}`.", zh=f"页码必须是数字，不能是 `{word}`。"))
+            number = int(word)
+        elif page:
+            number = int(page.group(1) or page.group(2))
+        elif any(o.value == "mine" and o.matches(word) for o in LIST_FILTERS):
+            mine = True
+        elif not any(o.matches(word) for o in LIST_FILTERS):
+            raise UsageError(ctx.pick(en=f"`{word}` is not a filter of the list: mine, all, page <n>.",
+                                      zh=f"`{word}` 不是列表的筛选条件：我的、全部、页 <页码>。"))
+    req = ctx.req
+    found = ctx.svc.reminders.pending(req.platform, req.channel, req.workspace)
+    if mine:
+        found = [r for r in found if req.user in (r.user, r.owner, *r.mentions)]
+    return reminder_list(ctx, found, number=number, command="remind list mine" if mine else "remind list")
 
 
 def _own_reminder(ctx: Context, token: str | None):

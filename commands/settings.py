@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import Text
 from bot.model import Response
-from bot.reminders import times
+from bot.reminders import hours, times
 from bot.reminders.store import to_iso
 from bot.spec import Command, Option, Param
 
@@ -80,23 +80,29 @@ def _show(ctx: Context, title: Text) -> Response:
         en="from your platform or the channel", zh="来自平台或频道默认")
     language = ctx.pick(en="English", zh="中文")
     root = ctx.svc.config.root_command
+    own_hours = ctx.svc.store.get_setting(req.platform, req.channel, hours.SETTING, req.workspace)
+    working = hours.read(own_hours)
+    hours_source = ctx.pick(en="set for this channel", zh="本频道设置") if own_hours else ctx.pick(en="the default", zh="默认值")
     return Response(
         kind="settings",
         title=title.get(ctx.lang),
-        text=ctx.pick(en=f"Time zone: {zone.key} ({source}). Local time now: {now}.\nLanguage: {language} ({lang_source}).",
-                      zh=f"时区：{zone.key}（{source}）。当前本地时间：{now}。\n语言：{language}（{lang_source}）。"),
-        context=[ctx.pick(en=f"Change them: /{root} settings tz Asia/Shanghai · /{root} settings lang zh",
-                          zh=f"修改：/{root} 设置 时区 北京时间 · /{root} 设置 语言 英文")],
+        text=ctx.pick(en=f"Time zone: {zone.key} ({source}). Local time now: {now}.\nLanguage: {language} ({lang_source}).\n"
+                         f"Working hours: {working.words()} ({hours_source}); case reminders outside them come earlier.",
+                      zh=f"时区：{zone.key}（{source}）。当前本地时间：{now}。\n语言：{language}（{lang_source}）。\n"
+                         f"工作时间：{working.words()}（{hours_source}）；超出工作时间的案件提醒会提前。"),
+        context=[ctx.pick(en=f"Change them: /{root} settings tz Asia/Shanghai · /{root} settings lang zh · /{root} settings hours 9-21",
+                          zh=f"修改：/{root} 设置 时区 北京时间 · /{root} 设置 语言 英文 · /{root} 设置 工作时间 9-21")],
         ephemeral=True,
-        data={"tz": zone.key, "default_tz": default, "channel_tz": own, "lang": ctx.lang, "user_lang": own_lang},
+        data={"tz": zone.key, "default_tz": default, "channel_tz": own, "lang": ctx.lang, "user_lang": own_lang,
+              "hours": working.stored(), "channel_hours": own_hours},
     )
 
 
 @settings.action("show", Text("show the settings", "查看设置"), words=("查看",), implicit=True)
 async def show(ctx: Context) -> Response:
     if ctx.args.strip():
-        raise UsageError(ctx.pick(en=f"Unknown setting `{ctx.args.split()[0]}`; settings: tz, lang.",
-                                  zh=f"没有 `{ctx.args.split()[0]}` 这个设置；可用设置：tz（时区）、lang（语言）。"))
+        raise UsageError(ctx.pick(en=f"Unknown setting `{ctx.args.split()[0]}`; settings: tz, lang, hours.",
+                                  zh=f"没有 `{ctx.args.split()[0]}` 这个设置；可用设置：tz（时区）、lang（语言）、hours（工作时间）。"))
     return _show(ctx, Text("Channel settings", "频道设置"))
 
 
@@ -121,6 +127,7 @@ async def set_tz(ctx: Context) -> Response:
     ZoneInfo(canonical)
     req = ctx.req
     ctx.svc.store.set_setting(req.platform, req.channel, "tz", canonical, to_iso(ctx.now), req.workspace)
+    ctx.svc.cases.replan_channel(req.platform, req.channel, req.workspace)  # working hours are local hours
     response = _show(ctx, Text("Time zone saved", "时区已保存"))
     response.context.insert(0, ctx.pick(
         en="Reminders already set keep their moment; they are now shown in this zone.",
@@ -143,6 +150,29 @@ async def set_lang(ctx: Context) -> Response:
     ctx.svc.store.set_user_setting(req.platform, req.user, "lang", lang, to_iso(ctx.now))
     saved = Context(req, "", ctx.svc, ctx.command, ctx.action, ctx.app)
     return _show(saved, Text("Language saved", "语言已保存"))
+
+
+@settings.action(
+    "hours", Text("hours: the channel's working hours", "工作时间：本频道的工作时间"),
+    summary=Text("the channel's working hours (default 9-21): a case reminder outside them comes earlier, never after its deadline",
+                 "本频道的工作时间（默认 9-21）：超出工作时间的案件提醒会提前，绝不晚于截止时间"),
+    params=(Param("range", Text("range", "时间段"), Text("Start and end hour, e.g. 9-21 or 08:30-18:00", "开始和结束时间，如 9-21、08:30-18:00"),
+                  rest=True),),
+    words=("工作时间", "时间段"),
+)
+async def set_hours(ctx: Context) -> Response:
+    typed = ctx.args.strip()
+    if not typed:
+        return _show(ctx, Text("Channel settings", "频道设置"))
+    working = hours.parse(typed, ctx.lang)
+    req = ctx.req
+    ctx.svc.store.set_setting(req.platform, req.channel, hours.SETTING, working.stored(), to_iso(ctx.now), req.workspace)
+    moved = ctx.svc.cases.replan_channel(req.platform, req.channel, req.workspace)
+    response = _show(ctx, Text("Working hours saved", "工作时间已保存"))
+    response.context.insert(0, ctx.pick(
+        en=f"The reminders of {moved} open case(s) were planned again within {working.words()}.",
+        zh=f"已按 {working.words()} 重新安排 {moved} 个进行中案件的提醒。"))
+    return response
 
 
 def setup(app: "App") -> None:

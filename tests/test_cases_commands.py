@@ -22,7 +22,7 @@ async def test_messaging_warning_appeal_due_72_hours_after_receipt_with_reminder
     assert data["reminders"] == [
         "2026-11-25T10:00:00+08:00",  # 48 h left
         "2026-11-26T10:00:00+08:00",  # 24 h left
-        "2026-11-27T06:00:00+08:00",  # 4 h left
+        "2026-11-26T21:00:00+08:00",  # 4 h left would be 06:00: moved to the end of the working day before
     ]
     assert "Appeal due" in opened.sections[0].text
 
@@ -63,6 +63,7 @@ async def test_appeal_sent_cancels_the_appeal_reminders_and_plans_a_follow_up_af
 
 
 async def test_a_corrected_receipt_time_reschedules_pending_reminders(ask, services):
+    await ask("settings hours 0-24")  # reminders at any hour, so each rule's time is kept as it is
     opened = await ask("case open messaging-warning received 2026-11-24 09:00")
     case_id = opened.data["case_id"]
     keys = {r.id: r.key for r in services.reminders.for_case(case_id)}
@@ -128,6 +129,7 @@ async def test_case_types_list_and_show(ask):
     assert [i["case_id"] for i in listed.data["items"]] == [opened.data["case_id"]]
     assert listed.data["items"][0]["next"]["label"] == "Appeal due"
     shown = await ask(f"case show {opened.data['case_id']}", channel="C1")
+    assert opened.data.pop("received_assumed") is True  # opened without a time: the reply says it counted from now
     assert shown.data == opened.data
 
 

@@ -77,7 +77,7 @@ async def test_remind_someone_else_mentions_them_and_stores_the_ids(ask, service
     typed = await ask("remind @bo in 2 hours check the claims", channel="C1")
     assert typed.data["mentions"] == ["bo"]
     listed = await ask("remind list", platform="slack", channel="C1")
-    assert "(@U777, @U888)" in listed.text
+    assert " · @U777, @U888 · resend the appeal" in listed.text  # who it names, before the text (the list line format)
     sender = RecordingSender()
     services.clock.advance(days=1)
     await delivery_for(services, sender).run_due()

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from bot.i18n import pick
-from bot.reminders import times
+from bot.reminders import hours, times
 from bot.reminders.store import Case, to_iso
 from bot.scope import WORKSPACE_SQL
 
@@ -135,12 +135,36 @@ class PlannedReminder:
     rule_key: str
     at: datetime
     text: str
+    moved: bool = False
+    """Moved earlier into the channel's working hours."""
+    outside: bool = False
+    """Outside working hours: no working time was left before the rule's time."""
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What `case list` shows: open (default), overdue or closed cases, or all; mine; a type, a
+    store (part of its name, any case), a marketplace."""
+
+    state: str = "open"  # open | overdue | closed | all
+    owner: str | None = None
+    type: str | None = None
+    store: str | None = None
+    marketplace: str | None = None
+
+
+DETAILS = ("store", "marketplace", "note")
+
+ZH_MARKETS = {"美国": "us", "美": "us", "英国": "uk", "英": "uk", "德国": "de", "德": "de", "法国": "fr", "法": "fr",
+              "意大利": "it", "意": "it", "西班牙": "es", "西": "es", "日本": "jp", "日": "jp"}
+"""Chinese names of the Amazon marketplaces (`美国站`, `亚马逊德国站`: the 站 and 亚马逊 are dropped first)."""
 
 
 class CaseService:
     def __init__(self, services: "Services"):
         self.svc = services
         self._rules: tuple[float, Rules] | None = None
+        self._marketplaces: tuple[float, dict[str, str]] | None = None
 
     @property
     def path(self) -> Path:
@@ -157,6 +181,29 @@ class CaseService:
     @property
     def db(self):
         return self.svc.store.db
+
+    @property
+    def marketplaces(self) -> dict[str, str]:
+        """The marketplace codes a case may name (`amazon-de`) and their names, from the knowledge
+        base's `mailboxes.yaml` (the list appeals use), re-read when it changes."""
+        path = Path(self.svc.config.knowledge_dir) / "mailboxes.yaml"
+        mtime = path.stat().st_mtime if path.exists() else 0.0
+        if self._marketplaces is None or self._marketplaces[0] != mtime:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) if mtime else {}
+            found = (data or {}).get("marketplaces") or {}
+            self._marketplaces = (mtime, {str(code): str((entry or {}).get("name") or code) for code, entry in found.items()})
+        return self._marketplaces[1]
+
+    def find_marketplace(self, typed: str) -> str | None:
+        """The code for what was typed: `amazon-de`, `de`, `Amazon Germany`, `德国站`, `cdiscount`."""
+        wanted = "".join(typed.strip().lower().split())
+        wanted = ZH_MARKETS.get(wanted.removeprefix("亚马逊").removesuffix("站"), wanted)
+        for code, name in self.marketplaces.items():
+            short = code.split("-", 1)[-1]
+            if wanted in (code, "".join(name.lower().split())) or (code.startswith("amazon-") and wanted == short):
+                return code
+        matches = [code for code in self.marketplaces if code.split("-", 1)[0] == wanted]
+        return matches[0] if len(matches) == 1 else None
 
     def case_type(self, case: Case) -> CaseType:
         case_type = self.rules.types.get(case.type)
@@ -180,6 +227,47 @@ class CaseService:
             )
         ]
 
+    def find(self, platform: str, channel: str, workspace: str | None = None,
+             wanted: CaseFilter = CaseFilter()) -> list[Case]:
+        """The channel's cases that pass the filter, soonest next deadline first (overdue ones lead;
+        cases with no deadline left come last, newest first among them).
+
+        Deadlines come from the rules file, so the order and the overdue filter are computed here,
+        over the channel's cases; a channel holds hundreds, not millions."""
+        where, args = ["platform = ?", "channel = ?"], [platform, channel]
+        if workspace is not None:
+            where.append(WORKSPACE_SQL)
+            args.append(workspace)
+        if wanted.state in ("open", "overdue", "closed"):
+            where.append("state = ?")
+            args.append("closed" if wanted.state == "closed" else "open")
+        for column in ("owner", "type", "marketplace"):
+            value = getattr(wanted, column)
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        rows = self.db.query(f"SELECT * FROM cases WHERE {' AND '.join(where)} ORDER BY id", args)
+        found = [Case.from_row(row) for row in rows]
+        if wanted.store:
+            part = wanted.store.casefold()
+            found = [c for c in found if c.store and part in c.store.casefold()]
+        now = self.svc.clock.now()
+        keyed = [(self.next_deadline(c), c) for c in found]
+        if wanted.state == "overdue":
+            keyed = [(d, c) for d, c in keyed if d is not None and d.due <= now]
+
+        def order(pair: tuple[Deadline | None, Case]) -> tuple:
+            deadline, case = pair
+            return (0, deadline.due.timestamp(), case.id) if deadline else (1, 0.0, -case.id)
+
+        return [c for _, c in sorted(keyed, key=order)]
+
+    def next_deadline(self, case: Case) -> Deadline | None:
+        """The case's first unmet deadline (overdue or ahead); None when all are met, or it is closed."""
+        if case.state != "open" or case.type not in self.rules.types:
+            return None
+        return next((d for d in self.deadlines(case) if not d.met), None)
+
     def open(
         self,
         case_type: CaseType,
@@ -192,14 +280,19 @@ class CaseService:
         thread: str | None = None,
         lang: str = "en",
         workspace: str | None = None,
+        store: str | None = None,
+        marketplace: str | None = None,
+        note: str | None = None,
     ) -> Case:
         now = to_iso(self.svc.clock.now())
         events = json.dumps({case_type.opens_with: to_iso(at)})
         with self.svc.store.write() as db:
             cursor = db.execute(
                 """INSERT INTO cases (platform, channel, thread, type, owner, opened_by, lang, state, events,
-                       created_at, updated_at, workspace) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)""",
-                [platform, channel, thread, case_type.id, owner, opened_by, lang, events, now, now, workspace],
+                       created_at, updated_at, workspace, store, marketplace, note)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)""",
+                [platform, channel, thread, case_type.id, owner, opened_by, lang, events, now, now, workspace,
+                 store, marketplace, note],
             )
             case = self.get(cursor.lastrowid)
             self._reconcile(case)
@@ -213,6 +306,23 @@ class CaseService:
 
     def set_owner(self, case: Case, owner: str) -> Case:
         return self._save(case, owner=owner)
+
+    def set_details(self, case: Case, **details: str | None) -> Case:
+        """Change the store, marketplace or note (an empty value clears it)."""
+        unknown = set(details) - set(DETAILS)
+        if unknown:
+            raise ValueError(f"not a case detail: {sorted(unknown)}")
+        return self._save(case, **{name: value or None for name, value in details.items()})
+
+    def replan_channel(self, platform: str, channel: str, workspace: str | None = None) -> int:
+        """Re-plan the reminders of the channel's open cases (its working hours changed); how many."""
+        cases = self.find(platform, channel, workspace, CaseFilter(state="open"))
+        with self.svc.store.write():
+            for case in cases:
+                self._reconcile(case)
+        if cases:
+            self.svc.reminders.changed()
+        return len(cases)
 
     def close(self, case: Case) -> Case:
         now = to_iso(self.svc.clock.now())
@@ -240,36 +350,55 @@ class CaseService:
         return sorted(found, key=lambda d: d.due)
 
     def plan(self, case: Case) -> list[PlannedReminder]:
-        """The reminders the rules want for this case from now on."""
+        """The reminders the rules want for this case from now on, placed in the channel's working
+        hours (bot/reminders/hours.py): one outside them comes earlier, never after its deadline.
+        Two reminders of a deadline that land on the same moment are posted once."""
         if case.state != "open":
             return []
         now = self.svc.clock.now()
         zone = self.svc.channel_zone(case.platform, case.channel, case.workspace)
+        working = hours.channel_hours(self.svc, case.platform, case.channel, case.workspace)
         case_type = self.case_type(case)
-        planned = []
+        planned: list[PlannedReminder] = []
         for deadline in self.deadlines(case):
             if deadline.met:
                 continue
-            for before in deadline.rule.remind_before:
+            taken: set[datetime] = set()
+            for before in sorted(deadline.rule.remind_before, reverse=True):
                 at = deadline.due - before
-                if at > now:
-                    key = f"{deadline.rule.id}@{int(before.total_seconds())}"
-                    planned.append(PlannedReminder(key, at, self._text(case, case_type, deadline, before, zone)))
+                if at <= now:
+                    continue
+                placed = hours.place(at, now=now, zone=zone, hours=working)
+                if placed.at in taken:
+                    continue
+                taken.add(placed.at)
+                key = f"{deadline.rule.id}@{int(before.total_seconds())}"
+                text = self._text(case, case_type, deadline, deadline.due - placed.at, zone,
+                                  outside=working if placed.outside else None)
+                planned.append(PlannedReminder(key, placed.at, text, placed.moved, placed.outside))
         return sorted(planned, key=lambda p: p.at)
 
-    def _text(self, case: Case, case_type: CaseType, deadline: Deadline, before: timedelta, zone) -> str:
+    def _text(self, case: Case, case_type: CaseType, deadline: Deadline, left: timedelta, zone,
+              outside: "hours.WorkingHours | None" = None) -> str:
         lang = case.lang
         label = deadline.rule.label.get(lang)
         when = times.human(deadline.due, zone, lang)
-        if before:
-            left = pick(lang, en=f"in {times.span(before, lang)}", zh=f"还有 {times.span(before, lang)}")
+        if left:
+            words = hours.left_words(left, lang)
+            left_text = pick(lang, en=f"in {words}", zh=f"还有 {words}")
         else:
-            left = pick(lang, en="now", zh="现在到期")
+            left_text = pick(lang, en="now", zh="现在到期")
         text = pick(
             lang,
-            en=f"Case #{case.id} · {case_type.title.en}: {label} {left} — {when}.",
-            zh=f"案件 #{case.id} · {case_type.title.zh}：{label}，{left}（{when}）。",
+            en=f"Case #{case.id} · {case_type.title.en}: {label} {left_text} — {when}.",
+            zh=f"案件 #{case.id} · {case_type.title.zh}：{label}，{left_text}（{when}）。",
         )
+        if outside is not None:
+            text += " " + pick(
+                lang,
+                en=f"(Outside working hours {outside.words()}: no working time was left before the deadline.)",
+                zh=f"（在工作时间 {outside.words()} 之外：截止前已没有工作时间可提醒。）",
+            )
         if deadline.rule.note:
             text += " " + deadline.rule.note.get(lang)
         return text

@@ -112,6 +112,16 @@ def m003_repeat_mentions_done(db: sqlite_utils.Database) -> None:
     db.table("reminders").add_column("done_at", str)
 
 
+@migrations()
+def m004_case_details(db: sqlite_utils.Database) -> None:
+    """What tells a team's cases apart: the store (seller account) and marketplace the notice came
+    from, and a free note; `case list` filters and shows them."""
+    db["cases"].add_column("store", str)
+    db["cases"].add_column("marketplace", str)
+    db["cases"].add_column("note", str)
+    db["cases"].create_index(["platform", "channel", "state", "type"], if_not_exists=True)
+
+
 @dataclass
 class Reminder:
     id: int
@@ -184,6 +194,9 @@ class Case:
     state: str
     events: dict[str, datetime] = field(default_factory=dict)
     workspace: str | None = None
+    store: str | None = None
+    marketplace: str | None = None
+    note: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Case":
@@ -199,6 +212,9 @@ class Case:
             state=row["state"],
             events={name: from_iso(at) for name, at in json.loads(row["events"] or "{}").items()},
             workspace=row.get("workspace"),
+            store=row.get("store"),
+            marketplace=row.get("marketplace"),
+            note=row.get("note"),
         )
 
     def events_json(self) -> str:

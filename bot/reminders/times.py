@@ -331,6 +331,14 @@ def human(when: datetime, zone: ZoneInfo, lang: str) -> str:
     return f"{day} {hour} ({zone.key})"
 
 
+def short(when: datetime, zone: ZoneInfo, lang: str) -> str:
+    """For a line of a list, the zone said once elsewhere: "Fri, Nov 27 09:00" / "11月27日周五 09:00"."""
+    from babel.dates import format_skeleton
+
+    locale = babel_locale(lang)
+    return f"{format_skeleton('MMMEd', when, tzinfo=zone, locale=locale)} {format_skeleton('Hm', when, tzinfo=zone, locale=locale)}"
+
+
 def relative(when: datetime, now: datetime, lang: str) -> str:
     """"in 3 days" / "3天后", "4 hours ago" / "4小时前"."""
     from babel.dates import format_timedelta

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot import paging
 from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import pick
@@ -81,23 +82,34 @@ def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_
     )
 
 
-def reminder_list(ctx: Context, reminders: list[Reminder]) -> Response:
+def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, command: str = "remind list") -> Response:
+    """One page of the channel's pending reminders, soonest first, with its count and the buttons
+    to the other pages (bot/paging.py): a long text is clipped on its line, never a reminder left out."""
     zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
+    page = paging.page_of(reminders, number, ctx.lang)
     if not reminders:
         text = ctx.pick(en="No reminders pending in this channel.", zh="本频道没有待发送的提醒。")
     else:
         text = "\n".join(
-            f"#{r.id} · {times.human(r.due, zone, ctx.lang)}"
-            + (f" · 🔁 {times.rule_words(r.repeat, ctx.lang)}" if r.repeat else "")
-            + f" · {r.text} ({', '.join(mention(m) for m in r.mentions) or mention(r.owner)})"
-            for r in reminders
+            paging.line(
+                f"#{r.id} · {times.short(r.due, zone, ctx.lang)}"
+                + (f" · 🔁 {times.rule_words(r.repeat, ctx.lang)}" if r.repeat else "")
+                + (f" · {ctx.pick(en='case', zh='案件')} #{r.case_id}" if r.case_id else "")
+                + f" · {', '.join(mention(m) for m in r.mentions) or mention(r.owner)} · {paging.clip(r.text, 100)}"
+            )
+            for r in page.items
         )
+    context = [ctx.pick(en=f"Soonest first; times in {zone.key}.", zh=f"按时间排序；时间为 {zone.key}。")]
+    if page.pages > 1:
+        context.insert(0, ctx.pick(en=f"Page {page.number} of {page.pages}", zh=f"第 {page.number}/{page.pages} 页"))
     return Response(
         kind="list",
-        title=ctx.pick(en="Reminders", zh="提醒"),
+        title=ctx.pick(en="Reminders", zh="提醒") + f" · {page.count(ctx.lang)}",
         text=text,
+        context=context,
+        choices=page.choices(ctx.lang, command),
         ephemeral=True,
-        data={"items": [reminder_item(ctx, r) for r in reminders]},
+        data={"items": [reminder_item(ctx, r) for r in page.items], "total": page.total, "page": page.data()},
     )
 
 
@@ -131,7 +143,7 @@ def case_response(ctx: Context, case: Case, *, title_en: str | None = None, titl
         text=ctx.pick(
             en=f"Owner: {mention(case.owner)} · {state} · {events}",
             zh=f"负责人：{mention(case.owner)} · {state} · {events}",
-        ),
+        ) + _details_text(ctx, case),
         sections=[
             Section(title=ctx.pick(en="Deadlines", zh="截止时间"),
                     text="\n".join(lines) or ctx.pick(en="None yet.", zh="暂无。")),
@@ -144,6 +156,9 @@ def case_response(ctx: Context, case: Case, *, title_en: str | None = None, titl
             "type": case.type,
             "state": case.state,
             "owner": case.owner,
+            "store": case.store,
+            "marketplace": case.marketplace,
+            "note": case.note,
             "events": {event: times.local_iso(at, zone) for event, at in case.events.items()},
             "deadlines": [
                 {"id": d.rule.id, "label": d.rule.label.get(ctx.lang), "due": times.local_iso(d.due, zone),
@@ -154,6 +169,19 @@ def case_response(ctx: Context, case: Case, *, title_en: str | None = None, titl
             "reminder_ids": [r.id for r in planned],
         },
     )
+
+
+def _details_text(ctx: Context, case: Case) -> str:
+    """The lines that tell this case from the channel's others: store, marketplace, note."""
+    parts = []
+    if case.store:
+        parts.append(ctx.pick(en=f"Store: {case.store}", zh=f"店铺：{case.store}"))
+    if case.marketplace:
+        parts.append(ctx.pick(en=f"Marketplace: {case.marketplace}", zh=f"站点：{case.marketplace}"))
+    text = ("\n" + " · ".join(parts)) if parts else ""
+    if case.note:
+        text += "\n" + ctx.pick(en=f"Note: {case.note}", zh=f"备注：{case.note}")
+    return text
 
 
 def _next_steps(ctx: Context, case: Case, events: list[str]) -> list[str]:

@@ -62,6 +62,11 @@ def state_with(answers: dict, *, lang: str = "en", dialog_id: int = 7) -> Dialog
     )
 
 
+def bare(value: str) -> str:
+    """A dialogue button's value without the dialogue and step it is stamped with (`AP-1/marketplace/amazon-us`)."""
+    return value.split("/", 2)[-1]
+
+
 def violation_types(flow) -> list[str]:
     return [c.value for c in flow.step("violation").choices]
 

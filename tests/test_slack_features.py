@@ -25,10 +25,10 @@ OWN_ROOT_CAUSE = "Our US carrier stopped scanning parcels at the Los Angeles hub
 
 def _label_of(message: Message, value: str) -> str:
     for button in message.buttons():
-        if button["value"] == value:
+        if button["value"].split("/", 2)[-1] == value:
             return button["text"]["text"]
     for option in message.options():
-        if option["value"] == value:
+        if option["value"].split("/", 2)[-1] == value:
             return option["text"]["text"]
     raise AssertionError(f"no choice {value!r} in {message.labels()}")
 

@@ -38,6 +38,9 @@ _WORDS = {
 }
 _EDIT = re.compile(r"^(?:edit|修改|编辑)\s*(.+)$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)、．])\s*")
+_STAMP = re.compile(r"^(?P<dialog>[A-Za-z]{1,4}-\d{1,9})/(?P<step>[a-z_]{1,40})/(?P<value>.+)$", re.S)
+"""A button's value carries the dialogue and step it was drawn for (`AP-3/order_ids/skip`), so a
+button pressed on an earlier prompt can be told apart from an answer to the current one."""
 MAX_LABEL = 75
 """Buttons are short on every platform (Slack cuts at 75 characters)."""
 
@@ -114,6 +117,10 @@ class DialogEngine:
         if step is None:
             return await self._finish(ctx, state, flow)
         inputs = [v for v in req.values if v] if req.kind == "choice" else [req.text]
+        if req.kind == "choice":
+            inputs, stale = self._unstamp(state, step, inputs)
+            if stale is not None:
+                return self.prompt(state, flow, step, error=stale)
         if not inputs or not any(i.strip() for i in inputs):
             return self.prompt(state, flow, step, error=pick(state.lang, en="Please answer the question.", zh="请回答这个问题。"))
         single = inputs[0] if len(inputs) == 1 else None
@@ -128,6 +135,32 @@ class DialogEngine:
         except Invalid as exc:
             return self.prompt(state, flow, step, error=exc.reason(state.lang))
         return await self._complete(ctx, state, flow, step, value)
+
+    def stamp(self, state: DialogState, step: Step, value: str) -> str:
+        return f"{self.label(state)}/{step.id}/{value}"
+
+    def _unstamp(self, state: DialogState, step: Step, values: list[str]) -> tuple[list[str], str | None]:
+        """The bare values of pressed buttons, or why they cannot act: a button drawn for another
+        step (or another dialogue) was already answered, and must not answer the current step —
+        "Skip" of the notice text must not skip the order IDs. Unstamped values (typed
+        `!choice skip`) are answers to the current step, as before."""
+        bare = []
+        for value in values:
+            match = _STAMP.match(value)
+            if match is None:
+                bare.append(value)
+                continue
+            if match.group("dialog") != self.label(state) or match.group("step") != step.id:
+                flow = self.flows.get(state.flow)
+                own = flow.step(match.group("step")) if flow else None
+                name = own.name(state.lang) if own else match.group("step")
+                return [], pick(
+                    state.lang,
+                    en=f"Already answered: that button belongs to an earlier question (“{name}”{'' if match.group('dialog') == self.label(state) else ' of ' + match.group('dialog')}); nothing changed. The current question is below.",
+                    zh=f"已回答：这个按钮属于之前的问题（“{name}”{'' if match.group('dialog') == self.label(state) else '，' + match.group('dialog')}），未做任何更改。当前问题见下。",
+                )
+            bare.append(match.group("value"))
+        return bare, None
 
     async def resume(self, ctx: "Context", state: DialogState) -> Response:
         """Continue `state` in this channel (pausing whatever was active here); a finished one reopens
@@ -365,9 +398,9 @@ class DialogEngine:
         if step.type == "review":
             parts.append(self.summary(flow, state))
             choices.append(Choice(label=pick(lang, en="Done: write it", zh="完成：生成"), value=DONE, style="primary"))
-            for s in steps:
-                if s.id in state.complete and s.type != "review":
-                    choices.append(Choice(label=_short(pick(lang, en="Edit: ", zh="修改：") + s.name(lang)), value=f"edit {s.id}"))
+            for other in steps:
+                if other.id in state.complete and other.type != "review":
+                    choices.append(Choice(label=_short(pick(lang, en="Edit: ", zh="修改：") + other.name(lang)), value=f"edit {other.id}"))
         elif step.type in ("choice", "multi"):
             picked = {p.get("key") for p in state.answers.get(step.id) or []} if step.type == "multi" else set()
             for choice in flow.choices_for(step, state.completed()):
@@ -393,6 +426,7 @@ class DialogEngine:
                 choices.append(Choice(label=_short(pick(lang, en="Keep: ", zh="保留：") + shown), value=KEEP))
         if step.optional and step.type not in ("multi", "review"):
             choices.append(Choice(label=pick(lang, en="Skip", zh="跳过"), value=SKIP))
+        choices = [c.model_copy(update={"value": self.stamp(state, step, c.value)}) for c in choices]
         text_input = None
         if step.type in ("text", "long_text", "ids", "date", "email"):
             text_input = Input(label=_short(step.name(lang), 45), long=step.long or step.type == "long_text",

@@ -6,12 +6,15 @@ by the dialogue engine; the last answer produces a `draft` response (letter inli
 
 from __future__ import annotations
 
+import re
+
 from bot.appeals.service import FLOW_ID
 from bot.dialogs import DialogState
 from bot.dispatcher import Context, UsageError, command, suggests
 from bot.model import Choice, Response, Section
 
 ACTIONS = ("start", "resume", "list", "show", "cancel")
+_CASE = re.compile(r"^(?:case|案件)\s*#?\s*([0-9]{1,12})$", re.IGNORECASE)
 
 appeal = command(
     "appeal",
@@ -28,10 +31,13 @@ async def start(ctx: Context) -> Response:
 
 
 async def _start(ctx: Context, word: str) -> Response:
-    prefill: dict[str, str] = {}
+    prefill: dict[str, str | int] = {}
     word = word.strip()
     service = ctx.svc.appeals
-    if word:
+    linked = _CASE.match(word)
+    if linked:
+        prefill = service.prefill_from_case(ctx, int(linked.group(1)))
+    elif word:
         code = service.resolve_type(word)
         if code is None:
             types = ", ".join(c.value for c in service.type_choices())
@@ -47,7 +53,8 @@ async def _start(ctx: Context, word: str) -> Response:
 
 
 async def _bare(ctx: Context) -> Response:
-    """`/seller appeal` alone starts one; `/seller appeal odr` starts one of that type."""
+    """`/seller appeal` alone starts one; `/seller appeal odr` starts one of that type;
+    `/seller appeal start case 3` (a case's "Draft the appeal" button) one for that case."""
     return await _start(ctx, ctx.args)
 
 

@@ -25,6 +25,15 @@ case = command(
 )(None)
 
 
+def _with_appeal(ctx: Context, found, response: Response) -> Response:
+    """An open case whose type is appealed (its rules say what the appeal knows) offers to draft
+    that appeal: the button runs `appeal start case N`, which carries the case's facts over."""
+    if found.state == "open" and ctx.svc.cases.case_type(found).appeal:
+        response.choices.append(Choice(label=ctx.pick(en="Draft the appeal", zh="起草申诉"),
+                                       value=f"cmd:appeal start case {found.id}", style="primary"))
+    return response
+
+
 def _type_names(ctx: Context) -> str:
     return ", ".join(ctx.svc.cases.rules.types)
 
@@ -88,7 +97,8 @@ async def open_(ctx: Context) -> Response:
         case_type, platform=req.platform, channel=req.channel, thread=req.thread, opened_by=req.user,
         owner=owner or req.user, at=at, lang=ctx.lang,
     )
-    return case_response(ctx, opened, title_en=f"Case #{opened.id} opened", title_zh=f"已创建案件 #{opened.id}")
+    return _with_appeal(ctx, opened, case_response(ctx, opened, title_en=f"Case #{opened.id} opened",
+                                                   title_zh=f"已创建案件 #{opened.id}"))
 
 
 def _case(ctx: Context, token: str | None):
@@ -123,7 +133,8 @@ async def list_(ctx: Context) -> Response:
 @case.sub("show", usage="case show <id>", summary="a case with its deadlines and planned reminders")
 async def show(ctx: Context) -> Response:
     argv = ctx.argv
-    return case_response(ctx, _case(ctx, argv[0] if argv else None))
+    found = _case(ctx, argv[0] if argv else None)
+    return _with_appeal(ctx, found, case_response(ctx, found))
 
 
 @case.sub("update", usage="case update <id> <event> [when] | case update <id> owner @user",
@@ -155,7 +166,8 @@ async def update(ctx: Context) -> Response:
     zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
     at = times.parse_past(when, now=ctx.now, zone=zone, lang=ctx.lang) if when else ctx.now
     found = ctx.svc.cases.record(found, event, at)
-    return case_response(ctx, found, title_en=f"Case #{found.id} updated", title_zh=f"案件 #{found.id} 已更新")
+    return _with_appeal(ctx, found, case_response(ctx, found, title_en=f"Case #{found.id} updated",
+                                                  title_zh=f"案件 #{found.id} 已更新"))
 
 
 @case.sub("close", usage="case close <id>", summary="close a case and cancel its reminders (someone else's: curators)")

@@ -41,13 +41,23 @@ def m001_appeal_drafts(db: sqlite_utils.Database) -> None:
     db["appeal_drafts"].create_index(["platform", "user", "status"], if_not_exists=True)
 
 
+@migrations()
+def m002_case_and_form(db: sqlite_utils.Database) -> None:
+    """A draft names the case it was drafted for, and keeps the form's blocks and attachments."""
+    table = db["appeal_drafts"]
+    for column in ("case_id", "form", "attached"):
+        if column not in table.columns_dict:
+            table.add_column(column, int if column == "case_id" else str)
+
+
 class DraftStore:
     def __init__(self, store: Store):
         self.store = store
         self.db = store.db
 
     def save(self, *, dialog_id: int, platform: str, user: str, channel: str, marketplace: str, violation: str,
-             language: str, store_name: str, text: str, lint: list[dict], send_to: dict, now: datetime) -> dict:
+             language: str, store_name: str, text: str, lint: list[dict], send_to: dict, now: datetime,
+             case_id: int | None = None, form: dict | None = None, attached: list[str] | None = None) -> dict:
         stamp = now.isoformat()
         with self.store.write() as db:
             previous = self.get(dialog_id)
@@ -59,6 +69,8 @@ class DraftStore:
                     "lint": json.dumps(lint, ensure_ascii=False), "send_to": json.dumps(send_to, ensure_ascii=False),
                     "version": (previous["version"] + 1) if previous else 1, "status": "open",
                     "created_at": previous["created_at"] if previous else stamp, "updated_at": stamp,
+                    "case_id": case_id, "form": json.dumps(form or {}, ensure_ascii=False),
+                    "attached": json.dumps(attached or [], ensure_ascii=False),
                 },
                 pk="dialog_id",
             )
@@ -71,6 +83,8 @@ class DraftStore:
         row = dict(rows[0])
         row["lint"] = json.loads(row["lint"] or "[]")
         row["send_to"] = json.loads(row["send_to"] or "{}")
+        row["form"] = json.loads(row.get("form") or "{}")
+        row["attached"] = json.loads(row.get("attached") or "[]")
         return row
 
     def cancel(self, dialog_id: int, now: datetime) -> None:

@@ -15,7 +15,8 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.dialogs.answers import Invalid, parse_date, parse_email, parse_ids, parse_text
+from bot.dialogs.answers import (Invalid, parse_counts, parse_date, parse_email, parse_ids, parse_notes, parse_text,
+                                 require_english)
 from bot.dialogs.flow import ChoiceDef, Flow, FlowRegistry, Step
 from bot.dialogs.store import DialogState, DialogStore
 from bot.i18n import pick
@@ -264,8 +265,14 @@ class DialogEngine:
                 offered = ", ".join(c.label.get(state.lang) for c in flow.choices_for(step, state.completed()))
                 raise Invalid(f"“{_short(raw, 40)}” is not one of the choices: {offered}.", f"“{_short(raw, 40)}” 不是可选项。可选：{offered}。")
             return choice.value
+        if step.type in ("text", "long_text", "notes"):
+            require_english(step, raw, self._english_suggestions(flow, step, state))
         if step.type in ("text", "long_text"):
             return parse_text(step, raw)
+        if step.type == "notes":
+            return parse_notes(step, raw, list(state.completed().get(step.notes_for or "") or []))
+        if step.type == "counts":
+            return parse_counts(step, raw)
         if step.type == "ids":
             return parse_ids(step, raw)
         if step.type == "email":
@@ -274,6 +281,16 @@ class DialogEngine:
             zone = self.svc.channel_zone(state.platform, state.channel)
             return parse_date(step, raw, now=ctx.now, zone=zone)
         raise Invalid("This step cannot take an answer.", "此步骤不接受回答。")
+
+    @staticmethod
+    def _english_suggestions(flow: Flow, step: Step, state: DialogState) -> list[str]:
+        """The step's suggestions as English labels (with the user's language beside them), to pick
+        instead of typing in Chinese."""
+        out = []
+        for choice in flow.choices_for(step, state.completed()):
+            own = choice.label.get(state.lang)
+            out.append(choice.label.en + (f"（{own}）" if own != choice.label.en else ""))
+        return out
 
     def _match_choice(self, flow: Flow, step: Step, state: DialogState, raw: str) -> ChoiceDef | None:
         offered = flow.choices_for(step, state.completed())
@@ -310,6 +327,7 @@ class DialogEngine:
                 continue
             if pressed and len(raw) <= 40 and " " not in raw.strip():
                 raise Invalid(f"“{raw}” is not one of the choices.", f"“{raw}” 不是可选项。")
+            require_english(step, raw, self._english_suggestions(flow, step, state))
             for line in raw.splitlines():
                 text = _BULLET.sub("", line).strip()
                 if not text:
@@ -384,8 +402,12 @@ class DialogEngine:
             pool = {c.value: c for c in flow.choices_for(step, state.completed())}
             items = [pool[p["key"]].label.get(lang) if "key" in p and p["key"] in pool else p.get("text", p.get("key", "")) for p in value]
             return "; ".join(items)
+        if step.type == "counts" and isinstance(value, list) and len(value) == 2:
+            return f"{value[0]} / {value[1]}"
+        if isinstance(value, dict):
+            return "; ".join(f"{key}: {text}" for key, text in value.items())
         if isinstance(value, list):
-            return ", ".join(value)
+            return ", ".join(str(v) for v in value)
         return str(value)
 
     def prompt(self, state: DialogState, flow: Flow, step: Step, *, error: str | None = None, notice: str | None = None) -> Response:
@@ -428,8 +450,8 @@ class DialogEngine:
             choices.append(Choice(label=pick(lang, en="Skip", zh="跳过"), value=SKIP))
         choices = [c.model_copy(update={"value": self.stamp(state, step, c.value)}) for c in choices]
         text_input = None
-        if step.type in ("text", "long_text", "ids", "date", "email"):
-            text_input = Input(label=_short(step.name(lang), 45), long=step.long or step.type == "long_text",
+        if step.type in ("text", "long_text", "ids", "notes", "counts", "date", "email"):
+            text_input = Input(label=_short(step.name(lang), 45), long=step.long or step.type in ("long_text", "notes"),
                                placeholder=_short(step.hint.get(lang), 100) if step.hint else None)
         data: dict[str, Any] = {
             "dialog_id": self.label(state),

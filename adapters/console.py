@@ -11,17 +11,17 @@ import asyncio
 import json
 import re
 import sys
-from typing import IO
+from functools import cached_property
+from typing import IO, TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-from rich.panel import Panel
-
-from bot.dispatcher import free_words
-from bot.i18n import detect_lang, pick
+from bot.i18n import pick
 from bot.model import Request, Response, error
 from bot.sender import Outgoing
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.panel import Panel
 
 CHOICE_PREFIX = "!choice"
 
@@ -33,7 +33,13 @@ class ConsolePrinter:
         self.stream = stream or sys.stdout
         self.json_mode = json_mode
         self.lang = lang
-        self.rich = Console(file=self.stream, highlight=False)
+
+    @cached_property
+    def rich(self) -> "Console":
+        """rich is loaded for people at a terminal only: `--json` and `sellerbot ask --json` never pay for it."""
+        from rich.console import Console
+
+        return Console(file=self.stream, highlight=False)
 
     def show(self, response: Response) -> None:
         if self.json_mode:
@@ -42,7 +48,10 @@ class ConsolePrinter:
             self.rich.print(self._panel(response))
         self.stream.flush()
 
-    def _panel(self, response: Response) -> Panel:
+    def _panel(self, response: Response) -> "Panel":
+        from rich.markup import escape
+        from rich.panel import Panel
+
         body = escape(response.text)
         for section in response.sections:
             body += f"\n\n[bold]{escape(section.title)}[/bold]\n" if section.title else "\n\n"
@@ -77,29 +86,28 @@ class ConsoleSender:
         return None
 
 
-def parse_line(line: str, *, root: str, user: str, channel: str, lang: str) -> Request | Response | None:
+def parse_line(line: str, *, root: str, user: str, channel: str, lang: str,
+               workspace: str = "") -> Request | Response | None:
     """Turn one typed line into a Request; an error Response for a slash-command that is not ours;
     None for a blank line."""
     text = line.strip()
     if not text:
         return None
-    base = {"user": user, "channel": channel, "platform": "console", "lang": lang}
+    base = {"user": user, "channel": channel, "platform": "console", "lang": lang, "workspace": workspace}
     if text.startswith(CHOICE_PREFIX + " ") or text == CHOICE_PREFIX:
         return Request(kind="choice", values=[text[len(CHOICE_PREFIX):].strip()], **base)
     if text.startswith("/"):
         head, _, rest = text.partition(" ")
         if head[1:].lower() == root:
-            # The command's name and action ("appeal start", "remind list") are English whatever the
-            # user speaks: only the words after them tell the language (as in the Slack adapter);
-            # with none, the interface language (--lang) holds.
-            base["lang"] = detect_lang(free_words(rest), default=lang)
+            # The interface language is a setting (--lang, or `settings lang`), never guessed from
+            # the words typed: ids such as `order-defect-rate` would turn a Chinese screen English.
             return Request(kind="command", text=rest, **base)
         return error(
             pick(lang, en=f"Commands start with /{root} (got {head}).", zh=f"命令以 /{root} 开头（收到的是 {head}）。"),
             usage=f"/{root} help",
             lang=lang,
         )
-    return Request(kind="message", text=text, **{**base, "lang": detect_lang(text, default=lang)})
+    return Request(kind="message", text=text, **base)
 
 
 def _numbered_press(req: Request | Response, last_choices: list[str], lang: str = "en") -> Request | Response:
@@ -144,11 +152,17 @@ async def run_console(
     user: str = "console-user",
     channel: str = "console",
     lang: str = "en",
+    workspace: str = "",
     stdin: IO[str] | None = None,
     stdout: IO[str] | None = None,
 ) -> int:
     """Read lines until end of input, answer each, exit 0."""
     stdin = stdin or sys.stdin
+    if hasattr(stdin, "reconfigure"):
+        # Broken bytes become U+FFFD: a strict decoder would stop the console at the first one, and
+        # the surrogateescape of a C locale would carry them into SQLite and into `--json` output,
+        # which must stay valid UTF-8.
+        stdin.reconfigure(errors="replace")
     printer = ConsolePrinter(stdout, json_mode=json_mode, lang=lang)
     root = services.config.root_command
     interactive = stdin.isatty() and not json_mode
@@ -158,7 +172,7 @@ async def run_console(
             printer.rich.print(f"[bold]sellerbot[/bold] console — type [bold]/{root} help[/bold], Ctrl-D to quit.")
         last_choices: list[str] = []
         async for line in _lines(stdin, f"{root}> " if interactive else None):
-            req = parse_line(line, root=root, user=user, channel=channel, lang=lang)
+            req = parse_line(line, root=root, user=user, channel=channel, lang=lang, workspace=workspace)
             if req is None:
                 continue
             req = _numbered_press(req, last_choices, lang)

@@ -1,6 +1,8 @@
 """`ask` latency in process: p50/p99 of `/seller ask` through the dispatcher (retrieval, answer,
 logging to SQLite), over a few hundred mixed questions, for the real knowledge base and synthetic
-ones of 1,000 and 10,000 articles.
+ones of 1,000 and 10,000 articles; optionally beside the plain baseline of bench/answers.py
+(`bm25s` + `jieba.lcut_for_search` over the same sections), timed question by question in turn
+with ours so that both meet the same machine load.
 
     python -m bench.ask_latency                      # real, 1000, 10000
     python -m bench.ask_latency --articles 1000 --json
@@ -50,7 +52,7 @@ def _percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def _measure(knowledge_dir: Path, db: Path, questions: list[str], rounds: int) -> dict:
+async def _measure(knowledge_dir: Path, db: Path, questions: list[str], rounds: int, baseline: bool = False) -> dict:
     from bot.clock import SystemClock
     from bot.config import Config
     from bot.model import Request
@@ -64,6 +66,15 @@ async def _measure(knowledge_dir: Path, db: Path, questions: list[str], rounds: 
     index_mb = _rss_mb() - rss_before
     handle = services.dispatcher.handle
     await handle(Request(text="ask warm up"))
+    plain, plain_build_s, plain_samples = None, 0.0, []
+    if baseline:
+        from bench.answers import Baseline
+        from bot.i18n import detect_lang
+
+        started = time.perf_counter()
+        plain = Baseline(index.articles)
+        plain_build_s = time.perf_counter() - started
+        plain.best("warm up 预热", "zh")
     samples, answered = [], 0
     for _ in range(rounds):
         for question in questions:
@@ -71,13 +82,25 @@ async def _measure(knowledge_dir: Path, db: Path, questions: list[str], rounds: 
             response = await handle(Request(text=f"ask {question}"))
             samples.append((time.perf_counter() - t0) * 1000)
             answered += bool(response.data.get("answered"))
+            if plain is not None:
+                t0 = time.perf_counter()
+                plain.best(question, detect_lang(question))
+                plain_samples.append((time.perf_counter() - t0) * 1000)
     search = []
     for question in questions:
         t0 = time.perf_counter()
         index.search(question, "zh" if any("\u4e00" <= c <= "\u9fff" for c in question) else "en")
         search.append((time.perf_counter() - t0) * 1000)
     services.store.close()
+    compared = {}
+    if plain is not None:
+        compared = {
+            "baseline_p50_ms": round(_percentile(plain_samples, 0.50), 2),
+            "baseline_p99_ms": round(_percentile(plain_samples, 0.99), 2),
+            "baseline_build_s": round(plain_build_s, 2),
+        }
     return {
+        **compared,
         "articles": len(index),
         "sections": index.section_count(),
         "asks": len(samples),
@@ -92,13 +115,17 @@ async def _measure(knowledge_dir: Path, db: Path, questions: list[str], rounds: 
     }
 
 
-def run(articles: int | None, *, rounds: int = 4, seed: int = 0) -> dict:
-    """Latency of `ask` with the real knowledge base (`articles=None`) or a synthetic one."""
+def run(articles: int | None, *, rounds: int = 4, seed: int = 0, baseline: bool = False,
+        workdir: Path | None = None) -> dict:
+    """Latency of `ask` with the real knowledge base (`articles=None`) or a synthetic one.
+
+    With `workdir`, the knowledge folder (`workdir/kb`), the database and the saved index
+    (`workdir/.sellerbot-cache`) are left there, for a restart to be timed over them."""
     questions = load_questions()
     with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
+        tmp_path = Path(workdir or tmp)
         folder = REAL_KNOWLEDGE if articles is None else write_synthetic_kb(tmp_path / "kb", articles, seed=seed)
-        result = asyncio.run(_measure(folder, tmp_path / "bench.db", questions, rounds))
+        result = asyncio.run(_measure(folder, tmp_path / "bench.db", questions, rounds, baseline))
     result["kb"] = "real" if articles is None else f"synthetic {articles}"
     return result
 

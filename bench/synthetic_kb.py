@@ -40,6 +40,9 @@ def _vocabulary(real_dir: Path) -> tuple[Counter, Counter]:
     return en or Counter(_FALLBACK_EN), zh or Counter(_FALLBACK_ZH)
 
 
+_INTENTS = ["definition", "limit", "time", "consequence", "howto", "where", "write", "example"]
+
+
 def _sentence(rng: random.Random, words: list[str], weights: list[int], length: int, sep: str) -> str:
     return sep.join(rng.choices(words, weights=weights, k=length))
 
@@ -55,13 +58,19 @@ def synthetic_articles(count: int, *, seed: int = 0, sections: int = 4, real_dir
         code = f"SX{number:05d}"
         topic_en = _sentence(rng, en_words, en_weights, 3, " ")
         topic_zh = _sentence(rng, zh_words, zh_weights, 2, "")
-        body = []
+        body: list[str] = []
+        asks: list[str] = []
         for i in range(sections):
             en_title = f"{code} {topic_en} {i + 1}: {_sentence(rng, en_words, en_weights, 4, ' ')}"
             en_text = ". ".join(_sentence(rng, en_words, en_weights, rng.randint(9, 14), " ") for _ in range(3)) + "."
             zh_title = f"{code}{topic_zh}{i + 1}：{_sentence(rng, zh_words, zh_weights, 3, '')}"
             zh_text = "。".join(_sentence(rng, zh_words, zh_weights, rng.randint(8, 12), "") for _ in range(3)) + "。"
-            body.append(f"## [en] {en_title}\n{en_text[:600]}\n\n## [zh] {zh_title}\n{zh_text[:600]}\n")
+            body.append(f"## [en] {en_title} {{#s{i + 1}}}\n{en_text[:600]}\n\n## [zh] {zh_title}\n{zh_text[:600]}\n")
+            asks.append(
+                f"  s{i + 1}:\n    intent: [{rng.choice(_INTENTS)}]\n    ask:\n"
+                f"      en: [\"{_sentence(rng, en_words, en_weights, 6, ' ')}?\", \"{_sentence(rng, en_words, en_weights, 5, ' ')}?\"]\n"
+                f"      zh: [\"{_sentence(rng, zh_words, zh_weights, 4, '')}？\", \"{_sentence(rng, zh_words, zh_weights, 3, '')}？\"]\n"
+            )
         front = (
             "---\n"
             f"id: {article_id}\n"
@@ -72,6 +81,7 @@ def synthetic_articles(count: int, *, seed: int = 0, sections: int = 4, real_dir
             f"  zh: [{_sentence(rng, zh_words, zh_weights, 2, '')}]\n"
             f"questions:\n  en: [\"{_sentence(rng, en_words, en_weights, 6, ' ')}?\"]\n"
             f"  zh: [\"{_sentence(rng, zh_words, zh_weights, 4, '')}？\"]\n"
+            "sections:\n" + "".join(asks) +
             "related: []\n"
             "source: \"synthetic benchmark article\"\n"
             "verified_on: 2026-11-01\n"

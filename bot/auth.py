@@ -11,8 +11,10 @@ class Auth:
         self.config = config
 
     def is_curator(self, req: Request) -> bool:
-        """Curators are listed users (`SELLERBOT_CURATORS`, ids or `platform:id`), holders of a
-        curator role (`SELLERBOT_CURATOR_ROLES`), workspace admins, and the local console operator."""
+        """Curators are listed users (`SELLERBOT_CURATORS`, ids or `platform:id`), members of a role or
+        user group named by id in `SELLERBOT_CURATOR_ROLES`, workspace admins and owners (as the
+        adapter reports them), and the local console operator unless SELLERBOT_CONSOLE_IS_CURATOR=false.
+        Roles count by id only: a name or a handle may be one that members can create themselves."""
         if req.platform == "console" and self.config.console_is_curator:
             return True
         if req.is_admin:

@@ -17,7 +17,7 @@ PLATFORM_RUNNERS = {
     # process -> module with `main(args, config) -> int`
     "slack": "adapters.slack.server",
     "discord": "adapters.discord.client",
-    "clock": "bot.reminders.clock",
+    "clock": "adapters.clock",
 }
 
 
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--json", action="store_true", help="one JSON object per response and line")
     console.add_argument("--user", default="console-user")
     console.add_argument("--channel", default="console")
+    console.add_argument("--workspace", default="", help="the workspace the user types in (scopes what they can reach)")
     console.add_argument("--lang", choices=["zh", "en"], default="en", help="interface language")
 
     ask = with_db(sub.add_parser("ask", help="ask one question and exit"))
@@ -69,6 +70,18 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a process; a database it cannot use stops it with one line naming the file and the
+    cause, and exit code 2 (like a bad configuration), not a traceback."""
+    from bot.store import StorageUnavailable
+
+    try:
+        return _main(argv)
+    except StorageUnavailable as exc:
+        print(f"sellerbot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = load_config(args)
@@ -104,7 +117,8 @@ def _run_console(args: argparse.Namespace, config: Config) -> int:
 
     services = Services(config)
     return asyncio.run(
-        run_console(services, json_mode=args.json, user=args.user, channel=args.channel, lang=args.lang)
+        run_console(services, json_mode=args.json, user=args.user, channel=args.channel, lang=args.lang,
+                    workspace=args.workspace)
     )
 
 
@@ -116,7 +130,9 @@ def _run_ask(args: argparse.Namespace, config: Config) -> int:
 
     root = config.root_command
     services = Services(config.model_copy(update={"scheduler": "off"}))
-    line = f"/{root} ask {args.question}\n"
+    # argv holds undecodable bytes as lone surrogates: as U+FFFD they can be stored and printed.
+    question = args.question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    line = f"/{root} ask {question}\n"
     return asyncio.run(run_console(services, json_mode=args.json, stdin=io.StringIO(line)))
 
 

@@ -30,7 +30,7 @@ class Config(BaseSettings):
     log_level: str | None = None  # default: INFO for servers, WARNING for the console
     log_format: str = "text"  # "json" for one JSON object per line
     curators: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    curator_roles: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["curator", "admin"])
+    curator_roles: Annotated[list[str], NoDecode] = Field(default_factory=list)  # role / user-group ids
     console_is_curator: bool = True
     scheduler: str = "auto"  # auto | off
 

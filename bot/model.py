@@ -29,11 +29,15 @@ class Request(BaseModel):
     user: str = "console-user"
     user_name: str | None = None
     channel: str = "console"
+    workspace: str = ""
+    """The Slack workspace (team id) or Discord guild id the request comes from ("" for a DM or the
+    console): with the platform and the channel, the scope every stored object belongs to."""
     thread: str | None = None
     lang: str = "en"
     """The interface language of the user (`zh` or `en`); answers follow the question's language."""
     roles: list[str] = Field(default_factory=list)
-    """Platform roles or groups, used by the core's permission check."""
+    """Ids of the user's platform roles (Discord) or user groups (Slack), for the permission check;
+    never names or handles, which members may be able to create or rename."""
     is_admin: bool = False
     """True when the platform says the user administers the workspace or guild."""
 
@@ -86,6 +90,9 @@ class Response(BaseModel):
     ephemeral: bool = False
     channel: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+    lang: str | None = None
+    """The interface language the core answered in (set by the dispatcher), for the adapter's own
+    words around the response (button hints, notices); not part of the scripting contract."""
 
     def to_contract(self) -> dict[str, Any]:
         """The flat JSON object of the scripting contract (`sellerbot console --json`)."""

@@ -16,8 +16,9 @@ class Outgoing(BaseModel):
     platform: str
     channel: str
     response: Response
-    mention: str | None = None
-    """User id to mention (the owner of a case or the author of a reminder)."""
+    mentions: list[str] = []
+    """User ids to ping (the owner of a case, the author of a reminder, or the people a reminder
+    names): the core decides who; each adapter writes its platform's mention markup."""
     key: str
     """Idempotency key: the same key must never produce two posts."""
     thread: str | None = None

@@ -14,11 +14,27 @@ from bot.config import Config
 from bot.store import Store
 
 
+def feature_migrations() -> tuple:
+    """The schema of every core feature, applied when the database opens (adapters add theirs)."""
+    from bot import inbox
+    from bot.appeals import store as appeals
+    from bot.dialogs import store as dialogs
+    from bot.knowledge import store as knowledge
+    from bot.reminders import store as reminders
+
+    return (inbox.migrations, knowledge.migrations, dialogs.migrations, appeals.migrations, reminders.migrations)
+
+
 class Services:
-    def __init__(self, config: Config | None = None, clock: Clock | None = None, store: Store | None = None):
+    def __init__(self, config: Config | None = None, clock: Clock | None = None, store: Store | None = None,
+                 app=None):
+        """`app`: an application object to share (a worker with its own connection serves the same
+        commands); by default every feature of sellerbot, built on first use."""
+        if app is not None:
+            self.app = app
         self.config = config or Config()
         self.clock = clock or SystemClock()
-        self.store = store or Store.open(self.config.db)
+        self.store = store or Store.open(self.config.db, feature_migrations())
         self.auth = Auth(self.config)
         self.scheduler = None  # the reminder scheduler, when start() runs one
 
@@ -35,10 +51,17 @@ class Services:
         return CaseService(self)
 
     @cached_property
+    def app(self):
+        """The application object: every command, dialogue listener and suggester (bot/app.py)."""
+        from bot.app import build_app
+
+        return build_app()
+
+    @cached_property
     def dispatcher(self):
         from bot.dispatcher import Dispatcher
 
-        return Dispatcher(self)
+        return Dispatcher(self, self.app)
 
     @cached_property
     def kb(self):
@@ -61,11 +84,23 @@ class Services:
 
         return build(self)
 
-    def channel_zone(self, platform: str, channel: str):
+    def metric(self, metric: str, marketplace: str, bad: int, total: int):
+        """(target, outcome) of a rate against the marketplace's target (knowledge/targets.yaml), or
+        None when the marketplace has no target for it. Here so that features other than the
+        knowledge base (an appeal letter's opening) read the same targets without importing it."""
+        from bot.knowledge.metrics import TargetsError, evaluate, load_targets
+
+        try:
+            target = load_targets(self.config.knowledge_dir / "targets.yaml").get(metric, marketplace)
+        except (KeyError, TargetsError):
+            return None
+        return target, evaluate(target, bad, total)
+
+    def channel_zone(self, platform: str, channel: str, workspace: str | None = ""):
         """The channel's time zone (`/seller settings tz`), else SELLERBOT_TZ."""
         from zoneinfo import ZoneInfo
 
-        name = self.store.get_setting(platform, channel, "tz")
+        name = self.store.get_setting(platform, channel, "tz", workspace or "")
         return ZoneInfo(name) if name else self.config.zone
 
     async def start(self, senders: dict | None = None) -> None:

@@ -1,7 +1,20 @@
-"""One module per `/seller` subcommand. Importing this package registers them all."""
+"""One module per `/seller` subcommand, each with its declaration and a `setup(app)`.
 
-import importlib
-import pkgutil
+`setup(app)` adds them all; nothing is registered by importing a module.
+"""
 
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from commands import appeal, ask, case, feedback, help, kb, metrics, remind, settings
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+MODULES = (help, ask, feedback, kb, metrics, appeal, remind, case, settings)
+
+
+def setup(app: "App") -> None:
+    for module in MODULES:
+        module.setup(app)

@@ -7,44 +7,75 @@ by the dialogue engine; the last answer produces a `draft` response (letter inli
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from bot.appeals.service import FLOW_ID
+from bot.context import Context
 from bot.dialogs import DialogState
-from bot.dispatcher import Context, UsageError, command, suggests
+from bot.errors import UsageError
+from bot.i18n import Text
 from bot.model import Choice, Response, Section
+from bot.scope import reachable, same_workspace
+from bot.spec import Command, Param
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 ACTIONS = ("start", "resume", "list", "show", "cancel")
-_CASE = re.compile(r"^(?:case|案件)\s*#?\s*([0-9]{1,12})$", re.IGNORECASE)
+_CASE = re.compile(r"(?:^|\s)(?:case|案件)\s*#?\s*([0-9]{1,12})(?=\s|$)", re.IGNORECASE)
 
-appeal = command(
+DRAFT = Param("draft", Text("ID", "编号"), Text("Draft ID (for resume, show, cancel)", "草稿编号（继续、查看、取消时填写）"), suggest="draft")
+
+appeal = Command(
     "appeal",
-    summary_en="Draft an appeal (Plan of Action) step by step, check it, and see where to send it",
-    summary_zh="分步起草申诉信（行动计划），自动检查并给出提交渠道",
-    usage="appeal [start [TYPE] | resume [ID] | list | show ID | cancel [ID]]",
-    examples=["appeal", "appeal start messaging", "appeal resume", "appeal list", "appeal show AP-3", "appeal cancel AP-3"],
-)(None)
+    Text("Draft an appeal (Plan of Action) step by step, check it, and see where to send it", "分步起草申诉信（行动计划），自动检查并给出提交渠道"),
+    words=("申诉",),
+    examples=(Text("appeal", "申诉"), Text("appeal start messaging", "申诉 开始 messaging"), Text("appeal resume", "申诉 继续"),
+              Text("appeal list", "申诉 列表"), Text("appeal show AP-3", "申诉 查看 AP-3"), Text("appeal cancel AP-3", "申诉 取消 AP-3")),
+)
 
 
-@appeal.sub("start", usage="appeal start [TYPE]", summary="start a new appeal, optionally of one type")
+def setup(app: "App") -> None:
+    app.add(appeal)
+    app.suggests("draft", suggest_drafts)
+    app.suggests("appeal_type", suggest_types)
+
+
+@appeal.action(
+    "start", Text("start a new appeal", "开始新的申诉"),
+    summary=Text("start a new appeal, optionally of one type, or for a case (its type, marketplace and notice date are not asked again)",
+                 "开始新的申诉，可指定违规类型，或为某个案件起草（不再询问类型、站点和通知日期）"),
+    params=(Param("type", Text("TYPE", "类型"), Text("Violation type (for start)", "违规类型（开始时填写）"), suggest="appeal_type",
+                  raw=True),
+            Param("case", Text("case", "案件"), Text("The case this appeal answers (for start)", "这份申诉对应的案件（开始时填写）"),
+                  kind="int", keyword="case", suggest="case")),
+    words=("开始", "新建"), implicit=True,
+)
 async def start(ctx: Context) -> Response:
     return await _start(ctx, ctx.args)
 
 
-async def _start(ctx: Context, word: str) -> Response:
+def _split_case(ctx: Context, words: str) -> tuple[str, int | None]:
+    """`odr case 3` → ("odr", 3): the type (if any) and the case named after `case`/`案件` (if any)."""
+    match = _CASE.search(words)
+    if not match:
+        if re.search(r"(?:^|\s)(?:case|案件)(?:\s|$)", words, re.IGNORECASE):
+            raise UsageError(ctx.pick(en="Name the case by its number after `case`, e.g. case 3.",
+                                      zh="请在 `案件` 后写案件编号，例如 案件 3。"),
+                             example=f"/{ctx.svc.config.root_command} appeal start case 3")
+        return words.strip(), None
+    return (words[:match.start()] + words[match.end():]).strip(), int(match.group(1))
+
+
+async def _start(ctx: Context, words: str) -> Response:
     prefill: dict[str, str | int] = {}
-    word = word.strip()
+    word, case_id = _split_case(ctx, words)
     service = ctx.svc.appeals
-    linked = _CASE.match(word)
-    if linked:
-        prefill = service.prefill_from_case(ctx, int(linked.group(1)))
+    if case_id is not None:
+        prefill = service.prefill_from_case(ctx, _case(ctx, case_id), _type(ctx, word) if word else None)
     elif word:
-        code = service.resolve_type(word)
-        if code is None:
-            types = ", ".join(c.value for c in service.type_choices())
-            raise UsageError(ctx.pick(
-                en=f"Unknown appeal type or action `{word}`. Types: {types}. Actions: {', '.join(ACTIONS)}.",
-                zh=f"未知的申诉类型或操作 `{word}`。类型：{types}。操作：{', '.join(ACTIONS)}。",
-            ), example=f"/{ctx.svc.config.root_command} appeal start odr")
+        code = _type(ctx, word)
         prefill["violation"] = code
         markets = service.flow.choices_for(service.flow.step("marketplace"), prefill)
         if len(markets) == 1:
@@ -52,16 +83,30 @@ async def _start(ctx: Context, word: str) -> Response:
     return await ctx.svc.dialogs.start(ctx, FLOW_ID, prefill)
 
 
-async def _bare(ctx: Context) -> Response:
-    """`/seller appeal` alone starts one; `/seller appeal odr` starts one of that type;
-    `/seller appeal start case 3` (a case's "Draft the appeal" button) one for that case."""
-    return await _start(ctx, ctx.args)
+def _case(ctx: Context, case_id: int):
+    """The case, if this request may reach it (bot/scope.py); otherwise the words of a missing one."""
+    found = ctx.svc.cases.get(case_id)
+    if found is None or not reachable(ctx.svc, ctx.req, platform=found.platform, workspace=found.workspace,
+                                      channel=found.channel):
+        raise UsageError(ctx.pick(en=f"There is no case #{case_id}.", zh=f"没有编号为 #{case_id} 的案件。"))
+    return found
 
 
-appeal.handler = _bare
+def _type(ctx: Context, word: str) -> str:
+    service = ctx.svc.appeals
+    code = service.resolve_type(word)
+    if code is None:
+        types = ", ".join(c.value for c in service.type_choices())
+        raise UsageError(ctx.pick(
+            en=f"Unknown appeal type or action `{word}`. Types: {types}. Actions: {', '.join(ACTIONS)}.",
+            zh=f"未知的申诉类型或操作 `{word}`。类型：{types}。操作：{', '.join(ACTIONS)}。",
+        ), example=f"/{ctx.svc.config.root_command} appeal start odr")
+    return code
 
 
-@appeal.sub("resume", usage="appeal resume [ID]", summary="continue an unfinished appeal (or reopen a draft to edit it)")
+@appeal.action("resume", Text("resume a draft", "继续草稿"),
+               summary=Text("continue an unfinished appeal (or reopen a draft to edit it)", "继续未完成的申诉（或重新打开草稿修改）"),
+               params=(DRAFT,), words=("继续", "恢复"))
 async def resume(ctx: Context) -> Response:
     engine = ctx.svc.dialogs
     req = ctx.req
@@ -71,9 +116,9 @@ async def resume(ctx: Context) -> Response:
             raise UsageError(ctx.pick(en=f"{engine.label(state)} was cancelled; start a new appeal instead.",
                                       zh=f"{engine.label(state)} 已取消，请重新开始一份申诉。"))
     else:
-        state = engine.store.active(req.platform, req.user, req.channel)
+        state = engine.store.active(req.platform, req.user, req.channel, req.workspace)
         if state is None or state.flow != FLOW_ID:
-            state = engine.store.latest_unfinished(req.platform, req.user, FLOW_ID)
+            state = engine.store.latest_unfinished(req.platform, req.user, FLOW_ID, workspace=req.workspace)
         if state is None:
             raise UsageError(ctx.pick(
                 en="You have no unfinished appeal to resume. Start one with /seller appeal, or reopen a draft with /seller appeal resume ID.",
@@ -82,11 +127,12 @@ async def resume(ctx: Context) -> Response:
     return await engine.resume(ctx, state)
 
 
-@appeal.sub("list", usage="appeal list", summary="your appeals in progress and your drafts")
+@appeal.action("list", Text("list my drafts", "我的草稿"),
+               summary=Text("your appeals in progress and your drafts", "你进行中的申诉和草稿"), words=("列表",))
 async def list_appeals(ctx: Context) -> Response:
     engine = ctx.svc.dialogs
     service = ctx.svc.appeals
-    states = engine.store.list_for(ctx.req.platform, ctx.req.user, flow=FLOW_ID)
+    states = engine.store.list_for(ctx.req.platform, ctx.req.user, flow=FLOW_ID, workspace=ctx.req.workspace)
     if not states:
         return Response(kind="list", text=ctx.pick(en="You have no appeals yet. Start one with /seller appeal.",
                                                    zh="你还没有申诉。用 /seller appeal 开始。"), data={"items": []}, ephemeral=True)
@@ -113,7 +159,10 @@ async def list_appeals(ctx: Context) -> Response:
                     choices=choices[:5], data={"items": items}, ephemeral=True)
 
 
-@appeal.sub("show", usage="appeal show ID", summary="show a draft again (letter, checks, mailbox) or an appeal's answers so far")
+@appeal.action("show", Text("show a draft", "查看草稿"),
+               summary=Text("show a draft again (letter, checks, mailbox) or an appeal's answers so far",
+                            "再次查看草稿（信件、检查结果、提交邮箱）或申诉目前的回答"),
+               params=(replace(DRAFT, required=True),), words=("查看",))
 async def show(ctx: Context) -> Response:
     if not ctx.args.strip():
         raise UsageError(ctx.pick(en="Which appeal? Give its ID, e.g. AP-3 (see /seller appeal list).",
@@ -140,14 +189,16 @@ async def show(ctx: Context) -> Response:
     )
 
 
-@appeal.sub("cancel", usage="appeal cancel [ID]", summary="cancel the appeal in progress here, or the one with that ID")
+@appeal.action("cancel", Text("cancel a draft", "取消草稿"),
+               summary=Text("cancel the appeal in progress here, or the one with that ID", "取消这里进行中的申诉，或指定编号的申诉"),
+               params=(DRAFT,), words=("取消",))
 async def cancel(ctx: Context) -> Response:
     engine = ctx.svc.dialogs
     req = ctx.req
     if ctx.args.strip():
         state = _owned(ctx, ctx.args)
     else:
-        state = engine.store.active(req.platform, req.user, req.channel)
+        state = engine.store.active(req.platform, req.user, req.channel, req.workspace)
         if state is None or state.flow != FLOW_ID:
             raise UsageError(ctx.pick(en="No appeal is in progress here. Give an ID to cancel a saved one (see /seller appeal list).",
                                       zh="这里没有进行中的申诉。要取消已保存的申诉，请给出编号（见 /seller appeal list）。"))
@@ -163,11 +214,13 @@ async def cancel(ctx: Context) -> Response:
 
 
 def _owned(ctx: Context, text: str) -> DialogState:
-    """The appeal named by `text`, if it exists and the user owns it (curators may see any)."""
+    """The appeal named by `text`, if it exists in this workspace and the user owns it (curators of
+    the workspace may see any). A draft is personal (it holds a login e-mail), so it is not shared
+    with the channel; its owner may take it to another channel of the workspace (`resume`)."""
     engine = ctx.svc.dialogs
     dialog_id = engine.parse_label(text.split()[0] if text.split() else "")
     state = engine.store.get(dialog_id) if dialog_id is not None else None
-    mine = state is not None and state.flow == FLOW_ID and state.platform == ctx.req.platform and (
+    mine = state is not None and state.flow == FLOW_ID and same_workspace(ctx.req, state.platform, state.workspace) and (
         state.user == ctx.req.user or ctx.svc.auth.is_curator(ctx.req))
     if not mine:
         raise UsageError(ctx.pick(en=f"No appeal of yours has the ID `{text.strip()[:40]}`. See /seller appeal list.",
@@ -175,14 +228,13 @@ def _owned(ctx: Context, text: str) -> DialogState:
     return state  # type: ignore[return-value]
 
 
-@suggests("draft")
 async def suggest_drafts(ctx: Context, prefix: str) -> list[Choice]:
     """The user's drafts and unfinished appeals, for autocomplete of `show`, `resume` and `cancel`."""
     engine = ctx.svc.dialogs
     service = ctx.svc.appeals
     wanted = prefix.strip().lower()
     out = []
-    for state in engine.store.list_for(ctx.req.platform, ctx.req.user, flow=FLOW_ID):
+    for state in engine.store.list_for(ctx.req.platform, ctx.req.user, flow=FLOW_ID, workspace=ctx.req.workspace):
         label = engine.label(state)
         answers = state.completed()
         violation = answers.get("violation")
@@ -193,7 +245,6 @@ async def suggest_drafts(ctx: Context, prefix: str) -> list[Choice]:
     return out
 
 
-@suggests("appeal_type")
 async def suggest_types(ctx: Context, prefix: str) -> list[Choice]:
     """The violation types an appeal can be drafted for, matched on code or label in either language."""
     wanted = prefix.strip().lower()

@@ -7,24 +7,39 @@ fits it says so honestly, lists the closest topics and logs the question for cur
 
 from __future__ import annotations
 
-from bot.dispatcher import Context, UsageError, command, suggests
-from bot.i18n import detect_lang, pick
+from typing import TYPE_CHECKING
+
+from bot.context import Context
+from bot.errors import UsageError
+from bot.i18n import Text, detect_lang, pick
 from bot.knowledge import Answer, Who
 from bot.knowledge.articles import MAX_SECTION_CHARS
 from bot.model import Choice, Response
+from bot.spec import Command, Param
 from commands.kb import article_choice, local_today, stale_note
 
+if TYPE_CHECKING:
+    from bot.app import App
 
-@command(
+ask_command = Command(
     "ask",
-    summary_en="Ask a policy question; the answer comes from the knowledge base, with its source",
-    summary_zh="询问平台政策问题，从知识库中给出带出处的答案",
-    usage="ask <question>",
-    examples=[
-        "ask What is the maximum order defect rate?",
-        "ask 站内信违规收到警告后多久内要申诉?",
-    ],
+    Text("Ask a policy question; the answer comes from the knowledge base, with its source", "询问平台政策问题，从知识库中给出带出处的答案"),
+    params=(Param("question", Text("question", "问题"), Text("Your question, in Chinese or English", "你的问题（中文或英文）"),
+                  required=True, rest=True),),
+    words=("问",),
+    examples=(
+        Text("ask What is the maximum order defect rate?", "问 订单缺陷率的标准是多少?"),
+        Text("ask 站内信违规收到警告后多久内要申诉?", "问 站内信违规收到警告后多久内要申诉?"),
+    ),
 )
+
+
+def setup(app: "App") -> None:
+    app.add(ask_command)
+    app.suggests("article", suggest_articles)
+
+
+@ask_command
 async def ask(ctx: Context) -> Response:
     question = ctx.args.strip()
     if not question:
@@ -36,7 +51,7 @@ async def ask(ctx: Context) -> Response:
         )
     lang = detect_lang(question, default=ctx.lang)
     req = ctx.req
-    answer = ctx.svc.kb.ask(question, lang, Who(req.user, req.channel, req.platform), ctx.now)
+    answer = ctx.svc.kb.ask(question, lang, Who(req.user, req.channel, req.platform, req.workspace), ctx.now)
     if not answer.answered:
         return _dont_know(ctx, answer)
     return _answer(ctx, answer)
@@ -65,7 +80,14 @@ def _answer(ctx: Context, answer: Answer) -> Response:
     stale = article.is_stale(local_today(ctx))
     if stale:
         context.append(stale_note(article, lang))
-    choices = [article_choice(related, lang) for related in answer.related]
+    alternatives = [
+        {"article": alt.article.id, "section": alt.section.id, "title": alt.section.title} for alt in answer.alternatives
+    ]
+    if alternatives:
+        context.append(pick(lang, en="Other possible answers are below.", zh="其他可能的答案见下方按钮。"))
+    choices = [alternative_choice(alt, lang) for alt in answer.alternatives]
+    choices += [article_choice(related, lang) for related in answer.related if related.id not in
+                {alt.article.id for alt in answer.alternatives}]
     choices += [
         Choice(label=pick(lang, en="👍 Helpful", zh="👍 有帮助"), value=f"cmd:feedback {answer.answer_id} helpful"),
         Choice(label=pick(lang, en="👎 Not helpful", zh="👎 没帮助"), value=f"cmd:feedback {answer.answer_id} not-helpful"),
@@ -80,8 +102,10 @@ def _answer(ctx: Context, answer: Answer) -> Response:
             "answered": True,
             "article": article.id,
             "title": title,
-            "section": hit.section.title,
+            "section": hit.section.id,
+            "section_title": hit.section.title,
             "answer": passage,
+            "alternatives": alternatives,
             "source": article.source,
             "verified_on": article.verified_on.isoformat(),
             "stale": stale,
@@ -90,6 +114,12 @@ def _answer(ctx: Context, answer: Answer) -> Response:
             "answer_id": answer.answer_id,
         },
     )
+
+
+def alternative_choice(hit, lang: str) -> Choice:
+    """A button showing another section that may answer the question ("其他可能的答案")."""
+    label = pick(lang, en="Other answer: ", zh="其他可能的答案：") + hit.section.title
+    return Choice(label=label[:75], value=f"cmd:kb show {hit.article.id}#{hit.section.id} {lang}")
 
 
 def _dont_know(ctx: Context, answer: Answer) -> Response:
@@ -117,6 +147,7 @@ def _dont_know(ctx: Context, answer: Answer) -> Response:
             "article": None,
             "title": None,
             "answer": None,
+            "alternatives": [],
             "source": None,
             "verified_on": None,
             "lang": lang,
@@ -125,7 +156,6 @@ def _dont_know(ctx: Context, answer: Answer) -> Response:
     )
 
 
-@suggests("article")
 async def suggest_articles(ctx: Context, prefix: str) -> list[Choice]:
     """Article ids whose id or title contains what was typed (ids starting with it first)."""
     typed = prefix.strip().lower()

@@ -11,23 +11,37 @@ import difflib
 import time
 from datetime import date
 
-from bot.dispatcher import Context, UsageError, command
-from bot.i18n import detect_lang, pick
+from typing import TYPE_CHECKING
+
+from bot.context import Context
+from bot.errors import UsageError
+from bot.i18n import Text, detect_lang, pick
 from bot.knowledge import Article, ArticleError
 from bot.model import Choice, Response, Section, error
+from bot.scope import reachable
+from bot.spec import Command, Option, Param
 
-kb = command(
+if TYPE_CHECKING:
+    from bot.app import App
+
+kb = Command(
     "kb",
-    summary_en="Knowledge base for curators: search, show, stale, gaps, stats, reload",
-    summary_zh="知识库管理：搜索、查看、待复核、未答问题、统计、重新加载",
-    usage="kb search|show|stale|gaps|stats|reload",
-    examples=["kb search order defect rate", "kb show order-defect-rate", "kb stale", "kb gaps", "kb reload"],
-)(None)
+    Text("Knowledge base for curators: search, show, stale, gaps, teach, export, stats, reload",
+         "知识库管理：搜索、查看、待复核、未答问题、教学、导出、统计、重新加载"),
+    words=("知识库",),
+    examples=(Text("kb search order defect rate", "知识库 搜索 订单缺陷率"), Text("kb show order-defect-rate", "知识库 查看 order-defect-rate"),
+              Text("kb gaps", "知识库 缺口"), Text("kb teach q12 order-defect-rate#limit", "知识库 教学 q12 order-defect-rate#limit"),
+              Text("kb reload", "知识库 重新加载")),
+)
+
+
+def setup(app: "App") -> None:
+    app.add(kb)
 
 
 def local_today(ctx: Context) -> date:
     """Today in the channel's time zone, from the injected clock."""
-    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     return ctx.now.astimezone(zone).date()
 
 
@@ -44,12 +58,15 @@ def article_choice(article: Article, lang: str) -> Choice:
     return Choice(label=article.title_in(lang)[:75], value=f"cmd:kb show {article.id}")
 
 
-@kb.sub("search", usage="kb search <words>", summary="best sections for some words, no threshold")
+@kb.action("search", Text("search articles", "搜索文章"),
+           summary=Text("best sections for some words, no threshold", "按关键词列出最相关的段落（不设门槛）"),
+           params=(Param("query", Text("words", "关键词"), Text("Search words or article ID", "搜索词或文章编号"), required=True, rest=True),),
+           words=("搜索",))
 async def search(ctx: Context) -> Response:
     words = ctx.args.strip()
     if not words:
         raise UsageError(ctx.pick(en="Give some words to search for.", zh="请输入要搜索的关键词。"),
-                         usage="/seller kb search <words>", example="/seller kb search 订单缺陷率")
+                         example=f"/{ctx.svc.config.root_command} kb search 订单缺陷率")
     lang = detect_lang(words, default=ctx.lang)
     result = ctx.svc.kb.index.search(words, lang, limit=8)
     if not result.hits:
@@ -84,27 +101,39 @@ async def search(ctx: Context) -> Response:
     )
 
 
-@kb.sub("show", usage="kb show <article-id> [en|zh]", summary="an article, section by section")
+@kb.action("show", Text("show an article", "查看文章"),
+           summary=Text("an article, section by section (or one section)", "逐节查看一篇文章（或其中一节）"),
+           params=(Param("query", Text("article-id[#section]", "文章ID[#段落]"), Text("Article ID", "文章编号"), required=True,
+                         suggest="article"),
+                   Param("lang", Text("language", "语言"), Text("Language of the article", "文章语言"),
+                         choices=(Option("en", Text("English", "英文")), Option("zh", Text("Chinese", "中文"))))),
+           words=("查看",))
 async def show(ctx: Context) -> Response:
     words = ctx.argv
     if not words or len(words) > 2:
         raise UsageError(ctx.pick(en="Give one article id.", zh="请给出一个文章 ID。"),
-                         usage="/seller kb show <article-id> [en|zh]", example="/seller kb show order-defect-rate")
+                         example=f"/{ctx.svc.config.root_command} kb show order-defect-rate")
     lang = ctx.lang
     if len(words) == 2:
         if words[1].lower() not in ("en", "zh"):
             raise UsageError(ctx.pick(en=f"Language must be en or zh, not `{words[1]}`.",
                                       zh=f"语言只能是 en 或 zh，不能是 `{words[1]}`。"))
         lang = words[1].lower()
-    article_id = words[0].lower()
+    article_id, _, section_id = words[0].lower().partition("#")
     base = ctx.svc.kb
     article = base.article(article_id)
     if article is None:
         close = difflib.get_close_matches(article_id, [a.id for a in base.index.articles], n=3, cutoff=0.5)
         hint = ctx.pick(en=f" Did you mean: {', '.join(close)}?", zh=f" 你是不是要找：{', '.join(close)}？") if close else ""
         raise UsageError(ctx.pick(en=f"There is no article `{article_id}`.", zh=f"没有 `{article_id}` 这篇文章。") + hint,
-                         usage="/seller kb show <article-id> [en|zh]", example="/seller kb show order-defect-rate")
-    sections = [Section(title=s.title, text=s.text) for s in base.sections(article, lang)]
+                         example=f"/{ctx.svc.config.root_command} kb show order-defect-rate")
+    chosen = [s for s in base.sections(article, lang) if not section_id or s.id == section_id]
+    if not chosen:
+        ids = ", ".join(s.id for s in base.sections(article, lang))
+        raise UsageError(ctx.pick(en=f"`{article_id}` has no section `{section_id}` (it has: {ids}).",
+                                  zh=f"`{article_id}` 没有 `{section_id}` 这一节（现有：{ids}）。"),
+                         example=f"/{ctx.svc.config.root_command} kb show order-defect-rate#limit")
+    sections = [Section(title=s.title, text=s.text) for s in chosen]
     context = [
         pick(lang, en=f"Source: {article.source}", zh=f"来源：{article.source}"),
         pick(lang, en=f"Verified on {article.verified_on.isoformat()}; review every {article.review_every} days",
@@ -122,13 +151,15 @@ async def show(ctx: Context) -> Response:
         sections=sections,
         context=context,
         choices=[article_choice(a, lang) for a in related[:5]],
-        data={"article": article.id, "title": article.title_in(lang), "lang": lang, "source": article.source,
+        data={"article": article.id, "section": section_id or None, "title": article.title_in(lang), "lang": lang,
+              "source": article.source,
               "verified_on": article.verified_on.isoformat(), "stale": stale,
               "review_due": article.review_due.isoformat(), "related": list(article.related)},
     )
 
 
-@kb.sub("stale", usage="kb stale", summary="articles past their review date")
+@kb.action("stale", Text("articles past review", "待复核的文章"),
+           summary=Text("articles past their review date", "已过复核日期的文章"), words=("待复核", "过期"))
 async def stale(ctx: Context) -> Response:
     today = local_today(ctx)
     overdue = ctx.svc.kb.stale(today)
@@ -157,26 +188,49 @@ async def stale(ctx: Context) -> Response:
     )
 
 
-@kb.sub("gaps", usage="kb gaps", summary="unanswered questions and not-helpful answers, most frequent first", curator=True)
+@kb.action("gaps", Text("unanswered questions", "未能回答的问题"),
+           summary=Text("unanswered questions, not-helpful answers and suggestions to confirm",
+                        "没能回答的问题、被评为没帮助的回答和待确认的建议"),
+           words=("缺口",), curator=True)
 async def gaps(ctx: Context) -> Response:
     store = ctx.svc.kb.store
     unanswered = store.unanswered_groups()
     not_helpful = store.not_helpful_groups()
+    suggestions = store.open_suggestions()
+    taught = store.taught()
     sections = []
     if unanswered:
         sections.append(Section(
             title=ctx.pick(en="Questions nobody could answer", zh="没能回答的问题"),
-            text="\n".join(f"{count}× {question}" for question, count, _ in unanswered),
+            text="\n".join(f"q{qid} · {count}× {question}" for question, count, _, qid in unanswered),
         ))
     if not_helpful:
         lines = []
         for group in not_helpful:
             example, _ = group["questions"].most_common(1)[0]
-            lines.append(f"{group['votes']}× {group['article']} › {group['section_title']} — “{example}”")
+            lines.append(f"a{group['answer_id']} · {group['votes']}× {group['article']} › {group['section_title']} — “{example}”")
         sections.append(Section(title=ctx.pick(en="Answers voted not helpful", zh="被评为没帮助的回答"), text="\n".join(lines)))
+    if suggestions:
+        sections.append(Section(
+            title=ctx.pick(en="Suggested by voters (confirm with `kb teach sN`)", zh="投票者建议的答案（用 `kb teach sN` 确认）"),
+            text="\n".join(f"s{row['id']} · “{row['question']}” → {row['article']}#{row['section']}" for row in suggestions),
+        ))
+    if taught:
+        recent = taught[-10:]
+        sections.append(Section(
+            title=ctx.pick(en=f"Resolved: taught questions ({len(taught)})", zh=f"已解决：已教学的问题（{len(taught)} 个）"),
+            text="\n".join(
+                f"“{row['question']}” → {row['article']}#{row['section']}"
+                + ("" if row["exported"] else ctx.pick(en=" (not exported yet)", zh="（尚未导出）"))
+                for row in reversed(recent)
+            ),
+        ))
+    open_items = unanswered or not_helpful or suggestions
     text = (
-        ctx.pick(en="What the knowledge base is missing, most frequent first.", zh="知识库的缺口，按出现次数排序。")
-        if sections
+        ctx.pick(en="What the knowledge base is missing, most frequent first. Link a question to the section "
+                    "that answers it with `kb teach <id> <article>#<section>`.",
+                 zh="知识库的缺口，按出现次数排序。用 `kb teach <编号> <文章>#<段落>` 把问题关联到能回答它的段落。")
+        if open_items
         else ctx.pick(en="No gaps: every question was answered and no answer was voted down.",
                       zh="没有缺口：所有问题都有回答，也没有“没帮助”的投票。")
     )
@@ -186,18 +240,129 @@ async def gaps(ctx: Context) -> Response:
         text=text,
         sections=sections,
         data={
-            "unanswered": [{"question": q, "count": c, "last_asked": at} for q, c, at in unanswered],
+            "unanswered": [{"id": f"q{qid}", "question": q, "count": c, "last_asked": at} for q, c, at, qid in unanswered],
             "not_helpful": [
-                {"article": g["article"], "section": g["section"], "section_title": g["section_title"],
-                 "votes": g["votes"], "questions": [q for q, _ in g["questions"].most_common()]}
+                {"id": f"a{g['answer_id']}", "article": g["article"], "section": g["section"],
+                 "section_title": g["section_title"], "votes": g["votes"],
+                 "questions": [q for q, _ in g["questions"].most_common()]}
                 for g in not_helpful
             ],
+            "suggestions": [{"id": f"s{row['id']}", "question": row["question"], "article": row["article"],
+                             "section": row["section"]} for row in suggestions],
+            "taught": [{"question": row["question"], "article": row["article"], "section": row["section"],
+                        "exported": bool(row["exported"])} for row in taught],
         },
         ephemeral=True,
     )
 
 
-@kb.sub("stats", usage="kb stats", summary="articles, questions asked, share answered, votes")
+def _taught_question(ctx: Context, words: list[str]) -> tuple[str, str, str | None]:
+    """(question, its language, the target a suggestion names) from an id or typed words."""
+    store = ctx.svc.kb.store
+    ref = words[0].lower()
+    if len(ref) > 1 and ref[0] in "qas" and ref[1:].isdigit() and len(ref) <= 13:
+        number = int(ref[1:])
+        row = {"q": store.unanswered, "a": store.answer, "s": store.suggestion}[ref[0]](number)
+        if row is None:
+            raise UsageError(ctx.pick(en=f"There is no question `{ref}` (see `kb gaps`).",
+                                      zh=f"没有编号为 `{ref}` 的问题（见 `kb gaps`）。"),
+                             example="/seller kb teach q12 order-defect-rate#limit")
+        suggested = f"{row['article']}#{row['section']}" if ref[0] == "s" else None
+        return row["question"], row["lang"], suggested
+    question = " ".join(words).strip().strip("\"“”'")
+    return question, detect_lang(question, default=ctx.lang), None
+
+
+@kb.action("teach", Text("teach an answer", "教学"),
+           summary=Text("link a question to the section that answers it; ask uses it at once", "把问题关联到能回答它的段落；ask 立即使用"),
+           params=(Param("question", Text("q12|a34|s5|question", "q12|a34|s5|问题"), Text("A question id from kb gaps, or its words",
+                                                                                        "kb gaps 中的问题编号或问题原文"), required=True, raw=True),
+                   Param("section", Text("article[#section]", "文章[#段落]"), Text("The section that answers it", "能回答它的段落"),
+                         required=True)),
+           words=("教学",), curator=True)
+async def teach(ctx: Context) -> Response:
+    words = ctx.argv
+    usage = dict(example="/seller kb teach q12 order-defect-rate#limit")
+    if not words:
+        raise UsageError(ctx.pick(en="Give a question (its id from `kb gaps`, or the words) and the section that answers it.",
+                                  zh="请给出问题（`kb gaps` 中的编号或问题原文）以及能回答它的段落。"), **usage)
+    base = ctx.svc.kb
+    target = words[-1] if len(words) > 1 else None
+    question, lang, suggested = _taught_question(ctx, words[:-1] if target else words)
+    target = target or suggested
+    if not target or not question:
+        raise UsageError(ctx.pick(en="Name the section that answers it: `<article>#<section>`.",
+                                  zh="请写出能回答它的段落：`<文章>#<段落>`。"), **usage)
+    found = base.resolve(target, lang)
+    if found is None:
+        raise UsageError(ctx.pick(en=f"`{target}` is not an article or section (see `kb show <article>`).",
+                                  zh=f"`{target}` 不是文章或段落（见 `kb show <文章>`）。"), **usage)
+    article, section = found
+    base.store.teach(question, lang, article.id, section.id, ctx.req.user, ctx.now.isoformat())
+    where = f"{article.id}#{section.id}"
+    return Response(
+        kind="info",
+        text=ctx.pick(en=f"Taught: “{question}” → {where} ({section.title}). `ask` answers it from now on; "
+                         f"`kb export` writes it into the article file.",
+                      zh=f"已教学：“{question}” → {where}（{section.title}）。`ask` 从现在起用它回答；"
+                         f"`kb export` 会把它写入文章文件。"),
+        data={"question": question, "lang": lang, "article": article.id, "section": section.id},
+        ephemeral=True,
+    )
+
+
+@kb.action("suggest", Text("suggest the right section", "建议正确段落"),
+           summary=Text("after a 👎: say which section was right (curators confirm it)", "点 👎 之后：指出哪一节才是正确答案（由管理员确认）"),
+           params=(Param("answer", Text("answer-id", "回答编号"), Text("The answer's number", "回答编号"), kind="int", required=True),
+                   Param("section", Text("article#section", "文章#段落"), Text("The section that was right", "正确的段落"), required=True)),
+           words=("建议",))
+async def suggest(ctx: Context) -> Response:
+    words = ctx.argv
+    usage = dict(example="/seller kb suggest 12 order-defect-rate#limit")
+    if len(words) != 2 or not words[0].isdigit() or len(words[0]) > 12:
+        raise UsageError(ctx.pick(en="Give the answer number and the section that was right.",
+                                  zh="请给出回答编号以及正确的段落。"), **usage)
+    base = ctx.svc.kb
+    answer = base.store.answer(int(words[0]))
+    if answer is not None and not reachable(ctx.svc, ctx.req, platform=answer["platform"],
+                                            workspace=answer.get("workspace"), channel=answer["channel"]):
+        answer = None  # another channel's or workspace's answer: as if it did not exist
+    found = base.resolve(words[1], answer["lang"] if answer else ctx.lang)
+    if answer is None or found is None:
+        raise UsageError(ctx.pick(en="That answer or section does not exist.", zh="该回答或段落不存在。"), **usage)
+    article, section = found
+    base.store.suggest(int(words[0]), article.id, section.id, ctx.req.user, ctx.now.isoformat())
+    return Response(
+        kind="info",
+        text=ctx.pick(en=f"Thanks: “{section.title}” is noted as the right answer; a curator will confirm it.",
+                      zh=f"谢谢：已记录“{section.title}”为正确答案，知识库管理员会确认。"),
+        data={"answer_id": int(words[0]), "article": article.id, "section": section.id},
+        ephemeral=True,
+    )
+
+
+@kb.action("export", Text("export taught questions", "导出教学"),
+           summary=Text("write taught questions into the article files (then review and reload)", "把已教学的问题写入文章文件（然后检查并重新加载）"),
+           words=("导出",), curator=True)
+async def export(ctx: Context) -> Response:
+    written, problems = ctx.svc.kb.export_taught()
+    lines = [f"{row['article']}#{row['section']} ← “{row['question']}”" for row in written]
+    text = (
+        ctx.pick(en=f"Wrote {len(written)} taught question(s) into the article files. Review the change, then `kb reload`.",
+                 zh=f"已把 {len(written)} 个已教学的问题写入文章文件。请检查改动，然后执行 `kb reload`。")
+        if written
+        else ctx.pick(en="Nothing to export: every taught question is already in its article.",
+                      zh="没有需要导出的内容：所有已教学的问题都已写入文章。")
+    )
+    sections = [Section(text="\n".join(lines))] if lines else []
+    if problems:
+        sections.append(Section(title=ctx.pick(en="Not written", zh="未写入"), text="\n".join(problems)))
+    return Response(kind="info", text=text, sections=sections,
+                    data={"exported": len(written), "problems": problems}, ephemeral=True)
+
+
+@kb.action("stats", Text("feedback counts", "反馈统计"),
+           summary=Text("articles, questions asked, share answered, votes", "文章数、提问数、回答率、投票"), words=("统计",))
 async def stats(ctx: Context) -> Response:
     base = ctx.svc.kb
     index = base.index
@@ -226,7 +391,8 @@ async def stats(ctx: Context) -> Response:
     )
 
 
-@kb.sub("reload", usage="kb reload", summary="re-read the articles without a restart", curator=True)
+@kb.action("reload", Text("reload the knowledge base", "重新加载知识库"),
+           summary=Text("re-read the articles without a restart", "不重启即重新读取文章"), words=("重新加载", "重载"), curator=True)
 async def reload(ctx: Context) -> Response:
     base = ctx.svc.kb
     started = time.perf_counter()

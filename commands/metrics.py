@@ -10,11 +10,17 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
-from babel.numbers import format_decimal, format_percent
+from typing import TYPE_CHECKING
 
-from bot.dispatcher import Context, UsageError, command
+from bot.context import Context
+from bot.errors import UsageError
+from bot.i18n import Text
 from bot.knowledge.metrics import METRICS, Outcome, TargetsError, evaluate, load_targets
 from bot.model import Response, error
+from bot.spec import Command, Option, Param
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
 MAX_DIGITS = 15
@@ -45,18 +51,40 @@ def _unit(metric: str, which: int, count: int, lang: str) -> str:
     return zh[which] if lang == "zh" else en[which][0 if count == 1 else 1]
 
 
-@command(
+METRIC = Param("metric", Text("metric", "指标"), Text("Which rate", "哪个指标"), required=True, choices=(
+    Option("odr", Text("ODR (order defect rate)", "ODR 订单缺陷率"), ("订单缺陷率",)),
+    Option("lsr", Text("LSR (late shipment rate)", "LSR 迟发率"), ("迟发率",)),
+    Option("cancel", Text("cancellation rate", "取消率"), ("取消率", "配送前取消率")),
+    Option("vtr", Text("VTR (valid tracking rate)", "VTR 有效追踪率"), ("有效追踪率",)),
+))
+
+metrics_command = Command(
     "metrics",
-    summary_en="Compute ODR, LSR, cancel or valid tracking rate from counts and compare it with the target",
-    summary_zh="根据订单数计算 ODR、迟发率、取消率或有效追踪率，并与目标比较",
-    usage="metrics odr|lsr|cancel|vtr <bad> <total> [marketplace]",
-    examples=["metrics odr 2 126", "metrics lsr 9 180 amazon-uk", "metrics vtr 12 200"],
+    Text("Compute ODR, LSR, cancel or valid tracking rate from counts and compare it with the target",
+         "根据订单数计算 ODR、迟发率、取消率或有效追踪率，并与目标比较"),
+    params=(
+        METRIC,
+        Param("bad", Text("bad", "不达标数"), Text("Orders with a defect (or late, cancelled, untracked)", "有问题的订单数"),
+              kind="int", required=True),
+        Param("total", Text("total", "总数"), Text("All orders in the window", "统计周期内的订单总数"), kind="int", required=True),
+        Param("marketplace", Text("marketplace", "站点"), Text("Marketplace, e.g. amazon-uk", "站点，如 amazon-uk")),
+    ),
+    words=("指标",),
+    examples=(Text("metrics odr 2 126", "指标 订单缺陷率 2 126"), Text("metrics lsr 9 180 amazon-uk", "指标 迟发率 9 180 amazon-uk"),
+              Text("metrics vtr 12 200", "指标 有效追踪率 12 200")),
 )
+
+
+def setup(app: "App") -> None:
+    app.add(metrics_command)
+
+
+@metrics_command
 async def metrics(ctx: Context) -> Response:
     words = ctx.argv
     if not words:
         raise UsageError(ctx.pick(en=f"Name a metric: {', '.join(METRICS)}.", zh=f"请指定指标：{', '.join(METRICS)}。"))
-    metric = words[0].lower()
+    metric = next((o.value for o in METRIC.choices if o.matches(words[0])), words[0].lower())
     if metric not in METRICS:
         raise UsageError(ctx.pick(en=f"Unknown metric `{words[0]}`; use one of {', '.join(METRICS)}.",
                                   zh=f"未知指标 `{words[0]}`，可用：{', '.join(METRICS)}。"))
@@ -112,6 +140,8 @@ def _decimal(value: Fraction, places: int) -> Decimal:
 def format_rate(value: Fraction, limit: Fraction, locale: str) -> str:
     """A percentage with two decimals, or more when two would hide which side of the target it is
     on (2/201 is 0.995%, not "1.00%")."""
+    from babel.numbers import format_percent  # loaded by `metrics`, not by every process that registers it
+
     side = (value > limit) - (value < limit)
     for places in range(2, 7):
         shown = _decimal(value, places)
@@ -123,6 +153,8 @@ def format_rate(value: Fraction, limit: Fraction, locale: str) -> str:
 
 
 def _render(ctx: Context, outcome: Outcome) -> Response:
+    from babel.numbers import format_decimal, format_percent
+
     lang = ctx.lang
     locale = LOCALES.get(lang, "en_US")
     target = outcome.target

@@ -1,40 +1,75 @@
-"""`/seller remind <when> <text>` (`list`, `cancel ID`, `snooze ID <duration>`): free reminders in the
-channel, with times in English or Chinese read in the channel's time zone."""
+"""`/seller remind [@someone] <when> <text>` (`list`, `cancel ID`, `done ID`, `snooze ID <duration|time>`):
+free reminders in the channel, one-off or repeating, with times in English or Chinese read in the
+channel's time zone."""
 
-from bot.dispatcher import Context, UsageError, command, suggests
+import re
+from typing import TYPE_CHECKING
+
+from bot.context import Context
+from bot.errors import UsageError
+from bot.i18n import Text
 from bot.model import Choice, Response
 from bot.reminders import times
-from bot.reminders.views import item_id, reminder_item, reminder_list, reminder_response
+from bot.reminders.views import item_id, reminder_item, reminder_list, reminder_response, user_id
+from bot.scope import reachable
+from bot.spec import Command, Param
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 MAX_TEXT = 1000
 
+REMINDER = Param("id", Text("id", "编号"), Text("Reminder ID", "提醒编号"), required=True, suggest="reminder")
 
-@command(
+remind_command = Command(
     "remind",
-    summary_en="Remind this channel at a time (English or Chinese), list, cancel or snooze reminders",
-    summary_zh="在指定时间提醒本频道（支持中英文时间），查看、取消或推迟提醒",
-    usage="remind <when> <text>",
-    examples=[
-        "remind tomorrow 9am send the ODR appeal",
-        "remind 明天上午10点 提交申诉",
-        "remind in 2 hours check the A-to-z claims",
-        "remind 3天后 跟进申诉",
-        "remind list",
-        "remind snooze 12 1h",
-        "remind cancel 12",
-    ],
+    Text("Remind this channel at a time (English or Chinese), list, cancel or snooze reminders",
+         "在指定时间提醒本频道（支持中英文时间），查看、取消或推迟提醒"),
+    words=("提醒",),
+    examples=(
+        Text("remind tomorrow 9am send the ODR appeal", "提醒 明天上午9点 发送ODR申诉"),
+        Text("remind 明天上午10点 提交申诉", "提醒 明天上午10点 提交申诉"),
+        Text("remind in 2 hours check the A-to-z claims", "提醒 2小时后 检查交易保障索赔"),
+        Text("remind 3天后 跟进申诉", "提醒 3天后 跟进申诉"),
+        Text("remind every weekday 9am check the performance notifications", "提醒 每个工作日上午9点 查看绩效通知"),
+        Text("remind every monday 10am send the weekly ODR report", "提醒 每周一上午10点 发送每周ODR报告"),
+        Text("remind @ana tomorrow 9am resend the appeal", "提醒 @ana 明天上午9点 重新提交申诉"),
+        Text("remind list", "提醒 列表"),
+        Text("remind snooze 12 1h", "提醒 推迟 12 1小时"),
+        Text("remind snooze 12 tomorrow 10am", "提醒 推迟 12 到明天上午10点"),
+        Text("remind cancel 12", "提醒 取消 12"),
+    ),
+)
+
+
+def setup(app: "App") -> None:
+    app.add(remind_command)
+    app.suggests("reminder", suggest_reminders)
+
+
+@remind_command.action(
+    "set", Text("Set a reminder in this channel", "在本频道设置提醒"),
+    summary=Text("remind this channel (or @someone) at a time or every day/weekday/week, in English or Chinese",
+                 "在指定时间或每天/每个工作日/每周提醒本频道（或 @某人），支持中英文时间"),
+    params=(Param("when", Text("when", "时间"), Text("When, e.g. in 3 days, tomorrow 10am, 明天上午10点", "时间，如 明天上午10点、in 3 days"),
+                  required=True),
+            Param("text", Text("text", "内容"), Text("What to remind", "提醒内容"), required=True, rest=True)),
+    words=("设置", "新建"), implicit=True,
 )
 async def remind(ctx: Context) -> Response:
     args = ctx.args.strip()
     if not args:
         raise UsageError(ctx.pick(en="Say when and what to remind.", zh="请写明提醒时间和内容。"))
-    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
-    if args[0] in "\"'":  # remind "next monday 10:00" resend the appeal
-        argv = ctx.argv
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
+    mentions, args = _leading_mentions(ctx, args)
+    repeat, assumed_year = None, False
+    if args[:1] in ("\"", "'"):  # remind "next monday 10:00" resend the appeal
+        argv = ctx.argv[len(mentions):]
         due = times.parse_future(argv[0], now=ctx.now, zone=zone, lang=ctx.lang)
         text = " ".join(argv[1:])
     else:
-        due, text = times.split_when(args.split(), now=ctx.now, zone=zone, lang=ctx.lang)
+        reading = times.read_reminder(args, now=ctx.now, zone=zone, lang=ctx.lang)
+        due, text, repeat, assumed_year = reading.due, reading.text, reading.repeat, reading.assumed_year
     text = text.strip()
     if not text:
         raise UsageError(ctx.pick(en="What should I remind you of? Add the text after the time.",
@@ -43,31 +78,68 @@ async def remind(ctx: Context) -> Response:
         raise UsageError(ctx.pick(en=f"The text is too long (at most {MAX_TEXT} characters).",
                                   zh=f"提醒内容太长（最多 {MAX_TEXT} 个字符）。"))
     req = ctx.req
+    twins = ctx.svc.reminders.duplicates(req.platform, req.channel, text, due, req.workspace)
     reminder = ctx.svc.reminders.create(
-        platform=req.platform, channel=req.channel, thread=req.thread, user=req.user, owner=req.user,
-        text=text, due=due, lang=ctx.lang,
+        platform=req.platform, channel=req.channel, thread=req.thread, user=req.user,
+        owner=mentions[0] if mentions else req.user, text=text, due=due, lang=ctx.lang, repeat=repeat,
+        mentions=mentions, workspace=req.workspace,
     )
-    return reminder_response(ctx, reminder, title_en=f"⏰ Reminder #{reminder.id} set",
-                             title_zh=f"⏰ 已设置提醒 #{reminder.id}")
+    response = reminder_response(ctx, reminder, title_en=f"⏰ Reminder #{reminder.id} set",
+                                 title_zh=f"⏰ 已设置提醒 #{reminder.id}")
+    if assumed_year:
+        year = times.human(due, zone, ctx.lang)
+        response.context.insert(0, ctx.pick(en=f"No year was given and that date has passed this year: set for {year}.",
+                                            zh=f"没有写年份，今年的这一天已经过去：设为 {year}。"))
+    if twins:
+        ids = ", ".join(f"#{twin.id}" for twin in twins)
+        response.context.insert(0, ctx.pick(
+            en=f"⚠️ Same text and time as reminder {ids} in this channel; cancel one if it was typed twice.",
+            zh=f"⚠️ 与本频道的提醒 {ids} 内容和时间完全相同；如果是重复设置，请取消其中一个。"))
+        response.data["duplicate_of"] = [twin.id for twin in twins]
+    return response
 
 
-@remind.sub("list", usage="remind list", summary="reminders pending in this channel")
+_MENTION_TOKEN = re.compile(r"^(?:<@[!&]?[A-Za-z0-9]+(?:\|[^>]*)?>|@[^\s@<>]+)(?=\s|$)")
+
+
+def _leading_mentions(ctx: Context, args: str) -> tuple[list[str], str]:
+    """`remind @ana <@U123> tomorrow 9am …`: the people to remind, as user ids where the platform
+    gave one (Slack `<@U123>`, Discord `<@42>`) or names as typed, and what follows them."""
+    mentions: list[str] = []
+    while match := _MENTION_TOKEN.match(args):
+        mention = user_id(match.group(0), ctx.lang)
+        if mention not in mentions:
+            mentions.append(mention)
+        args = args[match.end():].strip()
+    if mentions and not args:
+        raise UsageError(ctx.pick(en="Say when and what to remind them of.", zh="请写明提醒时间和内容。"))
+    return mentions, args
+
+
+@remind_command.action("list", Text("List the reminders of this channel", "查看本频道的提醒"),
+                       summary=Text("reminders pending in this channel", "本频道待发送的提醒"), words=("列表", "查看"))
 async def list_reminders(ctx: Context) -> Response:
-    return reminder_list(ctx, ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel))
+    return reminder_list(ctx, ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel, ctx.req.workspace))
 
 
 def _own_reminder(ctx: Context, token: str | None):
-    """The reminder named by the id; someone else's may be changed by curators only."""
+    """The reminder named by the id: its author and the people it mentions may change it (they get
+    its buttons); anyone else's, curators only. One of another channel or workspace is "not found"
+    (the words of a missing id, so ids are not probed)."""
     reminder_id = item_id(ctx, token, "reminder", "提醒")
     reminder = ctx.svc.reminders.get(reminder_id)
-    if reminder is None or reminder.platform != ctx.req.platform:
+    if reminder is None or not reachable(ctx.svc, ctx.req, platform=reminder.platform,
+                                         workspace=reminder.workspace, channel=reminder.channel):
         raise UsageError(ctx.pick(en=f"There is no reminder #{reminder_id}.", zh=f"没有编号为 #{reminder_id} 的提醒。"))
-    if ctx.req.user not in (reminder.user, reminder.owner):
+    if ctx.req.user not in (reminder.user, reminder.owner, *reminder.mentions):
         ctx.require_curator()
     return reminder
 
 
-@remind.sub("cancel", usage="remind cancel <id>", summary="cancel a reminder (someone else's: curators)")
+@remind_command.action("cancel", Text("Cancel a reminder", "取消提醒"),
+                       summary=Text("cancel a reminder or a repeating series (someone else's: curators)",
+                                    "取消提醒或整个重复提醒（他人的提醒需管理员）"),
+                       params=(REMINDER,), words=("取消",))
 async def cancel(ctx: Context) -> Response:
     argv = ctx.argv
     reminder = _own_reminder(ctx, argv[0] if argv else None)
@@ -75,33 +147,78 @@ async def cancel(ctx: Context) -> Response:
     if cancelled is None:
         raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {reminder.state}; only pending ones can be cancelled.",
                                   zh=f"提醒 #{reminder.id} 的状态是 {reminder.state}，只能取消待发送的提醒。"))
-    return Response(
-        kind="info",
-        text=ctx.pick(en=f"Reminder #{reminder.id} cancelled: {reminder.text}",
-                      zh=f"已取消提醒 #{reminder.id}：{reminder.text}"),
-        data=reminder_item(ctx, cancelled),
-    )
+    if reminder.repeat:
+        text = ctx.pick(en=f"Repeating reminder #{reminder.id} cancelled ({times.rule_words(reminder.repeat, 'en')}): "
+                           f"{reminder.text}",
+                        zh=f"已取消重复提醒 #{reminder.id}（{times.rule_words(reminder.repeat, 'zh')}）：{reminder.text}")
+    else:
+        text = ctx.pick(en=f"Reminder #{reminder.id} cancelled: {reminder.text}",
+                        zh=f"已取消提醒 #{reminder.id}：{reminder.text}")
+    return Response(kind="info", text=text, data=reminder_item(ctx, cancelled))
 
 
-@remind.sub("snooze", usage="remind snooze <id> <duration>", summary="move a reminder later (1h, 30 minutes, 2天)")
+@remind_command.action("done", Text("Mark a reminder done", "标记提醒已完成"),
+                       summary=Text("mark a reminder done (its ✓ Done button)", "标记提醒已完成（即 ✓ 完成 按钮）"),
+                       params=(REMINDER,), words=("完成",))
+async def done(ctx: Context) -> Response:
+    argv = ctx.argv
+    reminder = _own_reminder(ctx, argv[0] if argv else None)
+    marked = ctx.svc.reminders.done(reminder.id)
+    if marked is None:
+        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} was cancelled.", zh=f"提醒 #{reminder.id} 已取消。"))
+    text = ctx.pick(en=f"✓ Done: {reminder.text}", zh=f"✓ 已完成：{reminder.text}")
+    if marked.repeat and marked.state == "pending":
+        zone = ctx.svc.channel_zone(marked.platform, marked.channel, marked.workspace)
+        text += ctx.pick(en=f" (next time: {times.human(marked.due, zone, ctx.lang)})",
+                         zh=f"（下次：{times.human(marked.due, zone, ctx.lang)}）")
+    return Response(kind="info", text=text, data=reminder_item(ctx, marked))
+
+
+_TO = re.compile(r"^(?:(?:改到|推迟到|推到|到|至)\s*|(?:until|till|to)\s+)", re.IGNORECASE)
+
+
+@remind_command.action("snooze", Text("Snooze a reminder", "推迟提醒"),
+                       summary=Text("move a reminder later (1h, 30 minutes, 2天) or to a time (tomorrow 9am, 到明天上午10点)",
+                                    "把提醒往后推（1小时、30分钟、2天）或推到某个时间（到明天上午10点）"),
+                       params=(REMINDER, Param("duration", Text("duration or time", "时长或时间"),
+                                               Text("For how long or until when, e.g. 2h, tomorrow 9am", "推迟多久或推到何时，如 2小时、到明天上午10点"),
+                                               required=True, rest=True)),
+                       words=("推迟", "稍后"))
 async def snooze(ctx: Context) -> Response:
     argv = ctx.argv
     reminder = _own_reminder(ctx, argv[0] if argv else None)
     if len(argv) < 2:
-        raise UsageError(ctx.pick(en="Say how long to snooze, e.g. 1h or 30 minutes.", zh="请写明推迟多久，例如 1小时 或 30分钟。"))
-    by = times.parse_duration(" ".join(argv[1:]), lang=ctx.lang)
-    snoozed = ctx.svc.reminders.snooze(reminder.id, by)
+        raise UsageError(ctx.pick(en="Say how long to snooze or until when, e.g. 1h or tomorrow 9am.",
+                                  zh="请写明推迟多久或推迟到何时，例如 1小时 或 到明天上午10点。"))
+    phrase = " ".join(argv[1:])
+    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
+    due = None
+    try:
+        by = times.parse_duration(phrase, lang=ctx.lang)
+    except UsageError:
+        target = _TO.sub("", phrase, count=1).strip()
+        if times.read_time(target, now=ctx.now, zone=zone) is None:
+            raise UsageError(ctx.pick(
+                en=f'"{phrase}" is neither a length of time nor a time. Try 1h, 30 minutes, tomorrow 9am.',
+                zh=f"“{phrase}”既不是时长也不是时间。例如 1小时、30分钟、到明天上午10点。")) from None
+        due = times.parse_future(target, now=ctx.now, zone=zone, lang=ctx.lang)
+        by = None
+    if reminder.repeat:  # this occurrence comes back once; the series keeps its times
+        snoozed = ctx.svc.reminders.snooze_copy(reminder, due or ctx.now + by)
+    elif due is not None:
+        snoozed = ctx.svc.reminders.snooze_to(reminder.id, due)
+    else:
+        snoozed = ctx.svc.reminders.snooze(reminder.id, by)
     if snoozed is None:
         raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {reminder.state} and cannot be snoozed.",
                                   zh=f"提醒 #{reminder.id} 的状态是 {reminder.state}，无法推迟。"))
-    return reminder_response(ctx, snoozed, title_en=f"⏰ Reminder #{snoozed.id} snoozed",
-                             title_zh=f"⏰ 提醒 #{snoozed.id} 已推迟")
+    return reminder_response(ctx, snoozed, title_en=f"⏰ Reminder #{reminder.id} snoozed",
+                             title_zh=f"⏰ 提醒 #{reminder.id} 已推迟")
 
 
-@suggests("reminder")
 async def suggest_reminders(ctx: Context, prefix: str) -> list[Choice]:
     """Pending reminders of the channel, for `cancel` and `snooze`."""
-    found = ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel)
+    found = ctx.svc.reminders.pending(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     wanted = prefix.lstrip("#").lower()
     return [
         Choice(label=f"#{r.id} {r.text}"[:100], value=str(r.id))

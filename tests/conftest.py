@@ -13,8 +13,10 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Config
+from bot.i18n import Text
 from bot.model import Request
 from bot.services import Services
+from bot.spec import Command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +46,39 @@ def ask(services: Services):
         return await services.dispatcher.handle(Request(kind="command", text=text, **fields))
 
     return send
+
+
+@pytest.fixture
+def temporary_command(services):
+    """Declares a throwaway command on this test's application object (before building a bot)."""
+
+    def declare(name: str, handler=None, **kwargs) -> Command:
+        fields = dict(summary=Text(f"test {name}", f"测试 {name}"), examples=(Text(f"{name} x", f"{name} x"),))
+        return services.app.add(Command(name, handler=handler, **{**fields, **kwargs}))
+
+    return declare
+
+
+@pytest.fixture
+def temporary_listener(services):
+    """Adds a message listener in front of the others, on this test's application object."""
+
+    def register(fn):
+        return services.app.on_message(fn, first=True)
+
+    return register
+
+
+@pytest.fixture
+def temporary_suggester(services):
+    def register(field_name: str):
+        def decorate(fn):
+            services.app.suggests(field_name, fn)
+            return fn
+
+        return decorate
+
+    return register
 
 
 def run_cli(args: list[str], stdin: str = "", env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -29,7 +29,8 @@ def article(
 ) -> str:
     """Markdown of one article; sections are (en title, en text, zh title, zh text)."""
     body = "\n".join(
-        f"## [en] {en_title}\n{en_text}\n\n## [zh] {zh_title}\n{zh_text}\n" for en_title, en_text, zh_title, zh_text in sections
+        f"## [en] {en_title} {{#s{n}}}\n{en_text}\n\n## [zh] {zh_title}\n{zh_text}\n"
+        for n, (en_title, en_text, zh_title, zh_text) in enumerate(sections, 1)
     )
     return textwrap.dedent(
         f"""\
@@ -117,7 +118,7 @@ def write_kb(folder: Path, articles: dict[str, str] | None = None) -> Path:
     (folder / "articles").mkdir(parents=True, exist_ok=True)
     for name, text in (ARTICLES if articles is None else articles).items():
         (folder / "articles" / f"{name}.md").write_text(text, encoding="utf-8")
-    for data in ("synonyms.yaml", "targets.yaml"):
+    for data in ("synonyms.yaml", "intents.yaml", "targets.yaml"):
         shutil.copy(ROOT / "knowledge" / data, folder / data)
     return folder
 

@@ -23,8 +23,12 @@ async def answer_until(chat, response, stop_step: str):
         "cdiscount_orders": "2011051803T1VLZ",
         "store_name": "Harbour Lights Home",
         "login_email": "ops@harbourlights-home.example",
+        "actions_date": "2026-11-22",
+        "retraction_date": "2026-11-22",
     }
-    while response.kind == "dialog" and response.data["step"] != stop_step:
+    for _ in range(60):  # a step that keeps refusing its answer fails the test instead of hanging it
+        if response.kind != "dialog" or response.data["step"] == stop_step:
+            return response
         step, kind = response.data["step"], response.data["answer_type"]
         if kind == "choice":
             response = await chat.press(response.choices[0].value)
@@ -35,7 +39,7 @@ async def answer_until(chat, response, stop_step: str):
             response = await chat.say(typed[step])
         else:
             response = await chat.press("skip")
-    return response
+    raise AssertionError(f"the dialogue did not reach {stop_step}: stuck at {response.data.get('step')}")
 
 
 async def test_start_asks_the_marketplace_with_buttons_and_the_contract_fields(chat):
@@ -111,7 +115,7 @@ async def test_dates_in_chinese_are_understood(services):
     r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_date")
     assert "通知是哪天收到的" in r.text
     r = await chat.say("11月20日")
-    assert r.data["step"] == "notice_text"
+    assert r.data["step"] == "notice_effect"
     await chat.say("back")
     r = await chat.say("昨天")
     state = services.dialogs.store.get(int(r.data["dialog_id"].split("-")[1]))
@@ -146,18 +150,20 @@ async def test_long_text_steps_ask_for_a_long_input(chat):
 
 
 async def test_back_returns_to_the_previous_answer_and_keeps_it(chat):
-    r = await answer_until(chat, await chat.cmd("appeal start odr"), "order_ids")
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_text")
     r = await chat.say("back")
-    assert r.data["step"] == "notice_text"
+    assert r.data["step"] == "notice_effect"
     r = await chat.say("back")
     assert r.data["step"] == "notice_date" and "Current answer: 2026-11-20" in r.text
     assert bare(r.choices[-1].value) == "keep"
     r = await chat.press("keep")
-    assert r.data["step"] == "notice_text"
+    assert r.data["step"] == "notice_effect"
 
 
 async def test_only_optional_steps_can_be_skipped(chat):
     r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_text")
+    r = await chat.press("skip")
+    assert r.data["step"] == "metric_counts"
     r = await chat.press("skip")
     assert r.data["step"] == "order_ids"
     r = await chat.say("skip")

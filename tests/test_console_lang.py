@@ -1,4 +1,5 @@
-"""The console's language and its own errors: a Chinese interface stays Chinese for command words."""
+"""The console's language and its own errors: the interface language is --lang (or the user's
+`settings lang`), never guessed from what is typed."""
 
 from adapters.console import _numbered_press, parse_line
 from bot.model import Request, Response
@@ -16,10 +17,14 @@ def test_command_and_action_words_do_not_switch_a_chinese_interface_to_english()
         assert lang_of(line) == "zh", line
 
 
-def test_what_the_user_writes_after_the_action_still_sets_the_language():
-    assert lang_of("/seller ask What is the order defect rate?") == "en"
-    assert lang_of("/seller remind tomorrow 9am send the appeal") == "en"
-    assert lang_of("/seller ask 订单缺陷率是多少", lang="en") == "zh"
+def test_what_the_user_writes_never_switches_the_interface_language():
+    """Typed ids (`help remind`, `kb show order-defect-rate`) said "English" to the old guess; only
+    `ask` answers follow the question's language, which the command itself decides."""
+    for line in ("/seller help remind", "/seller kb show order-defect-rate", "/seller metrics odr 2 126",
+                 "/seller settings tz Asia/Shanghai", "/seller remind tomorrow 9am send the appeal"):
+        assert lang_of(line) == "zh", line
+    assert lang_of("/seller ask 订单缺陷率是多少", lang="en") == "en"
+    assert lang_of("the answer to a dialogue step") == "zh"
 
 
 def test_console_errors_follow_the_interface_language():

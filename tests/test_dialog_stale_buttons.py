@@ -17,7 +17,7 @@ from tests.test_discord_features import DiscordUser, prompt
 
 def test_console_a_stale_skip_does_not_skip_the_current_step(tmp_path):
     first = run_cli(["console", "--json", "--db", str(tmp_path / "c.db")],
-                    stdin="/seller appeal start messaging\n!choice amazon-us\nyesterday\n")
+                    stdin="/seller appeal start messaging\n!choice amazon-us\nyesterday\n!choice warning\n")
     notice_prompt = json_lines(first.stdout)[-1]
     assert notice_prompt["step"] == "notice_text"
     [skip] = [c["value"] for c in notice_prompt["choices"] if c["label"] == "Skip"]
@@ -47,6 +47,7 @@ async def test_slack_a_stale_skip_does_not_skip_the_current_step(slack_bed):
     await driver.press(root, "Amazon US")
     await mock.next_message()
     await driver.say("2026-11-20", thread_ts=root.ts)
+    await driver.press(await mock.next_message(), "A warning only")
     notice = await mock.next_message()
     assert "Paste the text of the notice" in notice.all_text()
     [skip] = [dict(b) for b in notice.buttons() if b["text"]["text"] == "Skip"]
@@ -66,7 +67,8 @@ async def test_discord_a_stale_skip_does_not_skip_the_current_step(discord_api, 
     agent = DiscordUser(bot, discord_api)
     message = await agent.slash(["appeal"], {"action": "start", "type": "messaging"})
     message = await agent.press(message, "Amazon US")
-    notice = await agent.type(message, "2026-11-20", long=False)
+    effect = await agent.type(message, "2026-11-20", long=False)
+    notice = await agent.press(effect, "A warning only")
     assert "Paste the text of the notice" in prompt(notice)
     orders = await agent.press(notice, "Skip")
     assert "Which orders do the messages concern" in prompt(orders)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from adapters.discord.store import Stash
-from bot.dispatcher import Context
+from bot.context import Context
 from bot.model import Attachment, Choice, Input, Request, Response, Section
 from tests.conftest import run_cli
 from tests.mocks.discord_api import AGENT_ID, APP_ID, GUILD_ID, ROLE_CURATOR_ID, button, buttons
@@ -40,7 +40,7 @@ async def test_login_syncs_one_seller_group_mirroring_the_core_with_chinese_desc
         {k: c[k] for k in ("name", "value", "name_localizations")} for c in case["action"]["choices"]]
     assert subs["case"]["description_localizations"]["zh-CN"].startswith("跟踪账户健康案件")  # the core's own summary
     remind = subs["remind"]
-    assert remind["type"] == 2 and [o["name"] for o in remind["options"]] == ["set", "list", "cancel", "snooze"]
+    assert remind["type"] == 2 and [o["name"] for o in remind["options"]] == ["set", "list", "cancel", "done", "snooze"]
     when = remind["options"][0]["options"][0]
     assert (when["name"], when["type"], when["required"]) == ("when", 3, True)
     assert [o["name"] for o in subs["widget"]["options"]] == ["args"]  # unknown to the spec: free text
@@ -55,7 +55,8 @@ async def test_slash_command_is_rebuilt_as_the_core_command_line_with_who_and_wh
     [req] = seen
     assert (req.kind, req.text, req.platform) == ("command", "echo ODR 是什么?", "discord")
     assert (req.user, req.user_name, req.channel, req.lang) == (str(AGENT_ID), "Agent", payload["channel_id"], "zh")
-    assert str(ROLE_CURATOR_ID) in req.roles and req.is_admin is False
+    assert req.roles == [str(ROLE_CURATOR_ID)] and req.is_admin is False  # ids only, never role names
+    assert req.workspace == str(GUILD_ID)  # the guild scopes what the user can reach
     assert callback["type"] == 4 and callback["data"]["embeds"][0]["description"] == "got: ODR 是什么?"
     assert not callback["data"].get("flags", 0) & 64
 
@@ -230,17 +231,20 @@ async def test_slow_work_is_deferred_then_delivered(discord_api, make_bot, tempo
 async def test_curator_commands_follow_roles_and_guild_permissions(discord_api, make_bot, services, temporary_command):
     vault = temporary_command("vault")
 
-    @vault.sub("open", usage="vault open", curator=True)
+    @vault.action("open", curator=True)
     async def open_(ctx: Context) -> Response:
         return Response(kind="info", text="opened")
 
     bot = await make_bot()
-    refused = (await interact(bot, discord_api, discord_api.slash(["vault"], {"args": "open"})))[0]["data"]
+    refused = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"})))[0]["data"]
     assert refused["flags"] & 64 and "curator" in refused["embeds"][0]["description"].lower()
-    admin = (await interact(bot, discord_api, discord_api.slash(["vault"], {"args": "open"}, permissions=ADMIN)))[0]["data"]
+    admin = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"}, permissions=ADMIN)))[0]["data"]
     assert admin["embeds"][0]["description"] == "opened"
+    services.config.curator_roles.append("Curator")  # a role *name* grants nothing
+    by_name = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"}, roles=[ROLE_CURATOR_ID])))[0]["data"]
+    assert "curator" in by_name["embeds"][0]["description"].lower()
     services.config.curator_roles.append(str(ROLE_CURATOR_ID))
-    role = (await interact(bot, discord_api, discord_api.slash(["vault"], {"args": "open"}, roles=[ROLE_CURATOR_ID])))[0]["data"]
+    role = (await interact(bot, discord_api, discord_api.slash(["vault"], {"action": "open"}, roles=[ROLE_CURATOR_ID])))[0]["data"]
     assert role["embeds"][0]["description"] == "opened"
 
 

@@ -73,6 +73,7 @@ async def test_a_whole_appeal_dialogue_in_discord(discord_api, bot, services):
     assert "marketplace" in prompt(message).lower() and "Amazon US" in [b["label"] for b in buttons(message)]
     message = await agent.press(message, "Amazon US")
     message = await agent.type(message, "2026-11-20", long=False)  # the notice's date
+    message = await agent.press(message, "A warning only")  # what the notice did
     notice = "Dear Seller,\nWe found messages asking buyers to contact you outside Buyer-Seller Messaging."
     message = await agent.type(message, notice, long=True)  # the notice's text, pasted in a paragraph box
     message = await agent.type(message, "112-9876543-1112223", long=False)  # the orders concerned
@@ -83,9 +84,13 @@ async def test_a_whole_appeal_dialogue_in_discord(discord_api, bot, services):
     message = await agent.type(message, "A new agent answered from a personal e-mail template.", long=True)
     assert "personal e-mail template" in prompt(message)
     message = await agent.press(message, "Done")
-    for _ in ("actions", "prevention"):
-        message = await agent.pick(message, 2)
-        message = await agent.press(message, "Done")
+    message = await agent.pick(message, 2)  # actions
+    message = await agent.press(message, "Done")
+    message = await agent.type(message, "2026-11-22", long=False)  # the date they were done
+    message = await agent.pick(message, 2)  # prevention
+    message = await agent.press(message, "Done")
+    message = await agent.pick(message, 1)  # what is attached
+    message = await agent.press(message, "Done")
     message = await agent.type(message, STORE, long=False)
     message = await agent.type(message, EMAIL, long=False)
     assert "Done: write it" in [b["label"] for b in buttons(message)]
@@ -94,10 +99,10 @@ async def test_a_whole_appeal_dialogue_in_discord(discord_api, bot, services):
     assert draft["embeds"][0]["title"].startswith("Draft AP-1")
     [delivery] = [c for c in discord_api.calls if c.method == "POST" and c.path.startswith(f"webhooks/{APP_ID}/") and c.files]
     [(filename, letter)] = delivery.files.items()
-    assert filename.startswith("AP-1-messaging-Harbour-Lights-Home") and filename.endswith(".md")
+    assert filename.startswith("AP-1-messaging-Harbour-Lights-Home") and filename.endswith(".txt")
     assert STORE in letter.decode() and EMAIL in letter.decode()
     assert "personal e-mail template" in letter.decode()
-    assert [b["label"] for b in buttons(draft)] == ["Edit answers", "Cancel draft"]
+    assert [b["label"] for b in buttons(draft)] == ["Open a case to track it", "Edit answers", "Cancel draft"]
     state = services.dialogs.store.get(1)
     assert state.status == "done" and state.platform == "discord" and state.channel == str(CHANNEL_ID)
     # every answered step's message was marked: no live button is left on an earlier step
@@ -146,7 +151,7 @@ async def test_a_case_opened_in_discord_reminds_its_owner_in_the_channel(discord
         assert body["content"].startswith(f"<@{OWNER_ID}> ⏰") and body["allowed_mentions"] == {"parse": [], "users": [OWNER_ID]}
         assert "Case #1" in body["embeds"][0]["footer"]["text"]
         resent = await sender.send(Outgoing(platform="discord", channel=str(CHANNEL_ID), key=report_key(services, report.sent[0]),
-                                            response=Response(kind="reminder", text="again"), mention=str(OWNER_ID)))
+                                            response=Response(kind="reminder", text="again"), mentions=[str(OWNER_ID)]))
         assert resent == discord_api.latest()["id"] and len([m for m in discord_api.messages.values() if m["nonce"]]) == 1
     finally:
         await sender.close()
@@ -226,3 +231,26 @@ async def test_article_ids_are_suggested_while_typing(discord_api, bot):
     payload = discord_api.autocomplete(["kb"], {"action": "show", "query": "order-def"}, focused="query")
     [callback] = await interact(bot, discord_api, payload)
     assert callback["data"]["choices"][0]["value"] == "order-defect-rate"
+
+
+async def test_a_posted_reminder_is_snoozed_and_done_with_its_discord_buttons(discord_api, bot, services, clock):
+    """The reminder posted by DiscordSender carries Done / Snooze 1 h / Tomorrow 9:00 as persistent
+    buttons; a press is a component interaction that runs the reminder command as the presser."""
+    agent = DiscordUser(bot, discord_api, locale="zh-CN")
+    await agent.slash(["remind", "set"], {"when": "in 2 hours", "text": "check the A-to-z claims"})
+    sender = DiscordSender(services.config.model_copy(update={"discord_token": "clock-token"}))
+    try:
+        clock.advance(hours=2)
+        [rid] = (await delivery_for(services, sender, platform="discord").run_due()).sent
+    finally:
+        await sender.close()
+    posted = discord_api.latest()
+    assert [b["label"] for b in buttons(posted)] == ["✓ 完成", "推迟 1 小时", "明天 9:00"]
+    assert [b["custom_id"] for b in buttons(posted)] == [
+        f"sb:c:cmd:remind done {rid}", f"sb:c:cmd:remind snooze {rid} 1h", f"sb:c:cmd:remind snooze {rid} tomorrow 9:00"]
+
+    [snoozed] = await interact(bot, discord_api, discord_api.press(posted, buttons(posted)[1]["custom_id"], locale="zh-CN"))
+    assert snoozed["type"] == 4 and "已推迟" in snoozed["data"]["embeds"][0]["title"]
+    assert services.reminders.get(rid).due == clock.now() + timedelta(hours=1)
+    [done] = await interact(bot, discord_api, discord_api.press(posted, buttons(posted)[0]["custom_id"], locale="zh-CN"))
+    assert "已完成" in str(done["data"]) and services.reminders.get(rid).done_at == clock.now()

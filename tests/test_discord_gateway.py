@@ -32,7 +32,7 @@ async def test_the_discord_process_connects_syncs_answers_and_stops(tmp_path):
         "DISCORD_GATEWAY_URL": api.gateway_url,
         "DISCORD_GUILD_ID": str(GUILD_ID),
         "SELLERBOT_DB": str(db),
-        "SELLERBOT_CURATOR_ROLES": "curator",
+        "SELLERBOT_CURATOR_ROLES": str(ROLE_CURATOR_ID),
         "SELLERBOT_LOG_LEVEL": "INFO",
     }
     process = await asyncio.create_subprocess_exec(
@@ -49,7 +49,7 @@ async def test_the_discord_process_connects_syncs_answers_and_stops(tmp_path):
         await api.gateway_send("INTERACTION_CREATE", payload)
         [callback] = await api.wait_for(lambda: api.callbacks(int(payload["id"])), timeout=10)
         assert callback["type"] == 4 and "查看所有命令" in str(callback["data"]["embeds"])
-        # someone else's case may be closed by a holder of the role named "Curator" in the guild
+        # someone else's case may be closed by a holder of the curator role (named by id)
         await api.gateway_send("INTERACTION_CREATE", api.slash(["case"], {"action": "open", "type": "messaging-warning"}))
         await api.wait_for(lambda: len(api.callbacks()) == 2, timeout=10)
         close = api.slash(["case"], {"action": "close", "id": "1"}, user_id=OWNER_ID, roles=[ROLE_CURATOR_ID])

@@ -25,7 +25,7 @@ def reminder(key: str = "reminder:7:due", *, channel: str = str(CHANNEL_ID), men
         kind="reminder", title="Appeal due in 24 h", text="Case C-7: messaging warning. @everyone look!",
         choices=[Choice(label="Show the case", value="cmd:help")],
     )
-    return Outgoing(platform="discord", channel=channel, response=response, mention=mention, key=key)
+    return Outgoing(platform="discord", channel=channel, response=response, mentions=[mention] if mention else [], key=key)
 
 
 @pytest.fixture
@@ -107,3 +107,12 @@ async def test_buttons_posted_by_the_clock_process_are_answered_by_the_bot(disco
 def test_the_discord_token_selects_the_discord_sender(tmp_path):
     senders = platform_senders(Config(db=tmp_path / "s.db", DISCORD_TOKEN="x"))
     assert isinstance(senders["discord"], DiscordSender)
+
+
+async def test_a_reminder_for_several_people_pings_each_and_names_typed_as_text_none(discord_api, sender):
+    """`remind @a @b …`: every mentioned user id is pinged; a name typed as plain text (no id) is not."""
+    message = reminder().model_copy(update={"mentions": [str(OWNER_ID), "4242", "ana", str(OWNER_ID)]})
+    await sender.send(message)
+    body = discord_api.channel_posts()[-1].json
+    assert body["content"] == f"<@{OWNER_ID}> <@4242> Appeal due in 24 h"
+    assert body["allowed_mentions"] == {"parse": [], "users": [OWNER_ID, 4242]}

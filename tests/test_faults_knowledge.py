@@ -16,7 +16,7 @@ import pytest
 from bot.model import Request
 from tests.knowledge_fixtures import services_for, write_kb
 
-CURATOR = {"platform": "slack", "user": "U-lead", "roles": ["curator"]}
+CURATOR = {"platform": "slack", "user": "U-lead", "is_admin": True}  # a workspace admin
 QUESTION = "What is the late shipment rate target?"
 
 

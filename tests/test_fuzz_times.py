@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from bot.dispatcher import UsageError
+from bot.errors import UsageError
 from bot.reminders import times
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)

@@ -58,3 +58,16 @@ def test_no_article_covers_a_topic_the_synonyms_file_declares_outside_the_knowle
                 if re.search(pattern, text):
                     clashes.append(f"{article.id}: {phrase}")
     assert clashes == []
+
+
+def test_every_section_the_coverage_list_names_exists():
+    """knowledge/COVERAGE.md maps each fact of the source articles to the section that answers it;
+    a section renamed or removed without updating that map would silently leave facts unanswered."""
+    import re
+
+    text = (KNOWLEDGE / "COVERAGE.md").read_text(encoding="utf-8")
+    refs = re.findall(r"`([a-z0-9-]+)#([a-z0-9-]+)`", text)
+    assert len(refs) >= 100, "the coverage list names the sections that answer each fact"
+    missing = sorted({f"{a}#{s}" for a, s in refs
+                      if a not in LOADED.articles or LOADED.articles[a].section(s, "en") is None})
+    assert missing == []

@@ -1,12 +1,16 @@
 """Answer quality, scored through the console contract like an outside check would.
 
-The public questions (`../shared/eval/questions.jsonl`, beside the repository), our own
-paraphrases (tests/data/paraphrases.jsonl, worded differently) and a held-out set written before
-any tuning against it (tests/data/heldout.jsonl: short, colloquial agent questions over every
-article, and out-of-scope near-misses such as FBA storage fees or other marketplaces) are typed into one
-`python -m bot.cli console --json` process; each `answer` object is scored: an answerable question
-needs a passage, in the asker's language, matching every expected pattern; an out-of-scope one
-needs `answered: false`. Tune the articles and the retrieval, never these questions.
+Two public sets live beside the repository (`../shared/eval/`): `questions.jsonl` and
+`questions2.jsonl` (120 questions written without seeing the knowledge base). Our own sets are
+`tests/data/paraphrases.jsonl` and `tests/data/heldout.jsonl`. All four have been looked at while
+the articles and the retrieval were tuned, so they are development sets: they catch regressions,
+they do not measure unseen questions (the README says so and gives the numbers).
+
+Each set is typed into one `sellerbot console --json` process and every `answer` object scored:
+an answerable question is *right* when it gets a passage in the asker's language matching every
+expected pattern, *wrong* when it gets a passage that does not (a confident wrong answer, the
+worst outcome), and otherwise abstained; an out-of-scope question must abstain. The public sets
+are never edited and their wording never goes into the knowledge base (a test checks that).
 """
 
 import json
@@ -17,12 +21,27 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import detect_lang
+from bot.knowledge.articles import load_articles
+from bot.knowledge.store import question_key
 from tests.conftest import ROOT, json_lines, run_cli
 
 EVAL_DIR = Path(os.environ.get("SELLERBOT_EVAL_DIR", ROOT.parent / "shared" / "eval"))
 PUBLIC = EVAL_DIR / "questions.jsonl"
+PUBLIC2 = EVAL_DIR / "questions2.jsonl"
 PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.jsonl"
 HELDOUT = ROOT / "tests" / "data" / "heldout.jsonl"
+BLIND = ROOT / "tests" / "data" / "blind.jsonl"
+"""Written by a writer who saw neither the knowledge base nor the other sets, and scored once
+before anything was changed because of it (README: answer quality)."""
+
+
+def _public(path: Path) -> Path:
+    """The public set, or a skip outside CI; in CI (`CI` set) a missing set fails the run."""
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"public eval set not found at {path} (set SELLERBOT_EVAL_DIR)")
+        pytest.skip(f"public eval set not found at {path} (set SELLERBOT_EVAL_DIR)")
+    return path
 
 
 def _load(path: Path) -> list[dict]:
@@ -38,64 +57,89 @@ def _ask_all(questions: list[dict], tmp_path: Path) -> list[dict]:
     return answers
 
 
-def _failures(questions: list[dict], answers: list[dict]) -> tuple[list[str], list[str], int]:
-    """(answerable questions failed, out-of-scope questions answered, answerable count)."""
-    missed, wrongly_answered = [], []
-    answerable = 0
+def _score(questions: list[dict], answers: list[dict]) -> dict:
+    """Right, wrong and abstained answerable questions, and out-of-scope questions answered."""
+    out: dict = {"right": [], "wrong": [], "abstained": [], "answered_out_of_scope": []}
     for q, a in zip(questions, answers):
         if not q["answerable"]:
             if a["answered"]:
-                wrongly_answered.append(f"{q['question']} -> {a['article']}")
+                out["answered_out_of_scope"].append(f"{q['question']} -> {a['article']}")
             continue
-        answerable += 1
         passage = a.get("answer") or ""
-        ok = (
-            a["answered"]
-            and len(passage) <= 600
+        line = f"[{q['lang']}] {q['question']} -> {a.get('article')}#{a.get('section')}: {passage[:100]!r}"
+        if not a["answered"]:
+            out["abstained"].append(line)
+        elif (
+            len(passage) <= 600
             and detect_lang(passage) == q["lang"]
             and all(re.search(p, passage, re.IGNORECASE) for p in q["expect"])
-        )
-        if not ok:
-            missed.append(f"[{q['lang']}] {q['question']} -> {a.get('article')}: {passage[:120]!r}")
-    return missed, wrongly_answered, answerable
+        ):
+            out["right"].append(line)
+        else:
+            out["wrong"].append(line)
+    return out
 
 
-def _check(questions: list[dict], answers: list[dict], bar: float, abstain_bar: float = 1.0) -> None:
-    missed, wrongly_answered, answerable = _failures(questions, answers)
-    share = 1 - len(missed) / answerable
+def _check(questions: list[dict], answers: list[dict], right_bar: float, wrong_bar: float, abstain_bar: float = 1.0) -> None:
+    result = _score(questions, answers)
+    answerable = sum(q["answerable"] for q in questions)
+    right = len(result["right"]) / answerable
+    wrong = len(result["wrong"]) / answerable
+    report = "\n".join(["wrong:", *result["wrong"], "abstained:", *result["abstained"],
+                        "answered out of scope:", *result["answered_out_of_scope"]])
+    assert right >= right_bar, f"{right:.1%} right (need {right_bar:.0%})\n{report}"
+    assert wrong <= wrong_bar, f"{wrong:.1%} answered with a wrong passage (at most {wrong_bar:.0%})\n{report}"
     out_of_scope = len(questions) - answerable
-    abstained = 1 - len(wrongly_answered) / out_of_scope if out_of_scope else 1.0
-    report = "\n".join(["missed:", *missed, "answered out of scope:", *wrongly_answered])
-    assert share >= bar, f"{share:.1%} of answerable questions answered well (need {bar:.0%})\n{report}"
+    abstained = 1 - len(result["answered_out_of_scope"]) / out_of_scope if out_of_scope else 1.0
     assert abstained >= abstain_bar, f"{abstained:.1%} of out-of-scope questions abstained (need {abstain_bar:.0%})\n{report}"
 
 
-@pytest.mark.skipif(not PUBLIC.exists(), reason=f"public eval set not found at {PUBLIC} (set SELLERBOT_EVAL_DIR)")
-def test_public_questions_through_the_console(tmp_path):
-    questions = _load(PUBLIC)
-    _check(questions, _ask_all(questions, tmp_path), bar=0.95)
+def test_first_public_set_through_the_console(tmp_path):
+    questions = _load(_public(PUBLIC))
+    _check(questions, _ask_all(questions, tmp_path), right_bar=0.95, wrong_bar=0.03)
+
+
+def test_second_public_set_through_the_console(tmp_path):
+    questions = _load(_public(PUBLIC2))
+    assert len(questions) >= 100
+    _check(questions, _ask_all(questions, tmp_path), right_bar=0.95, wrong_bar=0.03)
 
 
 def test_paraphrased_questions_through_the_console(tmp_path):
     questions = _load(PARAPHRASES)
     assert len(questions) >= 30 and {q["lang"] for q in questions} == {"en", "zh"}
-    _check(questions, _ask_all(questions, tmp_path), bar=0.90)
+    _check(questions, _ask_all(questions, tmp_path), right_bar=0.90, wrong_bar=0.05)
 
 
 def test_held_out_questions_through_the_console(tmp_path):
     questions = _load(HELDOUT)
     covered = {q["lang"] for q in questions}, sum(not q["answerable"] for q in questions)
     assert len(questions) >= 80 and covered[0] == {"en", "zh"} and covered[1] >= 15
-    _check(questions, _ask_all(questions, tmp_path), bar=0.90, abstain_bar=0.85)
+    _check(questions, _ask_all(questions, tmp_path), right_bar=0.90, wrong_bar=0.05)
 
 
-@pytest.mark.skipif(not PUBLIC.exists(), reason=f"public eval set not found at {PUBLIC}")
-def test_held_out_questions_are_new_wordings():
-    seen = {q["question"].casefold().strip() for q in _load(PUBLIC) + _load(PARAPHRASES)}
-    assert not [q["question"] for q in _load(HELDOUT) if q["question"].casefold().strip() in seen]
+def test_blind_set_through_the_console(tmp_path):
+    """The issue's goal for questions nobody tuned for: at least 90% right, at most 5% wrong."""
+    questions = _load(BLIND)
+    assert len(questions) >= 100 and {q["lang"] for q in questions} == {"en", "zh"}
+    _check(questions, _ask_all(questions, tmp_path), right_bar=0.90, wrong_bar=0.05, abstain_bar=0.9)
 
 
-@pytest.mark.skipif(not PUBLIC.exists(), reason=f"public eval set not found at {PUBLIC}")
-def test_paraphrases_are_worded_differently_from_the_public_set():
-    public = {q["question"].casefold().strip() for q in _load(PUBLIC)}
-    assert not [q["question"] for q in _load(PARAPHRASES) if q["question"].casefold().strip() in public]
+def _knowledge_wordings() -> set[str]:
+    """Every question-like text the knowledge base holds: example questions, aliases, titles."""
+    out = set()
+    for article in load_articles(ROOT / "knowledge" / "articles").articles.values():
+        for lang in ("en", "zh"):
+            texts = [*article.aliases[lang], *article.questions[lang], article.title[lang]]
+            for section in article.sections[lang]:
+                texts += [*section.ask, section.title]
+            out |= {question_key(t) for t in texts}
+    return out
+
+
+@pytest.mark.parametrize("path", [PUBLIC, PUBLIC2], ids=["questions", "questions2"])
+def test_no_eval_question_is_copied_into_the_knowledge_base(path):
+    """The public sets measure questions the knowledge base has not seen: none of their wordings
+    may appear among the articles' example questions, aliases or titles."""
+    copied = [q["question"] for q in _load(_public(path)) if question_key(q["question"]) in _knowledge_wordings()]
+    assert not copied, copied

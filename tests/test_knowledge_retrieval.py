@@ -111,4 +111,5 @@ def test_the_section_is_chosen_by_what_the_question_adds_to_the_topic(kb, monkey
     question = "repeated buyer messaging warning"
     assert index.search(question, "en").best.section.title == "A repeat offence"
     monkeypatch.setattr(index_module, "FOCUS_DISCOUNT", 0.0)  # the topic words alone pick the other
+    monkeypatch.setattr(index_module, "COVERAGE_SWAY", 0.0)
     assert index.search(question, "en").best.section.title == "Buyer messaging warnings"

@@ -82,7 +82,7 @@ def _lease_taken(db) -> bool:
 
 async def test_clock_without_json_prints_readable_panels(config, capsys):
     from bot.clock import FakeClock
-    from bot.reminders.clock import run_clock
+    from adapters.clock import run_clock
     from bot.services import Services
 
     fake = FakeClock()

@@ -34,7 +34,7 @@ async def test_a_due_reminder_is_sent_once_and_marked(services, clock):
     assert report.sent == [reminder.id]
     assert (await delivery.run_due()).sent == []
     [message] = sender.sent
-    assert message.key == reminder.key and message.channel == "C1" and message.mention == "U1"
+    assert message.key == reminder.key and message.channel == "C1" and message.mentions == ["U1"]
     assert message.response.kind == "reminder" and message.response.text == "send the appeal"
     assert message.response.data["late"] is False  # the lease was held when it fell due
     row = state(services, reminder.id)

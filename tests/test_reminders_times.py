@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dispatcher import UsageError
+from bot.errors import UsageError
 from bot.reminders import times
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)  # Tuesday; 17:00 in Shanghai

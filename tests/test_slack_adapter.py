@@ -10,8 +10,9 @@ import time
 
 import aiohttp
 
-from bot.dispatcher import Context
+from bot.context import Context
 from bot.model import Attachment, Choice, Input, Response, Section
+from tests.mocks.slack_api import TEAM
 from tests.mocks.slack_fixtures import mock_slack, scratch_commands, slack_bed  # noqa: F401
 
 # --- the endpoint ---------------------------------------------------------------------------------
@@ -27,7 +28,7 @@ async def test_health_answers_ok(slack_bed):
 async def test_slash_command_is_acked_at_once_then_answered_through_response_url(slack_bed, scratch_commands):
     cmd = scratch_commands("echo")
 
-    @cmd.sub("back", usage="echo back <words>")
+    @cmd.action("back")
     async def back(ctx: Context) -> Response:
         return Response(
             kind="info", title="Echo", text=f"you said: {ctx.args}", ephemeral=True,
@@ -56,7 +57,7 @@ async def test_unsigned_bad_and_stale_requests_are_refused_with_401_and_run_noth
     ran = []
     cmd = scratch_commands("touch")
 
-    @cmd.sub("it", usage="touch it")
+    @cmd.action("it")
     async def touch(ctx: Context) -> Response:
         ran.append(ctx.args)
         return Response(text="touched")
@@ -75,7 +76,7 @@ async def test_replayed_slash_command_runs_once(slack_bed, scratch_commands):
     ran = []
     cmd = scratch_commands("count")
 
-    @cmd.sub("up", usage="count up")
+    @cmd.action("up")
     async def up(ctx: Context) -> Response:
         ran.append(1)
         return Response(text=f"count {len(ran)}")
@@ -91,7 +92,7 @@ async def test_replayed_slash_command_runs_once(slack_bed, scratch_commands):
 async def test_a_button_with_a_command_value_runs_that_command(slack_bed, scratch_commands):
     cmd = scratch_commands("menu")
 
-    @cmd.sub("open", usage="menu open")
+    @cmd.action("open")
     async def open_(ctx: Context) -> Response:
         return Response(text="pick", choices=[Choice(label="Help", value="cmd:help")], ephemeral=True)
 
@@ -106,7 +107,7 @@ async def test_a_button_with_a_command_value_runs_that_command(slack_bed, scratc
 async def test_in_channel_answers_are_not_ephemeral_and_unknown_commands_get_usage(slack_bed, scratch_commands):
     cmd = scratch_commands("shout")
 
-    @cmd.sub("it", usage="shout it")
+    @cmd.action("it")
     async def shout(ctx: Context) -> Response:
         return Response(text="EVERYONE", ephemeral=False)
 
@@ -127,7 +128,7 @@ async def test_users_locale_admin_flag_and_user_groups_reach_the_core(slack_bed,
     seen = []
     cmd = scratch_commands("whoami")
 
-    @cmd.sub("now", usage="whoami now")
+    @cmd.action("now")
     async def whoami(ctx: Context) -> Response:
         seen.append(ctx.req)
         return Response(text=ctx.pick(en="hello", zh="你好"))
@@ -138,13 +139,21 @@ async def test_users_locale_admin_flag_and_user_groups_reach_the_core(slack_bed,
     for user in ("UZH", "UADM", "UCUR"):
         await slack_bed.driver.command("whoami now", user=user)
         await slack_bed.mock.next_message()
-    await slack_bed.driver.command("whoami now please", user="UZH")  # English words win over the locale
+    await slack_bed.driver.command("whoami now please", user="UZH")  # typed words never change the language
     await slack_bed.mock.next_message()
-    zh, admin, curator, english = seen
+    await slack_bed.driver.command("settings lang en", user="UZH")  # the user's own setting beats the locale
+    await slack_bed.mock.next_message()
+    await slack_bed.driver.command("whoami now", user="UZH")
+    await slack_bed.mock.next_message()
+    zh, admin, curator, still_zh, english = seen
     assert (zh.platform, zh.user, zh.user_name, zh.lang) == ("slack", "UZH", "小王", "zh")
+    assert zh.workspace == TEAM  # the team scopes what the user can reach
     assert admin.is_admin and not zh.is_admin
-    assert curator.roles == ["curator"] and slack_bed.services.auth.is_curator(curator)
-    assert english.lang == "en"
+    assert curator.roles == ["S1"]  # the group's id, never its handle (which members may create)
+    assert not slack_bed.services.auth.is_curator(curator)
+    slack_bed.services.config.curator_roles = ["S1"]
+    assert slack_bed.services.auth.is_curator(curator)
+    assert still_zh.lang == "zh" and english.lang == "en"
     assert len(slack_bed.mock.called("users.info")) == 3  # cached per user
 
 
@@ -166,7 +175,7 @@ def _quiz(scratch_commands):
                 Choice(label="Late carrier", value="carrier-" * 30 + "delay"), Choice(label="Stock errors", value="stock")])
         return Response(kind="dialog", text="Store name?", input=Input(label="Store name", placeholder="ACME"))
 
-    @cmd.sub("start", usage="quiz start")
+    @cmd.action("start")
     async def start(ctx: Context) -> Response:
         steps[(ctx.req.channel, ctx.req.user)] = 0
         return prompt(0)
@@ -297,7 +306,7 @@ async def test_an_ephemeral_error_in_a_dialogue_stays_in_its_thread_and_keeps_it
 async def test_a_private_answer_with_a_file_sends_the_file_by_direct_message(slack_bed, scratch_commands):
     cmd = scratch_commands("letter")
 
-    @cmd.sub("show", usage="letter show")
+    @cmd.action("show")
     async def show(ctx: Context) -> Response:
         return Response(kind="draft", text="Dear team", ephemeral=True,
                         files=[Attachment(filename="poa-7.md", content="Dear team, full letter")])
@@ -316,7 +325,7 @@ async def test_a_multi_step_with_its_own_done_sends_the_ticked_options_then_done
     got = []
     cmd = scratch_commands("causes")
 
-    @cmd.sub("pick", usage="causes pick")
+    @cmd.action("pick")
     async def pick_(ctx: Context) -> Response:
         return Response(kind="info", text="Which causes?", multi=True, ephemeral=True, choices=[
             Choice(label="Carrier", value="carrier"), Choice(label="Stock", value="stock"),

@@ -3,6 +3,8 @@ buttons, a reminder delivered into the channel. Real Bolt over HTTP, signed requ
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from adapters.slack.sender import build_sender
 from bot.reminders.delivery import Delivery
 from bot.reminders.lease import Lease
@@ -16,7 +18,10 @@ NOTICE_TEXT = "Your Order Defect Rate is 1.59% (2 A-to-z Guarantee claims out of
 TYPED = {
     "notice_date": "2026-11-20",
     "notice_text": NOTICE_TEXT,
+    "metric_counts": "2 126",
     "order_ids": "113-4567890-1234567, 114-2345678-7654321",
+    "order_notes": "113-4567890-1234567: still in transit on day 18 when the buyer filed a claim; refunded in full",
+    "actions_date": "2026-11-22",
     "store_name": "Harbour Lights Home {{7*7}} <!channel>",
     "login_email": "ops@harbourlights-home.example",
 }
@@ -85,7 +90,7 @@ async def test_a_whole_appeal_dialogue_runs_in_a_thread_with_buttons_and_replies
             break
         asked.append(step.id)
         if step.type == "choice":
-            wanted = {"marketplace": "amazon-us", "violation": "odr"}[step.id]
+            wanted = {"marketplace": "amazon-us", "violation": "odr", "notice_effect": "privileges-removed"}[step.id]
             await driver.press(message, _label_of(message, wanted))
         elif step.type == "multi":
             if step.id == "root_causes" and not typed_own:
@@ -163,7 +168,7 @@ async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(tmp_pat
     assert dead.lease.acquire()
     [claimed] = dead.claim()
     await build_sender(config).send(Outgoing(platform="slack", channel="C7", response=dead.render(claimed, late=False),
-                                             mention=claimed.owner, key=claimed.key))
+                                             mentions=[claimed.owner], key=claimed.key))
     # ...and the process dies before recording the post.
     second = Services(config, clock=clock)
     clock.advance(seconds=11)  # the dead process's lease runs out
@@ -173,3 +178,32 @@ async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(tmp_pat
     assert second.reminders.get(reminder.id).state == "sent"
     first.store.close()
     second.store.close()
+
+
+async def test_a_posted_reminder_is_done_or_snoozed_with_its_buttons(slack_bed, clock):
+    """The reminder posted by the delivery loop carries Done / Snooze 1 h / Tomorrow 9:00; pressing
+    them is a signed block_actions payload that runs the reminder command as the presser."""
+    mock, driver, services = slack_bed.mock, slack_bed.driver, slack_bed.services
+    # with should_escape, Slack sends each mention as <@id|name>
+    await driver.command("remind <@U5|ana> <@U6|bo> in 2 minutes renew the CSBA trial", user="U5", channel="C7")
+    await mock.next_message()
+    scheduler = ReminderScheduler(services, {"slack": build_sender(slack_bed.config)})
+    clock.advance(minutes=2)
+    [rid] = (await scheduler.run_once()).sent
+    posted = await mock.next_message()
+    assert posted.labels() == ["✓ Done", "Snooze 1 h", "Tomorrow 9:00"]
+    assert posted.text.startswith("<@U5> <@U6> ")
+
+    await driver.press(posted, "Snooze 1 h", user="U5")
+    snoozed = await mock.next_message()
+    assert "snoozed" in snoozed.all_text()
+    assert services.reminders.get(rid).due == clock.now() + timedelta(hours=1)
+
+    await driver.press(posted, "Tomorrow 9:00", user="U6")  # a mentioned person may move it too
+    await mock.next_message()
+    assert services.reminders.get(rid).due.isoformat() == "2026-11-25T09:00:00+00:00"
+
+    await driver.press(posted, "✓ Done", user="U5")
+    done = await mock.next_message()
+    assert "Done: renew the CSBA trial" in done.all_text()
+    assert services.reminders.get(rid).done_at == clock.now()

@@ -71,7 +71,7 @@ def test_many_single_choices_become_one_drop_down():
 
 def test_user_text_is_escaped_and_a_mention_is_real():
     response = Response(text="Store <!channel> & <@U999>", sections=[Section(title="<b>", text="a > b")])
-    message = render(response, mention="U123ABC")
+    message = render(response, mentions=["U123ABC"])
     first = message.blocks[0]["text"]["text"]
     assert first.startswith("<@U123ABC> ") and "&lt;!channel&gt; &amp; &lt;@U999&gt;" in first
     assert "*&lt;b&gt;*\na &gt; b" == message.blocks[1]["text"]["text"]

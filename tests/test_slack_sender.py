@@ -14,7 +14,7 @@ from tests.mocks.slack_fixtures import mock_slack, slack_config  # noqa: F401
 
 
 def _reminder(key: str = "reminder:7:due", channel: str = "C42") -> Outgoing:
-    return Outgoing(platform="slack", channel=channel, mention="U777",
+    return Outgoing(platform="slack", channel=channel, mentions=["U777"],
                     response=Response(kind="reminder", text="Appeal due in 4 hours", data={"due": "2026-11-27T09:00:00+00:00"}),
                     key=key)
 

@@ -118,6 +118,7 @@ def test_the_manifest_matches_the_code():
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
     (slash,) = manifest["features"]["slash_commands"]
     assert slash["command"] == "/" + Config(_env_file=None).root_command
+    assert slash["should_escape"] is True  # `@ana` must reach us as <@U123|ana>, a user id, not a name
     settings = manifest["settings"]
     for url in (slash["url"], settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"]):
         assert url == "https://YOUR-HOST" + EVENTS_PATH

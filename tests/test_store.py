@@ -4,19 +4,20 @@ import subprocess
 import sys
 import time
 
-from bot.store import SCHEMA_MODULES, Store
+from bot.services import feature_migrations
+from bot.store import Store
 
 
 def test_open_applies_every_migration_once_and_records_it(tmp_path):
     path = tmp_path / "s.db"
-    first = Store.open(path)
+    first = Store.open(path, feature_migrations())
     names = {row["migration_set"] for row in first.db["_sqlite_migrations"].rows}
-    assert {"sellerbot.core"} <= names
+    assert {"sellerbot.core", "sellerbot.knowledge", "sellerbot.reminders"} <= names
     first.close()
     again = Store(path)
-    assert again.migrate() == []  # nothing pending the second time
+    assert again.migrate(*feature_migrations()) == []  # nothing pending the second time
     assert again.db.journal_mode == "wal"
-    assert len(SCHEMA_MODULES) == len(set(SCHEMA_MODULES))
+    assert len({m.name for m in feature_migrations()}) == len(feature_migrations())
 
 
 def test_channel_settings_round_trip(tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import sqlite3
 import sys
 
 import discord
@@ -40,6 +41,7 @@ INVITE_PERMISSIONS = discord.Permissions(
     read_message_history=True,
 )
 """What the bot needs in a channel: see it, post (also in threads), embeds, letters as files."""
+INBOX_BEAT_S = 2.0
 
 
 def point_at(config: Config) -> None:
@@ -82,16 +84,18 @@ class SellerClient(discord.Client):
         self.stash = Stash(services.store, services.clock)
         self.replies = Replies(services, self.stash, defer_after=defer_after)
         self.tree = app_commands.CommandTree(self)
-        services.dispatcher  # noqa: B018  (building it imports every command module: the registry is full)
-        self.tree.add_command(build_group(services.config.root_command))
+        self.tree.add_command(build_group(services.config.root_command, services.app))
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         self.sender: DiscordSender | None = None
+        self._beater: asyncio.Task | None = None
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: components, translations, command sync, scheduler."""
         for item in PERSISTENT_ITEMS:
             self.add_dynamic_items(item)
         self.stash.purge()
+        self.replies.inbox.beat()
+        self._beater = asyncio.create_task(self._beat())
         await self.tree.set_translator(BilingualTranslator())
         await self.sync_commands()
         if self.application_id:
@@ -99,6 +103,22 @@ class SellerClient(discord.Client):
         if self.run_scheduler:
             self.sender = DiscordSender(self.services.config, http=self.http, stash=self.stash)
             await self.services.start({"discord": self.sender})
+        await self.replies.finish_left(self)  # deferred interactions a stopped process left unanswered
+
+    async def _beat(self) -> None:
+        """Tell other processes this one is alive, so they leave its open inbox rows alone."""
+        while True:
+            await asyncio.sleep(INBOX_BEAT_S)
+            try:
+                self.replies.inbox.beat()
+            except sqlite3.Error as exc:
+                log.warning("discord: inbox heartbeat failed: %s", exc)
+
+    async def close(self) -> None:
+        if self._beater is not None:
+            self._beater.cancel()
+            self._beater = None
+        await super().close()
 
     async def sync_commands(self) -> None:
         if self.sync == "guild":

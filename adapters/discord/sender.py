@@ -74,11 +74,12 @@ class DiscordSender:
             raise DeliveryFailed(f"not a Discord channel id: {target!r}")
         rendered = render(message.response)
         view = build_view(message.response, self._stash)
-        owner = message.mention if message.mention and message.mention.isdigit() else None
+        people = [m for m in dict.fromkeys(message.mentions) if m.isdigit()]  # names typed as text never ping
         headline = message.response.title or message.response.text.split("\n", 1)[0]
-        content = cut(" ".join(part for part in (f"<@{owner}>" if owner else "", headline) if part), CONTENT_MAX)
+        content = cut(" ".join([*(f"<@{p}>" for p in people), headline]).strip(), CONTENT_MAX)
         mentions = discord.AllowedMentions(
-            everyone=False, roles=False, replied_user=False, users=[discord.Object(id=int(owner))] if owner else False
+            everyone=False, roles=False, replied_user=False,
+            users=[discord.Object(id=int(p)) for p in people] if people else False,
         )
         params = handle_message_parameters(
             content=content,
@@ -117,5 +118,10 @@ class DiscordSender:
 
 
 def build_sender(config: Config) -> DiscordSender:
-    """The sender for a process without a Discord gateway connection (the `clock` process)."""
+    """The sender for a process without a Discord gateway connection (the `clock` process), pointed
+    at DISCORD_API_URL as the `discord` process is: discord.py reads its REST base from a class
+    attribute that only `point_at` sets."""
+    from adapters.discord.client import point_at
+
+    point_at(config)
     return DiscordSender(config)

@@ -40,12 +40,16 @@ class Stash:
         self._store = store
         self._path = path
         self.owns_store = store is None
+        self._migrated = False
         self.clock = clock or SystemClock()
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self._path)  # type: ignore[arg-type]
+            self._store = Store.open(self._path, (migrations,))  # type: ignore[arg-type]
+        elif not self._migrated:
+            self._store.migrate(migrations)  # the adapter brings its own table; storage names no adapter
+        self._migrated = True
         return self._store
 
     def close(self) -> None:

@@ -2,30 +2,33 @@
 
 Like Bolt's own framework adapters, this module only translates: a slash-command, a button press
 (`block_actions`) or a message in a dialogue thread becomes one `Request`; whatever the core answers
-is rendered and delivered by `delivery.Replier`. Every listener acknowledges first and works after,
-so Slack's 3-second deadline never depends on the knowledge index or the database.
+is rendered and delivered by `delivery.Replier`. Bolt's listeners (adapters/slack/intake.py) only
+record each request in the durable inbox (bot/inbox.py) and acknowledge it; `SlackBot` then works
+from that record, on its own event loop and database connection (see intake.py for why), so Slack's
+3-second deadline never depends on the knowledge index or the database, and a restart finishes
+what a stopped process acknowledged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
-import re
+from datetime import timedelta
 
-from slack_bolt.async_app import AsyncApp
-from slack_bolt.response import BoltResponse
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import make_client
 from adapters.slack.delivery import Replier, Where
 from adapters.slack.people import Directory
-from adapters.slack.render import ACTION_PREFIX, DONE_ACTION, DONE_VALUE, MULTI_ACTION, PICK_ACTION, escape, typed_text
+from adapters.slack.render import DONE_ACTION, DONE_VALUE, MULTI_ACTION, PICK_ACTION, escape, typed_text
 from adapters.slack.store import SlackState
 from bot.config import Config
-from bot.dispatcher import free_words
-from bot.i18n import detect_lang, pick
-from bot.model import Request
+from bot.i18n import pick
+from bot.inbox import OPEN_STATES, Entry, Inbox
+from bot.model import Request, Response
 from bot.services import Services
 
 log = logging.getLogger("sellerbot.slack")
@@ -33,6 +36,13 @@ log = logging.getLogger("sellerbot.slack")
 PLATFORM = "slack"
 ANSWERED_SUBTYPES = (None, "thread_broadcast")
 """Message subtypes that are a person typing; edits, joins, bot posts and the rest are ignored."""
+RESPONSE_URL_VALID = timedelta(minutes=30)
+"""Slack accepts answers on a request's `response_url` for 30 minutes; later ones go through the
+Web API (`chat.postMessage`, or `chat.postEphemeral` for a private answer)."""
+_ENTRY: contextvars.ContextVar[int | None] = contextvars.ContextVar("inbox_entry", default=None)
+"""The inbox row being worked on by the current task (where `_answer` keeps the answer)."""
+_HELD: contextvars.ContextVar[frozenset] = contextvars.ContextVar("turns_held", default=frozenset())
+"""The (channel, user) turns the current task holds."""
 
 
 def delivery_key(body: dict) -> str | None:
@@ -45,69 +55,106 @@ def delivery_key(body: dict) -> str | None:
 
 
 class SlackBot:
-    """The listeners, with what they share: the core, the adapter's state, the user directory."""
+    """Works on recorded requests: what the listeners of `intake.py` wrote into the inbox, turned
+    into `Request`s, answered by the core and delivered; with what they share (the core, the
+    adapter's state, the user directory). Lives on the worker loop, with its own `Services`."""
 
-    def __init__(self, app: AsyncApp, services: Services, config: Config):
-        self.app = app
+    def __init__(self, services: Services, config: Config, inbox: Inbox, client: AsyncWebClient | None = None):
         self.services = services
         self.config = config
+        self.inbox = inbox
+        self.client = client or make_client(config)
         self.state = SlackState(services)
-        self.directory = Directory(app.client)
-        self.replier = Replier(app.client, self.state)
-        self._recent_lang: dict[str, str] = {}
+        self.directory = Directory(self.client)
+        self.replier = Replier(self.client, self.state)
         self._turns: dict[tuple[str, str], list] = {}
 
-    def register(self) -> None:
-        # Bolt's "lazy listener" split: `ack` answers the HTTP request at once, the work runs as a
-        # task afterwards. (A plain listener that calls ack() first costs ~10 ms more: Bolt polls
-        # for the ack every 10 ms.)
-        self.app.use(self._drop_repeats)
-        self.app.command(f"/{self.config.root_command}")(ack=_ack, lazy=[self.on_command])
-        self.app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(ack=_ack, lazy=[self.on_action])
-        self.app.event("message")(ack=_ack, lazy=[self.on_message])
-        self.app.error(self.on_error)
+    # --- from the inbox -----------------------------------------------------------------------
+    async def process(self, entry_id: int) -> None:
+        """Answer one recorded request, once: run it (unless its answer is already kept), post the
+        answer, mark it done. An answer kept but not known to be posted (`sending`: the process
+        stopped while posting) is posted again."""
+        entry = self.inbox.get(entry_id)
+        if entry is None or entry.state not in OPEN_STATES:
+            return
+        token = _ENTRY.set(entry.id)
+        try:
+            if entry.state == "sending" and entry.response is not None:
+                log.warning("Slack %s: its answer may have been posted before the last stop; posting it again", entry.key)
+                await self._deliver_kept(entry)
+            else:
+                async with self._turn(*_who(entry)):  # in the order they were acknowledged
+                    await self._run(entry)
+        finally:
+            _ENTRY.reset(token)
+        self.inbox.done(entry.id)
 
-    # --- middleware -------------------------------------------------------------------------
-    async def _drop_repeats(self, body: dict, request, next):  # noqa: A002 (Bolt injects `next` by name)
-        """Slack retries an event it thinks we missed (`X-Slack-Retry-Num`), and a signed request
-        can be replayed within five minutes: the first delivery runs, every repeat is only acked."""
-        key = delivery_key(body)
-        if key and not self.state.first_time(key):
-            retry = (request.headers.get("x-slack-retry-num") or ["0"])[0]
-            log.info("Slack delivery %s already handled (retry %s): acknowledged, not run again", key, retry)
-            return BoltResponse(status=200, body="")
-        return await next()
+    def _respond(self, entry: Entry) -> AsyncRespond | None:
+        url = entry.body.get("response_url")
+        if not url or self.services.clock.now() - entry.received_at >= RESPONSE_URL_VALID:
+            return None
+        return AsyncRespond(response_url=url)
 
-    async def on_error(self, error: Exception, body: dict) -> None:
-        log.error("Slack listener failed: %s", error, exc_info=error)
+    async def _run(self, entry: Entry) -> None:
+        body = entry.body
+        if entry.kind == "command":
+            await self.on_command(body, self._respond(entry))
+        elif entry.kind == "action":
+            actions = body.get("actions") or [{}]
+            await self.on_action(body, actions[0], self._respond(entry), self.client)
+        elif entry.kind == "message":
+            await self.on_message(body.get("event") or {}, body)
+
+    def _keep(self, response: Response | None, where: Where) -> None:
+        """Store the answer with its record before posting it: a restart then posts it without
+        running the command a second time."""
+        entry_id = _ENTRY.get()
+        if entry_id is None:
+            return
+        self.inbox.sending(entry_id, {
+            "response": response.model_dump(mode="json") if response is not None else None,
+            "where": {"channel": where.channel, "user": where.user, "thread": where.thread, "lang": where.lang,
+                      "respond": where.respond is not None},
+        })
+
+    async def _deliver_kept(self, entry: Entry) -> None:
+        kept = entry.response or {}
+        spot = kept.get("where") or {}
+        if kept.get("response") is None:
+            return
+        response = Response.model_validate(kept["response"])
+        where = Where(channel=spot["channel"], user=spot["user"], thread=spot.get("thread"), lang=spot.get("lang", "en"),
+                      respond=self._respond(entry) if spot.get("respond") else None)
+        async with self._turn(where.channel, where.user):
+            await self.replier.deliver(response, where)
 
     # --- helpers ----------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def _turn(self, channel: str, user: str):
-        """One user's requests in one channel run in order (two quick thread replies stay in order)."""
+        """One user's requests in one channel run in order (two quick thread replies stay in order;
+        a reply right after `appeal start` waits until its thread exists). Re-entrant within a task."""
         key = (channel, user)
+        held = _HELD.get()
+        if key in held:
+            yield
+            return
         entry = self._turns.setdefault(key, [asyncio.Lock(), 0])
         entry[1] += 1
         try:
             async with entry[0]:
-                yield
+                token = _HELD.set(held | {key})
+                try:
+                    yield
+                finally:
+                    _HELD.reset(token)
         finally:
             entry[1] -= 1
             if entry[1] == 0:
                 self._turns.pop(key, None)
 
-    def _lang(self, user: str, text: str, default: str) -> str:
-        """The language of what the user just typed; when it says nothing, the last one they used,
-        else their Slack locale. Command words (`appeal start`) are English for everyone, so they
-        do not count."""
-        spoken = detect_lang(free_words(text), default="") if text else ""
-        if spoken:
-            self._recent_lang[user] = spoken
-            return spoken
-        return self._recent_lang.get(user, default)
-
     async def _request(self, *, kind: str, user: str, channel: str, text: str = "", values: list[str] | None = None,
-                       thread: str | None = None, name_hint: str | None = None, lang_hint: str | None = None) -> Request:
+                       thread: str | None = None, name_hint: str | None = None, lang_hint: str | None = None,
+                       workspace: str | None = None) -> Request:
         person = await self.directory.person(user, name_hint)
         return Request(
             kind=kind,  # type: ignore[arg-type]
@@ -117,8 +164,12 @@ class SlackBot:
             user=user,
             user_name=person.name,
             channel=channel,
+            workspace=workspace or "",
             thread=thread,
-            lang=self._lang(user, text, lang_hint or person.lang),
+            # The platform's word on the language: the thread's, else the Slack locale (users.info
+            # with include_locale). What the user types never changes it; the core applies their
+            # own `settings lang` over it.
+            lang=lang_hint or person.lang,
             roles=person.roles,
             is_admin=person.is_admin,
         )
@@ -126,21 +177,23 @@ class SlackBot:
     async def _answer(self, req: Request, where: Where) -> None:
         async with self._turn(req.channel, req.user):
             response = await self.services.dispatcher.handle(req)
-            where.lang = req.lang
+            where.lang = response.lang if response is not None and response.lang else req.lang
+            self._keep(response, where)
             await self.replier.deliver(response, where)
 
     # --- listeners --------------------------------------------------------------------------
-    async def on_command(self, command: dict, respond) -> None:
+    async def on_command(self, command: dict, respond: AsyncRespond | None) -> None:
         req = await self._request(
             kind="command",
             user=command["user_id"],
             channel=command["channel_id"],
             text=typed_text(command.get("text") or ""),
             name_hint=command.get("user_name"),
+            workspace=command.get("team_id"),
         )
         await self._answer(req, Where(channel=req.channel, user=req.user, respond=respond))
 
-    async def on_action(self, body: dict, action: dict, respond, client: AsyncWebClient) -> None:
+    async def on_action(self, body: dict, action: dict, respond: AsyncRespond | None, client: AsyncWebClient) -> None:
         action_id = action.get("action_id", "")
         if action_id == MULTI_ACTION:
             return  # ticking options in a multi-select; the Done button sends them
@@ -165,19 +218,23 @@ class SlackBot:
         if known and not thread:
             thread = known["thread_ts"]
         if known and known["user"] != user:
-            await respond(text=pick(self._lang(user, "", "en"), en=f"This dialogue belongs to <@{known['user']}>.",
-                                    zh=f"这是 <@{known['user']}> 的对话。"),
-                          response_type="ephemeral", replace_original=False)
+            text = pick((await self.directory.person(user)).lang, en=f"This dialogue belongs to <@{known['user']}>.",
+                        zh=f"这是 <@{known['user']}> 的对话。")
+            if respond is not None:
+                await respond(text=text, response_type="ephemeral", replace_original=False)
+            else:
+                await client.chat_postEphemeral(channel=channel, user=user, text=text)
             return
         if known and message.get("blocks"):
             await self._mark_chosen(client, channel, message, labels, user)
         req = await self._request(
             kind="choice", user=user, channel=channel, values=values, thread=thread,
             lang_hint=known["lang"] if known else None,
+            workspace=(body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id"),
         )
         await self._answer(req, Where(channel=channel, user=user, thread=thread, respond=respond))
 
-    async def on_message(self, event: dict) -> None:
+    async def on_message(self, event: dict, body: dict | None = None) -> None:
         if event.get("subtype") not in ANSWERED_SUBTYPES or event.get("bot_id"):
             return
         user, channel, text = event.get("user"), event.get("channel"), typed_text(event.get("text") or "")
@@ -194,13 +251,15 @@ class SlackBot:
                 return  # an ordinary channel message: not for the bot
             thread = row["thread_ts"]
         req = await self._request(kind="message", user=user, channel=channel, text=text, thread=thread,
-                                  lang_hint=row["lang"])
+                                  lang_hint=row["lang"], workspace=(body or {}).get("team_id") or event.get("team"))
         async with self._turn(channel, user):
             response = await self.services.dispatcher.handle(req)
             if response is None:
                 self.state.touch_thread(channel, thread, active=False)
                 return
-            await self.replier.deliver(response, Where(channel=channel, user=user, thread=thread, lang=req.lang))
+            where = Where(channel=channel, user=user, thread=thread, lang=response.lang or req.lang)
+            self._keep(response, where)
+            await self.replier.deliver(response, where)
 
     async def _mark_chosen(self, client: AsyncWebClient, channel: str, message: dict, labels: list[str], user: str) -> None:
         """Replace a dialogue prompt's buttons with what was picked, so an old prompt cannot be
@@ -214,8 +273,16 @@ class SlackBot:
             log.info("could not mark the choice on %s: %s", message.get("ts"), exc)
 
 
-async def _ack(ack) -> None:
-    await ack()
+def _who(entry: Entry) -> tuple[str, str]:
+    """The channel and user a recorded request comes from, for its turn."""
+    body = entry.body
+    if entry.kind == "command":
+        return body.get("channel_id", ""), body.get("user_id", "")
+    if entry.kind == "message":
+        event = body.get("event") or {}
+        return event.get("channel", ""), event.get("user", "")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
+    return channel, (body.get("user") or {}).get("id", "")
 
 
 def _selected_options(body: dict) -> list[dict]:
@@ -225,32 +292,3 @@ def _selected_options(body: dict) -> list[dict]:
         if element is not None:
             return element.get("selected_options") or []
     return []
-
-
-class _TokenFromClientNote(logging.Filter):
-    """Bolt warns that the SLACK_BOT_TOKEN it reads from the environment is unused when a client is
-    given; giving the client is deliberate (it carries SLACK_API_URL), so the note is noise."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("As you gave `client` as well")
-
-
-_BOLT_LOG = logging.getLogger("sellerbot.slack.bolt")
-_BOLT_LOG.addFilter(_TokenFromClientNote())
-
-
-def create_app(services: Services, config: Config | None = None, *, socket: bool = False,
-               client: AsyncWebClient | None = None) -> AsyncApp:
-    """The Bolt app with every listener, for the HTTP server, Socket Mode and tests alike."""
-    config = config or services.config
-    client = client or make_client(config)
-    app = AsyncApp(
-        signing_secret=config.slack_signing_secret or ("socket-mode" if socket else None),
-        client=client,  # carries the bot token and SLACK_API_URL
-        process_before_response=True,  # the ack is immediate anyway; the work is a lazy listener
-        # Socket Mode connections are authenticated by the app token; HTTP requests must be signed.
-        request_verification_enabled=not socket,
-        logger=_BOLT_LOG,
-    )
-    SlackBot(app, services, config).register()
-    return app

@@ -1,4 +1,4 @@
-"""Who is asking: name, interface language, admin flag and user-group handles of a Slack user.
+"""Who is asking: name, interface language, admin flag and user-group ids of a Slack user.
 
 One `users.info` per user (and one `usergroups.list` per workspace) every ten minutes at most,
 looked up after the acknowledgement, so Slack's 3-second budget is never spent here. A failed
@@ -54,12 +54,13 @@ class Directory:
             log.warning("users.info failed for %s: %s", user, exc)
         except Exception as exc:  # a network failure must not cost the user an answer
             log.warning("users.info unreachable for %s: %s", user, exc)
-        person.roles = (await self._group_handles()).get(user, [])
+        person.roles = (await self._group_ids()).get(user, [])
         self._people[user] = (time.monotonic(), person)
         return person
 
-    async def _group_handles(self) -> dict[str, list[str]]:
-        """User id -> handles of the user groups they belong to (curator roles on Slack)."""
+    async def _group_ids(self) -> dict[str, list[str]]:
+        """User id -> ids of the user groups they belong to (curator roles on Slack). Ids, not
+        handles: a member may be able to create a group with the handle a curator role names."""
         if self._groups and time.monotonic() - self._groups[0] < CACHE_S:
             return self._groups[1]
         members: dict[str, list[str]] = {}
@@ -67,7 +68,8 @@ class Directory:
             groups = (await self.client.usergroups_list(include_users=True))["usergroups"]
             for group in groups or []:
                 for user in group.get("users") or []:
-                    members.setdefault(user, []).append(group.get("handle") or group.get("name") or "")
+                    if group.get("id"):
+                        members.setdefault(user, []).append(group["id"])
         except Exception as exc:  # no usergroups:read scope, or Slack unreachable: no roles
             log.info("usergroups.list unavailable: %s", exc)
         self._groups = (time.monotonic(), members)

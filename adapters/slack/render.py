@@ -213,12 +213,12 @@ def render(
     *,
     lang: str = "en",
     shorten: Shorten = _keep,
-    mention: str | None = None,
+    mentions: list[str] = (),
     file_note: str | None = None,
 ) -> SlackMessage:
-    """Block Kit for one response. `mention` is a Slack user id to ping at the start; `file_note`
+    """Block Kit for one response. `mentions` are Slack user ids to ping at the start; `file_note`
     says where the attached files went (they are uploaded separately)."""
-    ping = mention_markup(mention) + " " if mention else ""
+    ping = "".join(mention_markup(m) + " " for m in dict.fromkeys(mentions))
     head: list[dict] = []
     if response.title:
         head.append({"type": "header", "text": _plain(response.title, HEADER_CHARS)})

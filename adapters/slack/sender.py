@@ -53,7 +53,7 @@ class SlackSender:
             if earlier:
                 log.info("%s was already posted in %s (ts %s): not posting it again", message.key, message.channel, earlier)
                 return earlier
-        rendered = render(message.response, mention=message.mention, **({"shorten": self.shorten} if self.shorten else {}))
+        rendered = render(message.response, mentions=message.mentions, **({"shorten": self.shorten} if self.shorten else {}))
         where = {"channel": message.channel, "metadata": {"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
                  "unfurl_links": False}
         if message.thread:

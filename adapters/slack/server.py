@@ -4,6 +4,11 @@ HTTP is the Procfile's `web` process: `POST /slack/events` for commands, buttons
 `GET /health` for the platform's health check. `--socket` connects out to Slack instead (no public
 URL needed; needs `SLACK_APP_TOKEN`). Either way the core's services start with a Slack sender, so
 the in-process scheduler (unless `--no-scheduler`) posts reminders into Slack.
+
+Stopping (SIGTERM, SIGINT): new requests get 503 (and `/health` too, so the host routes elsewhere),
+the work already acknowledged is finished for up to DRAIN_S seconds, then the process exits 0; what
+is left is finished by the next start (adapters/slack/intake.py, bot/inbox.py). A request that is
+not signed, or whose body cannot be read, is refused with 401 or 400 and one log line.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack.app import create_app
 from adapters.slack.client import make_client
+from adapters.slack.intake import DRAIN_S, Intake, create_intake
 from adapters.slack.sender import build_sender
 from adapters.slack.store import SlackState
 from bot.config import Config
@@ -34,6 +40,7 @@ HEALTH_PATH = "/health"
 DEFAULT_PORT = 3000
 BOLT_APP = web.AppKey("bolt_app", AsyncApp)
 SERVICES = web.AppKey("services", Services)
+INTAKE = web.AppKey("intake", Intake)
 
 _WHY = {
     "SLACK_BOT_TOKEN": "the bot token (xoxb-…) from OAuth & Permissions",
@@ -52,36 +59,76 @@ def missing_variables(config: Config, *, socket: bool) -> list[str]:
 
 
 def build_web_app(services: Services, config: Config | None = None, *, manage_services: bool = True) -> web.Application:
-    """The aiohttp application: Bolt at `/slack/events`, a health check, and the services'
-    start and stop tied to the server's own start-up and clean-up."""
+    """The aiohttp application: Bolt at `/slack/events`, a health check, and the start and stop of
+    the intake's worker (and, with `manage_services`, of the services) tied to the server's own
+    start-up and clean-up."""
     config = config or services.config
-    bolt = create_app(services, config)
+    intake = create_intake(services, config)
+    bolt = intake.app
     state = SlackState(services)
     sender = build_sender(config, shorten=state.shorten)
+    verifier = SignatureVerifier(config.slack_signing_secret or "")
 
     async def events(request: web.Request) -> web.Response:
-        bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+        if not intake.accepting:
+            return web.json_response({"ok": False, "error": "shutting down"}, status=503)
+        body = await request.read()
+        refused = _refusal(verifier, body, request.headers)
+        if refused:
+            status, reason = refused
+            log.warning("refused a Slack request (%d): %s", status, reason)
+            return web.Response(status=status, text=reason)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except Exception as exc:  # signed, yet not JSON nor a form Bolt can read
+            log.warning("refused a signed Slack request (400): unreadable body (%s)", type(exc).__name__)
+            return web.Response(status=400, text="unreadable body")
+        bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def health(request: web.Request) -> web.Response:
+        if not intake.accepting:
+            return web.json_response({"ok": False, "platform": "slack", "draining": True}, status=503)
         return web.json_response({"ok": True, "platform": "slack"})
 
     web_app = web.Application()
     web_app[BOLT_APP] = bolt
     web_app[SERVICES] = services
+    web_app[INTAKE] = intake
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get(HEALTH_PATH, health)
-    if manage_services:
 
-        async def start(_: web.Application) -> None:
+    async def start(_: web.Application) -> None:
+        if manage_services:
             await services.start({"slack": sender})
+        await intake.start()
 
-        async def stop(_: web.Application) -> None:
+    async def stop(_: web.Application) -> None:
+        await intake.stop()
+        if manage_services:
             await services.stop()
 
-        web_app.on_startup.append(start)
-        web_app.on_cleanup.append(stop)
+    web_app.on_startup.append(start)
+    web_app.on_cleanup.append(stop)
     return web_app
+
+
+def _refusal(verifier: SignatureVerifier, body: bytes, headers) -> tuple[int, str] | None:
+    """Why a request is refused before Bolt reads it (Bolt would raise on some of these and
+    answer 500 with a traceback): 401 when it is not signed by Slack, 400 when its body is not text."""
+    timestamp = headers.get("X-Slack-Request-Timestamp") or ""
+    signature = headers.get("X-Slack-Signature") or ""
+    if not timestamp or not signature:
+        return 401, "not signed"
+    if not timestamp.isascii() or not timestamp.isdigit():
+        return 401, "X-Slack-Request-Timestamp is not a number"
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return 400, "body is not UTF-8"
+    if not verifier.is_valid(text, timestamp, signature):
+        return 401, "bad signature or stale timestamp"
+    return None
 
 
 async def _token_refused(config: Config) -> str | None:
@@ -114,14 +161,18 @@ async def serve_http(config: Config, port: int, host: str = "0.0.0.0") -> int:
     if refused:
         print(f"sellerbot slack: Slack refused SLACK_BOT_TOKEN ({refused}).", file=sys.stderr)
         return 1
+    stop = _stop_event()  # from here on: a SIGTERM during start-up still ends in a clean stop
     services = Services(config)
-    runner = web.AppRunner(build_web_app(services, config), access_log=None)
-    await runner.setup()
+    web_app = build_web_app(services, config)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()  # starts the worker: the knowledge index is built before we listen
     try:
         site = web.TCPSite(runner, host=host, port=port)
         await site.start()
         log.info("Slack app listening on http://%s:%s%s (health: %s)", host, port, EVENTS_PATH, HEALTH_PATH)
-        await _stop_event().wait()
+        await stop.wait()
+        log.info("stopping: new requests get 503; finishing the work acknowledged (at most %.0f s)", DRAIN_S)
+        await web_app[INTAKE].drain(DRAIN_S)
     finally:
         await runner.cleanup()
     return 0
@@ -134,16 +185,22 @@ async def serve_socket(config: Config) -> int:
     if refused:
         print(f"sellerbot slack: Slack refused SLACK_BOT_TOKEN ({refused}).", file=sys.stderr)
         return 1
+    stop = _stop_event()
     services = Services(config)
-    bolt = create_app(services, config, socket=True)
-    handler = AsyncSocketModeHandler(bolt, config.slack_app_token)
+    intake = create_intake(services, config, socket=True)
+    handler = AsyncSocketModeHandler(intake.app, config.slack_app_token)
     await services.start({"slack": build_sender(config, shorten=SlackState(services).shorten)})
+    await intake.start()
     try:
         await handler.connect_async()
         log.info("Slack app connected over Socket Mode")
-        await _stop_event().wait()
+        await stop.wait()
+        intake.accepting = False
+        await handler.close_async()  # Slack sends the next requests to another connection
+        await intake.drain(DRAIN_S)
     finally:
         await handler.close_async()
+        await intake.stop()
         await services.stop()
     return 0
 

@@ -49,6 +49,7 @@ class SlackState:
 
     def __init__(self, services: "Services"):
         self.store = services.store
+        self.store.migrate(migrations)  # the adapter brings its own tables; storage names no adapter
         self.clock = services.clock
         self._inserts = 0
 

@@ -18,10 +18,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from babel.dates import format_date
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
-
 LETTER_LANGS = ("en", "fr")
 _END_PUNCTUATION = ".!?。！？:;…)\"'”’»"
 RULE = "=" * 60
@@ -80,11 +76,17 @@ def sentence(text: str) -> str:
 
 
 def long_date(value: date, lang: str = "en") -> str:
+    from babel.dates import format_date  # loaded with the first letter, as Jinja2 is
+
     return format_date(value, format="d MMMM y", locale="fr_FR" if lang == "fr" else "en_GB")
 
 
 class LetterRenderer:
     def __init__(self, templates_dir: Path):
+        # Jinja2 is loaded when the first letter is drafted, not by every process that registers `appeal`.
+        from jinja2 import FileSystemLoader, StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
         self.dir = Path(templates_dir)
         self.env = SandboxedEnvironment(
             loader=FileSystemLoader(str(self.dir)),

@@ -15,14 +15,13 @@ from bot.appeals.letters import LetterFacts, LetterRenderer, RenderedLetter, lon
 from bot.appeals.lint import lint
 from bot.appeals.mailboxes import Mailboxes
 from bot.appeals.store import DraftStore
-from bot.dialogs import DialogState, Flow, on_finish
-from bot.dispatcher import UsageError
+from bot.dialogs import DialogState, Flow
+from bot.errors import UsageError
 from bot.i18n import pick
-from bot.knowledge.metrics import TargetsError, evaluate, load_targets
 from bot.model import Attachment, Choice, Response, Section
 
 if TYPE_CHECKING:
-    from bot.dispatcher import Context
+    from bot.context import Context
     from bot.services import Services
 
 FLOW_ID = "appeal"
@@ -86,32 +85,35 @@ class AppealService:
         return Mailboxes.load(self.mailboxes_path)
 
     # ----- cases ----------------------------------------------------------------------------------
-    def prefill_from_case(self, ctx: "Context", case_id: int) -> dict[str, Any]:
+    def prefill_from_case(self, ctx: "Context", case: Any, violation: str | None = None) -> dict[str, Any]:
         """The answers a case already gives an appeal, so the dialogue does not ask them again: the
         notice's date (the case's anchor event, in the channel's zone), and what its type's rules say
-        (violation, marketplace, what the notice did) or the case itself records (a marketplace)."""
-        case = self.svc.cases.get(case_id)
-        if case is None or case.platform != ctx.req.platform:
-            raise UsageError(pick(ctx.lang, en=f"There is no case #{case_id}.", zh=f"没有编号为 #{case_id} 的案件。"))
+        (violation, marketplace, what the notice did). `violation` is the type typed with the command
+        (`appeal start odr case 3`), for a case whose type does not say it (a deactivation)."""
         if case.state != "open":
-            raise UsageError(pick(ctx.lang, en=f"Case #{case_id} is closed.", zh=f"案件 #{case_id} 已关闭。"))
+            raise UsageError(pick(ctx.lang, en=f"Case #{case.id} is closed.", zh=f"案件 #{case.id} 已关闭。"))
         case_type = self.svc.cases.case_type(case)
         if not case_type.appeal:
             raise UsageError(pick(ctx.lang, en=f"A {case_type.id} case has no appeal to draft.",
                                   zh=f"{case_type.id} 类型的案件不需要起草申诉。"))
         prefill: dict[str, Any] = {"case_id": case.id}
         known = {**case_type.appeal}
-        if getattr(case, "marketplace", None):
-            known.setdefault("marketplace", case.marketplace)  # type: ignore[attr-defined]
+        if violation:
+            known.setdefault("violation", violation)
         flow = self.flow
         for step_id in ("violation", "marketplace", "notice_effect"):
             step = flow.step(step_id)
             value = known.get(step_id)
-            if step is not None and value and value in {c.value for c in flow.choices_for(step, prefill)}:
+            if step is None:
+                continue
+            offered = [c.value for c in flow.choices_for(step, prefill)]
+            if value and value in offered:
                 prefill[step_id] = value
+            elif step_id == "marketplace" and len(offered) == 1:
+                prefill[step_id] = offered[0]
         anchor = case.events.get(case_type.opens_with)
         if anchor is not None:
-            zone = self.svc.channel_zone(case.platform, case.channel)
+            zone = self.svc.channel_zone(case.platform, case.channel, case.workspace)
             prefill["notice_date"] = anchor.astimezone(zone).date().isoformat()
         return prefill
 
@@ -208,12 +210,11 @@ class AppealService:
         metric = (self.types.get(violation) or {}).get("metric")
         if not metric or not counts:
             return ""
-        try:
-            target = load_targets(self.svc.config.knowledge_dir / "targets.yaml").get(metric, marketplace)
-        except (KeyError, TargetsError):
+        reading = self.svc.metric(metric, marketplace, *counts)
+        if reading is None:
             return ""
+        target, outcome = reading
         bad, total = counts
-        outcome = evaluate(target, bad, total)
         _, unit, counted = METRIC_WORDS[metric]
         side = "under" if target.direction == "max" else "above"
         position = ("within" if outcome.meets else ("above" if target.direction == "max" else "below"))
@@ -261,7 +262,7 @@ class AppealService:
             dialog_id=state.id, platform=state.platform, user=state.user, channel=ctx.req.channel,
             marketplace=facts.marketplace, violation=facts.violation, language=facts.language,
             store_name=facts.store_name, text=letter, lint=findings, send_to=send_to, now=ctx.now,
-            case_id=case_id, form=rendered.form, attached=facts.attached,
+            workspace=state.workspace, case_id=case_id, form=rendered.form, attached=facts.attached,
         )
         return self.draft_response(draft, state.lang, facts=facts)
 
@@ -363,6 +364,5 @@ class AppealService:
                        value=f"cmd:case open {type_id}{when}")]
 
 
-@on_finish(FLOW_ID)
 async def finish_appeal(ctx: "Context", state: DialogState, flow: Flow) -> Response:
     return await ctx.svc.appeals.finish(ctx, state, flow)

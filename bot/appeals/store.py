@@ -42,7 +42,13 @@ def m001_appeal_drafts(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m002_case_and_form(db: sqlite_utils.Database) -> None:
+def m002_workspace(db: sqlite_utils.Database) -> None:
+    """The workspace (Slack team, Discord guild) of each draft, for bot/scope.py (NULL before)."""
+    db["appeal_drafts"].add_column("workspace", str)
+
+
+@migrations()
+def m003_case_and_form(db: sqlite_utils.Database) -> None:
     """A draft names the case it was drafted for, and keeps the form's blocks and attachments."""
     table = db["appeal_drafts"]
     for column in ("case_id", "form", "attached"):
@@ -57,7 +63,8 @@ class DraftStore:
 
     def save(self, *, dialog_id: int, platform: str, user: str, channel: str, marketplace: str, violation: str,
              language: str, store_name: str, text: str, lint: list[dict], send_to: dict, now: datetime,
-             case_id: int | None = None, form: dict | None = None, attached: list[str] | None = None) -> dict:
+             workspace: str | None = None, case_id: int | None = None, form: dict | None = None,
+             attached: list[str] | None = None) -> dict:
         stamp = now.isoformat()
         with self.store.write() as db:
             previous = self.get(dialog_id)
@@ -69,7 +76,7 @@ class DraftStore:
                     "lint": json.dumps(lint, ensure_ascii=False), "send_to": json.dumps(send_to, ensure_ascii=False),
                     "version": (previous["version"] + 1) if previous else 1, "status": "open",
                     "created_at": previous["created_at"] if previous else stamp, "updated_at": stamp,
-                    "case_id": case_id, "form": json.dumps(form or {}, ensure_ascii=False),
+                    "workspace": workspace, "case_id": case_id, "form": json.dumps(form or {}, ensure_ascii=False),
                     "attached": json.dumps(attached or [], ensure_ascii=False),
                 },
                 pk="dialog_id",

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, tzinfo
 
-import dateparser
-
 from bot.dialogs.flow import Step
 
 ID_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -203,6 +201,8 @@ def _parse_day(text: str, base: datetime, today: date) -> date | None:
     if ago:
         unit = {"天": "days", "周": "weeks", "个月": "months"}[ago.group(2)]
         text = f"{_ZH_DIGITS[ago.group(1)]} {unit} ago"
+    import dateparser  # loaded by the first date typed, not by every process that imports the dialogues
+
     parsed = dateparser.parse(
         text,
         languages=["en", "zh"],

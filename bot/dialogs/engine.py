@@ -6,7 +6,8 @@ and the choices can finish any flow. The state lives in SQLite (`bot.dialogs.sto
 before each prompt, so a restart — or another process — continues where the user left off.
 
 A flow's id is also the command that owns it (`/seller <flow id> resume` continues it), and its
-`finish` name selects the finisher registered with `@on_finish` that turns the answers into a result.
+`finish` name selects the finisher a feature added to the app (`app.on_finish`) that turns the
+answers into a result.
 """
 
 from __future__ import annotations
@@ -23,11 +24,10 @@ from bot.i18n import pick
 from bot.model import Choice, Input, Response
 
 if TYPE_CHECKING:
-    from bot.dispatcher import Context
+    from bot.context import Context
     from bot.services import Services
 
 Finisher = Callable[["Context", DialogState, Flow], Awaitable[Response]]
-FINISHERS: dict[str, Finisher] = {}
 
 DONE, SKIP, KEEP, BACK, CANCEL = "done", "skip", "keep", "back", "cancel"
 _WORDS = {
@@ -44,16 +44,6 @@ _STAMP = re.compile(r"^(?P<dialog>[A-Za-z]{1,4}-\d{1,9})/(?P<step>[a-z_]{1,40})/
 button pressed on an earlier prompt can be told apart from an answer to the current one."""
 MAX_LABEL = 75
 """Buttons are short on every platform (Slack cuts at 75 characters)."""
-
-
-def on_finish(name: str):
-    """Register what turns a finished flow's answers into a result (a draft, a case…)."""
-
-    def decorate(fn: Finisher) -> Finisher:
-        FINISHERS[name] = fn
-        return fn
-
-    return decorate
 
 
 def _word(text: str) -> str | None:
@@ -93,7 +83,7 @@ class DialogEngine:
         req = ctx.req
         state, paused = self.store.create(
             flow=flow_id, platform=req.platform, user=req.user, channel=req.channel, lang=req.lang,
-            now=ctx.now, prefill=prefill,
+            now=ctx.now, prefill=prefill, workspace=req.workspace,
         )
         notice = None
         if paused:
@@ -107,7 +97,7 @@ class DialogEngine:
     async def handle(self, ctx: "Context") -> Response | None:
         """An answer typed or pressed by a user: None unless that user has a dialogue active here."""
         req = ctx.req
-        state = self.store.active(req.platform, req.user, req.channel)
+        state = self.store.active(req.platform, req.user, req.channel, req.workspace)
         if state is None:
             return None
         flow = self.flows.get(state.flow)
@@ -204,7 +194,7 @@ class DialogEngine:
         return self.prompt(state, flow, step, notice=notice)
 
     async def _finish(self, ctx: "Context", state: DialogState, flow: Flow) -> Response:
-        finisher = FINISHERS.get(flow.finish)
+        finisher = ctx.app.finishers.get(flow.finish) if ctx.app is not None else None
         if finisher is None:
             raise RuntimeError(f"no finisher registered for {flow.finish!r}")
         response = await finisher(ctx, state, flow)
@@ -278,7 +268,7 @@ class DialogEngine:
         if step.type == "email":
             return parse_email(step, raw)
         if step.type == "date":
-            zone = self.svc.channel_zone(state.platform, state.channel)
+            zone = self.svc.channel_zone(state.platform, state.channel, state.workspace)
             return parse_date(step, raw, now=ctx.now, zone=zone)
         raise Invalid("This step cannot take an answer.", "此步骤不接受回答。")
 

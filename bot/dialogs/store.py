@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from bot.scope import WORKSPACE_SQL
 from bot.store import Store
 
 migrations = Migrations("sellerbot.dialogs")
@@ -54,6 +55,13 @@ def m001_dialogs(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_workspace(db: sqlite_utils.Database) -> None:
+    """The workspace (Slack team, Discord guild) each dialogue belongs to, for bot/scope.py; rows from
+    before stay NULL (reachable in any workspace of their platform)."""
+    db["dialogs"].add_column("workspace", str)
+
+
 @dataclass
 class DialogState:
     id: int
@@ -69,6 +77,7 @@ class DialogState:
     answers: dict[str, Any] = field(default_factory=dict)
     """Every stored answer, complete or not (a multi step keeps its picks while it is being asked)."""
     complete: set[str] = field(default_factory=set)
+    workspace: str | None = None
 
     def completed(self) -> dict[str, Any]:
         return {k: v for k, v in self.answers.items() if k in self.complete}
@@ -96,20 +105,32 @@ class DialogStore:
     def get(self, dialog_id: int) -> DialogState | None:
         return self._one("id = ?", [dialog_id])
 
-    def active(self, platform: str, user: str, channel: str) -> DialogState | None:
-        return self._one("platform = ? and user = ? and channel = ? and status = 'active'", [platform, user, channel])
+    def active(self, platform: str, user: str, channel: str, workspace: str | None = None) -> DialogState | None:
+        """The user's dialogue open in `channel` (of `workspace`, when given)."""
+        where, args = "platform = ? and user = ? and channel = ? and status = 'active'", [platform, user, channel]
+        if workspace is not None:
+            where, args = f"{where} and {WORKSPACE_SQL}", [*args, workspace]
+        return self._one(where, args)
 
-    def latest_unfinished(self, platform: str, user: str, flow: str | None = None) -> DialogState | None:
+    def latest_unfinished(self, platform: str, user: str, flow: str | None = None,
+                          workspace: str | None = None) -> DialogState | None:
         where = "platform = ? and user = ? and status in ('active', 'paused')"
         args: list = [platform, user]
+        if workspace is not None:
+            where += f" and {WORKSPACE_SQL}"
+            args.append(workspace)
         if flow:
             where += " and flow = ?"
             args.append(flow)
         return self._one(where, args)
 
-    def list_for(self, platform: str, user: str, *, flow: str | None = None, limit: int = 25) -> list[DialogState]:
+    def list_for(self, platform: str, user: str, *, flow: str | None = None, limit: int = 25,
+                 workspace: str | None = None) -> list[DialogState]:
         where = "platform = ? and user = ? and status != 'cancelled'"
         args: list = [platform, user]
+        if workspace is not None:
+            where += f" and {WORKSPACE_SQL}"
+            args.append(workspace)
         if flow:
             where += " and flow = ?"
             args.append(flow)
@@ -117,14 +138,16 @@ class DialogStore:
         return [self._row(r) for r in rows]  # type: ignore[misc]
 
     def create(self, *, flow: str, platform: str, user: str, channel: str, lang: str, now: datetime,
-               prefill: dict[str, Any] | None = None) -> tuple[DialogState, DialogState | None]:
+               prefill: dict[str, Any] | None = None,
+               workspace: str | None = None) -> tuple[DialogState, DialogState | None]:
         """Start a dialogue; one already active here is paused (and returned) so it can be resumed."""
         stamp = now.isoformat()
         with self.store.write() as db:
             paused = self._pause_active(db, platform, user, channel, stamp)
             dialog_id = db["dialogs"].insert(
                 {"flow": flow, "platform": platform, "user": user, "channel": channel, "lang": lang,
-                 "status": "active", "current_step": None, "created_at": stamp, "updated_at": stamp}
+                 "status": "active", "current_step": None, "created_at": stamp, "updated_at": stamp,
+                 "workspace": workspace}
             ).last_pk
             for step, value in (prefill or {}).items():
                 db["dialog_answers"].insert(

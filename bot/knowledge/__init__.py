@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.knowledge.articles import Article, ArticleError, Section, load_articles
@@ -18,4 +19,6 @@ __all__ = ["Answer", "Article", "ArticleError", "KnowledgeBase", "KnowledgeStore
 
 
 def build(services: "Services") -> KnowledgeBase:
-    return KnowledgeBase(services.config.knowledge_dir, KnowledgeStore(services.store.db))
+    db = Path(services.config.db)
+    cache_dir = db.parent / ".sellerbot-cache" if str(db) != ":memory:" else None
+    return KnowledgeBase(services.config.knowledge_dir, KnowledgeStore(services.store.db), cache_dir)

@@ -7,7 +7,11 @@ service and reports every problem with its file name.
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import logging
+import os
+import pickle
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,7 +20,9 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge.articles import Article, ArticleError, Section, load_articles
+from bot.knowledge.export import ExportError, export_question
 from bot.knowledge.index import Hit, Index
+from bot.knowledge.intents import IntentReader
 from bot.knowledge.store import KnowledgeStore, Who
 from bot.knowledge.text import Analyzer, Synonyms, warm_up
 
@@ -29,7 +35,7 @@ _BUILT_LOCK = threading.Lock()
 
 
 def _fingerprint(directory: Path) -> tuple:
-    files = sorted((directory / "articles").glob("*.md")) + [directory / "synonyms.yaml"]
+    files = sorted((directory / "articles").glob("*.md")) + [directory / "synonyms.yaml", directory / "intents.yaml"]
     out = []
     for path in files:
         try:
@@ -53,6 +59,13 @@ def build_index(directory: Path) -> tuple[Index, list[str]]:
             errors.append(f"synonyms.yaml: not valid YAML ({str(exc).splitlines()[0]})")
         except (ValueError, OSError) as exc:
             errors.append(str(exc))
+    intents = IntentReader({})
+    try:
+        intents = IntentReader.load(directory / "intents.yaml")
+    except yaml.YAMLError as exc:
+        errors.append(f"intents.yaml: not valid YAML ({str(exc).splitlines()[0]})")
+    except (ValueError, OSError) as exc:
+        errors.append(str(exc))
     result = load_articles(directory / "articles")
     errors += result.errors
     domain_words = list(synonyms.words) + synonyms.chinese_phrases()
@@ -60,7 +73,91 @@ def build_index(directory: Path) -> tuple[Index, list[str]]:
         domain_words += list(article.aliases.get("zh", ())) + [article.title["zh"]]
     warm_up(domain_words)
     analyzer = Analyzer(synonyms)
-    return Index(result.articles.values(), analyzer), errors
+    index = Index(result.articles.values(), analyzer, intents)
+    index.domain_words = domain_words
+    return index, errors
+
+
+def _code_version() -> str:
+    """What the saved index depends on besides the knowledge: this package's code and the libraries
+    that cut and score the text."""
+    import bm25s
+    import jieba
+
+    digest = hashlib.sha256(f"{bm25s.__version__} {jieba.__version__}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_key(directory: Path) -> str:
+    """A hash of every file the index is built from, and of the code that builds it."""
+    digest = hashlib.sha256(_code_version().encode())
+    files = sorted((directory / "articles").glob("*.md")) + [directory / "synonyms.yaml", directory / "intents.yaml"]
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            if path.is_symlink():  # a broken link is a problem the build reports, not a missing file
+                data = b"\0broken link"
+            else:
+                continue
+        except OSError as exc:  # a folder named *.md, no permission: the build reports it
+            data = f"\0unreadable {type(exc).__name__}".encode()
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:20]
+
+
+def load_or_build(directory: Path, cache_dir: Path | None) -> tuple[Index, list[str]]:
+    """The index saved for exactly these files and this code, else a new one (saved when clean).
+
+    Building cuts every section and example question with jieba: a minute or two at 10,000
+    articles, so a restart over an unchanged knowledge base loads the saved one instead."""
+    if cache_dir is None:
+        return build_index(directory)
+    path = Path(cache_dir) / f"knowledge-index-{content_key(directory)}.pickle"
+    try:
+        with path.open("rb") as handle:
+            index = _unpickle(handle)
+        warm_up(getattr(index, "domain_words", ()))
+        return index, []
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a torn or foreign file: rebuild and overwrite it
+        log.warning("knowledge: saved index %s unusable (%s); rebuilding", path.name, exc)
+    index, errors = build_index(directory)
+    if not errors:
+        _save(index, path)
+    return index, errors
+
+
+def _unpickle(handle):
+    """pickle.load with the cyclic garbage collector paused: a 10k index is a few hundred thousand
+    objects (articles, sections), each allocation counting towards a collection that walks all the
+    objects made so far and finds no garbage; paused, the load takes half the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(handle)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _save(index: Index, path: Path) -> None:
+    """Write atomically (a reader never sees half a file) and drop indexes of older versions."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob("knowledge-index-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only or full disk costs the next start time, nothing else
+        log.warning("knowledge: could not save the index (%s)", exc)
 
 
 @dataclass(frozen=True)
@@ -74,19 +171,23 @@ class Answer:
     related: list[Article] = field(default_factory=list)
     closest: list[Article] = field(default_factory=list)
     answer_id: int | None = None
+    alternatives: list[Hit] = field(default_factory=list)
+    """Other sections that compete with the answer (shown as "other possible answers")."""
 
 
 class KnowledgeBase:
-    def __init__(self, directory: Path, store: KnowledgeStore):
+    def __init__(self, directory: Path, store: KnowledgeStore, cache_dir: Path | None = None):
         self.directory = Path(directory)
         self.store = store
+        self.cache_dir = cache_dir
         key, fingerprint = str(self.directory.resolve()), _fingerprint(self.directory)
         with _BUILT_LOCK:
             built = _BUILT.get(key)
             if built is None or built[0] != fingerprint:
-                index, errors = build_index(self.directory)
+                index, errors = load_or_build(self.directory, cache_dir)
                 built = _BUILT[key] = (fingerprint, index, errors)
         _, self._index, self.errors = built
+        self._terms_cache: dict = {}
         for problem in self.errors:
             log.warning("knowledge: %s", problem)
 
@@ -96,7 +197,7 @@ class KnowledgeBase:
 
     def reload(self) -> Index:
         """Re-read every file; swap the new index in only if nothing is broken."""
-        index, errors = build_index(self.directory)
+        index, errors = load_or_build(self.directory, self.cache_dir)
         if errors:
             raise ArticleError(errors)
         self._index, self.errors = index, []
@@ -110,7 +211,7 @@ class KnowledgeBase:
     def ask(self, question: str, lang: str, who: Who, now: datetime) -> Answer:
         """Answer in `lang` from the best section, or log the question as a gap."""
         index = self._index  # one index for the whole question, even if a reload swaps it
-        result = index.search(question, lang, limit=6)
+        result = index.search(question, lang, limit=6, taught=self._taught(index))
         at = now.isoformat()
         if not result.answered or result.best is None:
             self.store.log_unanswered(question, lang, who, at)
@@ -118,9 +219,42 @@ class KnowledgeBase:
             return Answer(question, lang, False, None, closest=closest)
         hit = result.best
         answer_id = self.store.log_answer(
-            question, lang, hit.article.id, hit.section.position, hit.section.title, hit.score, who, at
+            question, lang, hit.article.id, hit.section.position, hit.section.title, hit.score, who, at, hit.section.id
         )
-        return Answer(question, lang, True, hit, related=self._related(index, hit, result.hits), answer_id=answer_id)
+        return Answer(question, lang, True, hit, related=self._related(index, hit, result.hits), answer_id=answer_id,
+                      alternatives=result.alternatives)
+
+    def _taught(self, index: Index) -> list[tuple[frozenset[str], str, str]]:
+        """Taught questions as the index recognises them, read at each question so a `kb teach` in
+        any process counts at once (the table is small: curators' links, not every question)."""
+        cache = self._terms_cache
+        if cache.get(None) is not index:  # terms depend on the index's synonyms: a reload recomputes them
+            cache.clear()
+            cache[None] = index
+        out = []
+        for row in self.store.taught():
+            terms = cache.get(row["question"])
+            if terms is None:
+                terms = cache[row["question"]] = index.taught_terms(row["question"])
+            out.append((terms, row["article"], row["section"]))
+        return out
+
+    def candidates(self, question: str, lang: str, exclude: tuple[str, str] | None = None, limit: int = 3) -> list[Hit]:
+        """The sections that could answer a question, best first (for "which one was right?")."""
+        hits = self._index.search(question, lang, limit=limit + 1).hits
+        return [h for h in hits if (h.article.id, h.section.id) != exclude][:limit]
+
+    def resolve(self, target: str, lang: str) -> tuple[Article, Section] | None:
+        """`article#section` (or a bare article: its first section) -> the section in `lang`."""
+        article_id, _, section_id = target.strip().lower().partition("#")
+        article = self.article(article_id)
+        if article is None:
+            return None
+        sections = self.sections(article, lang)
+        if not section_id:
+            return article, sections[0]
+        section = next((s for s in sections if s.id == section_id), None)
+        return (article, section) if section is not None else None
 
     @staticmethod
     def _related(index: Index, hit: Hit, hits: list[Hit], limit: int = 3) -> list[Article]:
@@ -134,6 +268,26 @@ class KnowledgeBase:
             if other.coverage >= 0.5 and other.article not in out and other.article.id != hit.article.id:
                 out.append(other.article)
         return out[:limit]
+
+    def export_taught(self) -> tuple[list[dict], list[str]]:
+        """Write every taught question not yet exported into its article file; returns the rows
+        written and the problems (a question whose section is gone stays in the database)."""
+        written, problems = [], []
+        for row in self.store.taught():
+            if row["exported"]:
+                continue
+            article = self.article(row["article"])
+            if article is None or article.section(row["section"], row["lang"]) is None:
+                problems.append(f"{row['article']}#{row['section']}: no such section now (“{row['question']}”)")
+                continue
+            try:
+                export_question(Path(article.path), row["section"], row["lang"], row["question"])
+            except (ExportError, OSError) as exc:
+                problems.append(str(exc))
+                continue
+            written.append(row)
+        self.store.mark_exported([row["id"] for row in written])
+        return written, problems
 
     def stale(self, today: date) -> list[Article]:
         """Articles past their review date, the longest overdue first."""

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from bot.i18n import pick
 from bot.reminders import times
 from bot.reminders.store import Case, to_iso
+from bot.scope import WORKSPACE_SQL
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -171,12 +172,15 @@ class CaseService:
         rows = list(self.db.query("SELECT * FROM cases WHERE id = ?", [case_id]))
         return Case.from_row(rows[0]) if rows else None
 
-    def list_open(self, platform: str, channel: str) -> list[Case]:
+    def list_open(self, platform: str, channel: str, workspace: str | None = None) -> list[Case]:
+        where, args = "", [platform, channel]
+        if workspace is not None:
+            where, args = f" AND {WORKSPACE_SQL}", [*args, workspace]
         return [
             Case.from_row(row)
             for row in self.db.query(
-                "SELECT * FROM cases WHERE platform = ? AND channel = ? AND state = 'open' ORDER BY id",
-                [platform, channel],
+                f"SELECT * FROM cases WHERE platform = ? AND channel = ? AND state = 'open'{where} ORDER BY id",
+                args,
             )
         ]
 
@@ -191,14 +195,15 @@ class CaseService:
         at: datetime,
         thread: str | None = None,
         lang: str = "en",
+        workspace: str | None = None,
     ) -> Case:
         now = to_iso(self.svc.clock.now())
         events = json.dumps({case_type.opens_with: to_iso(at)})
         with self.svc.store.write() as db:
             cursor = db.execute(
                 """INSERT INTO cases (platform, channel, thread, type, owner, opened_by, lang, state, events,
-                       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)""",
-                [platform, channel, thread, case_type.id, owner, opened_by, lang, events, now, now],
+                       created_at, updated_at, workspace) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)""",
+                [platform, channel, thread, case_type.id, owner, opened_by, lang, events, now, now, workspace],
             )
             case = self.get(cursor.lastrowid)
             self._reconcile(case)
@@ -243,7 +248,7 @@ class CaseService:
         if case.state != "open":
             return []
         now = self.svc.clock.now()
-        zone = self.svc.channel_zone(case.platform, case.channel)
+        zone = self.svc.channel_zone(case.platform, case.channel, case.workspace)
         case_type = self.case_type(case)
         planned = []
         for deadline in self.deadlines(case):
@@ -294,5 +299,5 @@ class CaseService:
             reminders.create(
                 platform=case.platform, channel=case.channel, thread=case.thread, user=case.opened_by,
                 owner=case.owner, text=plan.text, due=plan.at, lang=case.lang, case_id=case.id,
-                rule=key, notify=False,
+                rule=key, notify=False, workspace=case.workspace,
             )

@@ -36,9 +36,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.i18n import pick
-from bot.model import Response
+from bot.model import ACTION_PREFIX, Choice, Response
 from bot.reminders import times
 from bot.reminders.lease import Lease
+from bot.reminders.service import new_key
 from bot.reminders.store import Reminder, to_iso
 from bot.sender import DeliveryFailed, Outgoing, RetryLater, Sender
 
@@ -56,6 +57,18 @@ MAX_BACKOFF = timedelta(minutes=15)
 MAX_UNEXPECTED = 10
 """A Sender that keeps raising something other than RetryLater/DeliveryFailed (a bug) is retried
 this many times, then the row is marked failed and logged."""
+
+
+def delivered_choices(reminder_id: int, lang: str) -> list[Choice]:
+    """The buttons under a posted reminder: each runs a reminder command as the person who presses
+    it (so someone else's reminder is theirs to change only if they could type the command)."""
+    return [
+        Choice(label=pick(lang, en="✓ Done", zh="✓ 完成"), value=f"{ACTION_PREFIX}remind done {reminder_id}",
+               style="primary"),
+        Choice(label=pick(lang, en="Snooze 1 h", zh="推迟 1 小时"), value=f"{ACTION_PREFIX}remind snooze {reminder_id} 1h"),
+        Choice(label=pick(lang, en="Tomorrow 9:00", zh="明天 9:00"),
+               value=f"{ACTION_PREFIX}remind snooze {reminder_id} tomorrow 9:00"),
+    ]
 
 
 def backoff(attempts: int, retry_after: float = 0.0) -> timedelta:
@@ -185,7 +198,7 @@ class Delivery:
             platform=reminder.platform,
             channel=reminder.channel,
             response=self.render(reminder, late=late),
-            mention=reminder.owner,
+            mentions=reminder.mentions or ([reminder.owner] if reminder.owner else []),
             key=reminder.key,
             thread=reminder.thread,
             in_doubt=reminder.in_doubt,
@@ -239,19 +252,38 @@ class Delivery:
         marks, self._unmarked, self._unmarked_since = self._unmarked, [], None
         with self.svc.store.write() as db:
             for reminder, late, message_id, sent_at in marks:
-                cursor = db.execute(
-                    "UPDATE reminders SET state = 'sent', sent_at = ?, late = ?, message_id = ?, last_error = NULL,"
-                    " updated_at = ? WHERE id = ? AND claimed_by = ? AND state = 'sending'",
-                    [sent_at, int(late), message_id, sent_at, reminder.id, self.owner],
-                )
+                if reminder.repeat:
+                    cursor = self._rearm(db, reminder, late, message_id, sent_at)
+                else:
+                    cursor = db.execute(
+                        "UPDATE reminders SET state = 'sent', sent_at = ?, late = ?, message_id = ?, last_error = NULL,"
+                        " updated_at = ? WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+                        [sent_at, int(late), message_id, sent_at, reminder.id, self.owner],
+                    )
                 if cursor.rowcount:
                     report.sent.append(reminder.id)
                 else:
                     log.warning("reminder %s was taken over by another process before it was marked sent", reminder.id)
 
+    def _rearm(self, db, reminder: Reminder, late: bool, message_id: str | None, sent_at: str):
+        """A recurring reminder was posted: in the same transaction that records the post, the row
+        becomes pending again for the rule's next occurrence after both its due time and now (a
+        bot that was stopped for three days posts one late occurrence, not three), with a new
+        idempotency key. One commit for both, so a restart can neither lose the series nor post an
+        occurrence twice (beyond the in-doubt window described at the top)."""
+        zone = self.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
+        after = max(reminder.due, self.svc.clock.now())
+        nxt = to_iso(times.next_occurrence(reminder.repeat, after, zone))
+        return db.execute(
+            "UPDATE reminders SET state = 'pending', due = ?, next_attempt_at = ?, key = ?, attempts = 0,"
+            " claimed_by = NULL, claimed_at = NULL, sent_at = ?, late = ?, message_id = ?, last_error = NULL,"
+            " done_at = NULL, updated_at = ? WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+            [nxt, nxt, new_key(), sent_at, int(late), message_id, sent_at, reminder.id, self.owner],
+        )
+
     def render(self, reminder: Reminder, *, late: bool) -> Response:
         """The reminder as a platform-neutral response (the adapters add the owner's mention)."""
-        zone = self.svc.channel_zone(reminder.platform, reminder.channel)
+        zone = self.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
         lang = reminder.lang
         context = []
         if reminder.case_id:
@@ -264,18 +296,24 @@ class Delivery:
                 en=f"Late: it fell due {times.human(reminder.due, zone, lang)} while the bot was not running.",
                 zh=f"延迟送达：原定 {times.human(reminder.due, zone, lang)}，当时机器人未运行。",
             ))
+        repeat = times.rule_words(reminder.repeat, lang)
+        if repeat:
+            context.append(pick(lang, en=f"Repeats {repeat}.", zh=f"重复：{repeat}。"))
         return Response(
             kind="reminder",
             title=pick(lang, en=f"⏰ Reminder #{reminder.id}", zh=f"⏰ 提醒 #{reminder.id}"),
             text=reminder.text,
             context=context,
             channel=reminder.channel,
+            choices=delivered_choices(reminder.id, lang),
             data={
                 "reminder_id": reminder.id,
                 "due": times.local_iso(reminder.due, zone),
                 "late": late,
                 "case_id": reminder.case_id,
                 "owner": reminder.owner,
+                "repeat": repeat,
+                "mentions": reminder.mentions,
             },
         )
 

@@ -28,6 +28,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.reminders.delivery import Delivery
 from bot.reminders.lease import DEFAULT_TTL, Lease
 from bot.sender import Sender
+from bot.store import WriteFailed
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("sellerbot.reminders")
 
 POLL_SECONDS = 1.0
+STOP_WAIT_SECONDS = 30.0
+"""How long `stop()` lets a running job finish (a delivery pass is bounded by its senders' own
+timeouts; this only guards against one that hangs)."""
 
 
 class ReminderScheduler:
@@ -59,21 +63,52 @@ class ReminderScheduler:
         self._holding = False
         self._pass_lock = asyncio.Lock()
         self._stopped = False
+        self._running: set[asyncio.Task] = set()
+        self._write_warned = False
 
     async def start(self) -> None:
         self.aps.start()
-        self.aps.add_job(self._poll, "interval", seconds=self.poll_seconds, id="poll")
+        self.aps.add_job(self._job(self._poll), "interval", seconds=self.poll_seconds, id="poll")
         self.svc.reminders.subscribe(self.poke)
         await self._poll()  # take the lease and deliver what fell due while nothing ran, now
 
-    async def stop(self) -> None:
-        """Stop waking, let a pass in progress finish, and hand the lease back."""
+    def _job(self, fn):
+        """`fn` as an APScheduler job whose run this scheduler can wait for: APScheduler's asyncio
+        executor cancels the tasks still running when it shuts down (it cannot wait for them), which
+        would interrupt a delivery between its post and its mark and log a CancelledError."""
+
+        async def job() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._running.add(task)
+            try:
+                await fn()
+            finally:
+                if task is not None:
+                    self._running.discard(task)
+
+        job.__name__ = job.__qualname__ = fn.__name__
+        return job
+
+    async def stop(self, timeout: float = STOP_WAIT_SECONDS) -> None:
+        """Stop waking, let the jobs running now finish (up to `timeout`), shut APScheduler down,
+        and hand the lease back."""
         self._stopped = True
         self.svc.reminders.unsubscribe(self.poke)
         if self.aps.running:
+            self.aps.pause()  # no new run starts while we wait for the current ones
+            running = {t for t in self._running if t is not asyncio.current_task()}
+            if running:
+                _, late = await asyncio.wait(running, timeout=timeout)
+                if late:
+                    log.warning("reminder scheduler: %d job(s) still running after %.0f s; stopping them",
+                                len(late), timeout)
             self.aps.shutdown(wait=False)
         async with self._pass_lock:
-            self.lease.release()
+            try:
+                self.lease.release()
+            except WriteFailed as exc:  # the lease then expires by itself after its ttl
+                log.warning("reminder scheduler: could not hand the lease back (%s)", exc.reason("en"))
         self._holding = False
 
     @property
@@ -83,7 +118,17 @@ class ReminderScheduler:
     async def _poll(self) -> None:
         if self._stopped:
             return
-        held = self.lease.acquire()
+        try:
+            held = self.lease.acquire()
+        except WriteFailed as exc:
+            # The database takes no writes (disk full, read-only): deliver nothing rather than mark
+            # nothing, and try again at the next poll; the process goes on answering reads.
+            if not self._write_warned:
+                log.warning("reminder scheduler: cannot write the lease (%s); not delivering", exc.reason("en"))
+            self._write_warned = True
+            held = False
+        else:
+            self._write_warned = False
         if held and not self._holding:
             log.info("reminder scheduler: this process (%s) now delivers reminders", self.owner)
             self._data_version = None
@@ -107,7 +152,7 @@ class ReminderScheduler:
             self._cancel_wake()
             return
         self.aps.add_job(
-            self._wake, "date", run_date=max(when, datetime.now(timezone.utc)), id="wake",
+            self._job(self._wake), "date", run_date=max(when, datetime.now(timezone.utc)), id="wake",
             replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=2,
         )
 

@@ -6,12 +6,14 @@ if it runs one) so a reminder due in two seconds is not left to the next poll.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.reminders.store import Reminder, to_iso
+from bot.scope import WORKSPACE_SQL
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -57,16 +59,22 @@ class ReminderService:
         lang: str = "en",
         case_id: int | None = None,
         rule: str | None = None,
+        repeat: str | None = None,
+        mentions: list[str] | None = None,
         notify: bool = True,
+        workspace: str | None = None,
     ) -> Reminder:
+        """`rule` places a case reminder; `repeat` makes a free reminder recurring (times.next_occurrence)."""
         now = to_iso(self.svc.clock.now())
         with self.svc.store.write() as db:
             cursor = db.execute(
                 """INSERT INTO reminders (platform, channel, thread, user, owner, text, lang, due, planned_due,
-                       state, attempts, next_attempt_at, late, case_id, rule, key, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, 0, ?, ?, ?, ?, ?)""",
+                       state, attempts, next_attempt_at, late, case_id, rule, key, created_at, updated_at,
+                       repeat, mentions, workspace)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [platform, channel, thread, user, owner or user, text, lang, to_iso(due),
-                 to_iso(due) if rule else None, to_iso(due), case_id, rule, new_key(), now, now],
+                 to_iso(due) if rule else None, to_iso(due), case_id, rule, new_key(), now, now,
+                 repeat, json.dumps(mentions or [], ensure_ascii=False), workspace],
             )
             reminder_id = cursor.lastrowid
         if notify:
@@ -77,16 +85,65 @@ class ReminderService:
         rows = list(self.db.query("SELECT * FROM reminders WHERE id = ?", [reminder_id]))
         return Reminder.from_row(rows[0]) if rows else None
 
-    def pending(self, platform: str, channel: str) -> list[Reminder]:
-        """Reminders still to be posted in a channel, soonest first."""
+    def pending(self, platform: str, channel: str, workspace: str | None = None) -> list[Reminder]:
+        """Reminders still to be posted in a channel (of `workspace`, when given), soonest first."""
+        where, args = "", [platform, channel]
+        if workspace is not None:
+            where, args = f" AND {WORKSPACE_SQL}", [*args, workspace]
         return [
             Reminder.from_row(row)
             for row in self.db.query(
                 "SELECT * FROM reminders WHERE platform = ? AND channel = ? AND state IN ('pending', 'sending')"
-                " ORDER BY due, id",
-                [platform, channel],
+                f"{where} ORDER BY due, id",
+                args,
             )
         ]
+
+    def duplicates(self, platform: str, channel: str, text: str, due: datetime,
+                   workspace: str | None = None) -> list[Reminder]:
+        """Pending reminders with exactly this text and due time in this channel (a double submit)."""
+        where, args = "", [platform, channel, to_iso(due), text]
+        if workspace is not None:
+            where, args = f" AND {WORKSPACE_SQL}", [*args, workspace]
+        return [
+            Reminder.from_row(row)
+            for row in self.db.query(
+                "SELECT * FROM reminders WHERE platform = ? AND channel = ? AND state = 'pending' AND due = ?"
+                f" AND text = ?{where} ORDER BY id",
+                args,
+            )
+        ]
+
+    def done(self, reminder_id: int) -> Reminder | None:
+        """Record that the reminded work is done. A one-off still pending is done early, so it is not
+        posted; a recurring series goes on (only cancel ends it). None when cancelled already."""
+        now = to_iso(self.svc.clock.now())
+        with self.svc.store.write() as db:
+            cursor = db.execute(
+                """UPDATE reminders SET done_at = ?, updated_at = ?,
+                       state = CASE WHEN state = 'pending' AND repeat IS NULL THEN 'cancelled' ELSE state END
+                   WHERE id = ? AND state != 'cancelled'""",
+                [now, now, reminder_id],
+            )
+        if not cursor.rowcount:
+            return None
+        self.changed()
+        return self.get(reminder_id)
+
+    def snooze_copy(self, reminder: Reminder, due: datetime) -> Reminder:
+        """A recurring reminder snoozed: this occurrence comes back once, as a one-off, and the series
+        keeps its own times."""
+        return self.create(platform=reminder.platform, channel=reminder.channel, thread=reminder.thread,
+                           user=reminder.user, owner=reminder.owner, text=reminder.text, due=due,
+                           lang=reminder.lang, mentions=reminder.mentions, workspace=reminder.workspace)
+
+    def snooze_to(self, reminder_id: int, due: datetime) -> Reminder | None:
+        """Move a reminder to a given time (`snooze 3 到明天上午10点`); see `snooze`."""
+        reminder = self.get(reminder_id)
+        if reminder is None:
+            return None
+        return self.snooze(reminder_id, due - max(self.svc.clock.now(), reminder.due)
+                           if reminder.state == "pending" else due - self.svc.clock.now())
 
     def for_case(self, case_id: int, states: tuple[str, ...] = OPEN_STATES) -> list[Reminder]:
         marks = ",".join("?" * len(states))

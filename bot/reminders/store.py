@@ -95,6 +95,23 @@ def m001_reminders(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_workspace(db: sqlite_utils.Database) -> None:
+    """The workspace (Slack team, Discord guild) of each case and reminder, for the scope rule of
+    bot/scope.py; rows from before stay NULL (reachable from their channel in any workspace)."""
+    db["cases"].add_column("workspace", str)
+    db["reminders"].add_column("workspace", str)
+
+
+@migrations()
+def m003_repeat_mentions_done(db: sqlite_utils.Database) -> None:
+    """Recurring reminders keep their rule on the row (one row per series, re-armed after each
+    post), reminders for others keep who they mention, and the Done button records when."""
+    db["reminders"].add_column("repeat", str)  # "daily@09:00", "weekdays@09:00", "weekly:0@10:00"…
+    db["reminders"].add_column("mentions", str)  # JSON list of user ids or names
+    db["reminders"].add_column("done_at", str)
+
+
 @dataclass
 class Reminder:
     id: int
@@ -117,8 +134,12 @@ class Reminder:
     sent_at: datetime | None = None
     late: bool = False
     last_error: str | None = None
+    repeat: str | None = None
+    mentions: list[str] = field(default_factory=list)
+    done_at: datetime | None = None
     in_doubt: bool = False
     """Set by a claim: the row was left in `sending` by a process that stopped (see delivery.py)."""
+    workspace: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Reminder":
@@ -143,6 +164,10 @@ class Reminder:
             sent_at=from_iso(row["sent_at"]),
             late=bool(row["late"]),
             last_error=row["last_error"],
+            workspace=row.get("workspace"),
+            repeat=row.get("repeat"),
+            mentions=json.loads(row.get("mentions") or "[]"),
+            done_at=from_iso(row.get("done_at")),
         )
 
 
@@ -158,6 +183,7 @@ class Case:
     lang: str
     state: str
     events: dict[str, datetime] = field(default_factory=dict)
+    workspace: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Case":
@@ -172,6 +198,7 @@ class Case:
             lang=row["lang"] or "en",
             state=row["state"],
             events={name: from_iso(at) for name, at in json.loads(row["events"] or "{}").items()},
+            workspace=row.get("workspace"),
         )
 
     def events_json(self) -> str:

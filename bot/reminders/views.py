@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from bot.dispatcher import Context, UsageError
+from bot.context import Context
+from bot.errors import UsageError
 from bot.i18n import pick
 from bot.model import Response, Section
 from bot.reminders import times
@@ -39,7 +40,7 @@ def mention(user: str | None) -> str:
 
 
 def reminder_item(ctx: Context, reminder: Reminder) -> dict:
-    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel)
+    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
     return {
         "reminder_id": reminder.id,
         "text": reminder.text,
@@ -47,12 +48,14 @@ def reminder_item(ctx: Context, reminder: Reminder) -> dict:
         "state": reminder.state,
         "owner": reminder.owner,
         "case_id": reminder.case_id,
+        "repeat": times.rule_words(reminder.repeat, ctx.lang),
+        "mentions": reminder.mentions,
     }
 
 
 def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_zh: str) -> Response:
     """A reminder that was set or moved: its text, when it is due, and how to change it."""
-    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel)
+    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
     root = ctx.svc.config.root_command
     when = times.human(reminder.due, zone, ctx.lang)
     relative = times.relative(reminder.due, ctx.now, ctx.lang)
@@ -63,6 +66,10 @@ def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_
             zh=f"取消：/{root} remind cancel {reminder.id} · 推迟：/{root} remind snooze {reminder.id} 1小时",
         ),
     ]
+    if reminder.repeat:
+        repeat = times.rule_words(reminder.repeat, ctx.lang)
+        context.insert(0, ctx.pick(en=f"Repeats {repeat}; cancel ends the series.",
+                                   zh=f"重复：{repeat}；取消即结束整个系列。"))
     if reminder.case_id:
         context.append(ctx.pick(en=f"Case #{reminder.case_id}", zh=f"案件 #{reminder.case_id}"))
     return Response(
@@ -75,12 +82,15 @@ def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_
 
 
 def reminder_list(ctx: Context, reminders: list[Reminder]) -> Response:
-    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel)
+    zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     if not reminders:
         text = ctx.pick(en="No reminders pending in this channel.", zh="本频道没有待发送的提醒。")
     else:
         text = "\n".join(
-            f"#{r.id} · {times.human(r.due, zone, ctx.lang)} · {r.text} ({mention(r.owner)})" for r in reminders
+            f"#{r.id} · {times.human(r.due, zone, ctx.lang)}"
+            + (f" · 🔁 {times.rule_words(r.repeat, ctx.lang)}" if r.repeat else "")
+            + f" · {r.text} ({', '.join(mention(m) for m in r.mentions) or mention(r.owner)})"
+            for r in reminders
         )
     return Response(
         kind="list",
@@ -94,7 +104,7 @@ def reminder_list(ctx: Context, reminders: list[Reminder]) -> Response:
 def case_response(ctx: Context, case: Case, *, title_en: str | None = None, title_zh: str | None = None) -> Response:
     """A case with its deadlines (derived from the rules) and the reminders planned for it."""
     svc = ctx.svc
-    zone = svc.channel_zone(case.platform, case.channel)
+    zone = svc.channel_zone(case.platform, case.channel, case.workspace)
     case_type = svc.cases.case_type(case)
     deadlines = svc.cases.deadlines(case)
     planned = svc.reminders.for_case(case.id, states=("pending",))

@@ -1,4 +1,5 @@
-"""Fixtures for the Discord tests: the mock REST API, a logged-in client, throwaway commands.
+"""Fixtures for the Discord tests: the mock REST API, a logged-in client (throwaway commands,
+listeners and suggesters come from tests/conftest.py).
 
 Import them into a test module with `from tests.mocks.discord_fixtures import *`.
 """
@@ -10,10 +11,9 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord.client import SellerClient, point_at
-from bot.dispatcher import COMMANDS, MESSAGE_HANDLERS, SUGGESTERS, Command, command
 from tests.mocks.discord_api import GUILD_ID, MockDiscordAPI
 
-__all__ = ["discord_api", "make_bot", "bot", "temporary_command", "temporary_listener", "temporary_suggester", "interact"]
+__all__ = ["discord_api", "make_bot", "bot", "interact"]
 
 
 @pytest.fixture
@@ -59,49 +59,3 @@ async def interact(bot: SellerClient, api: MockDiscordAPI, payload: dict, *, fol
     if followups:
         await api.wait_for(lambda: len(api.followups(payload["token"])) >= followups)
     return api.callbacks(int(payload["id"]))
-
-
-@pytest.fixture
-def temporary_command():
-    """Registers throwaway core commands for one test (register them before building the bot)."""
-    added: list[str] = []
-
-    def declare(name: str, handler=None, **kwargs) -> Command:
-        defaults = dict(summary_en=f"test {name}", summary_zh=f"测试 {name}", usage=f"{name} <thing>", examples=[f"{name} x"])
-        cmd = command(name, **{**defaults, **kwargs})(handler)
-        added.append(name)
-        return cmd
-
-    yield declare
-    for name in added:
-        COMMANDS.pop(name, None)
-
-
-@pytest.fixture
-def temporary_listener():
-    added = []
-
-    def register(fn):
-        MESSAGE_HANDLERS.insert(0, fn)
-        added.append(fn)
-        return fn
-
-    yield register
-    for fn in added:
-        MESSAGE_HANDLERS.remove(fn)
-
-
-@pytest.fixture
-def temporary_suggester():
-    saved = dict(SUGGESTERS)
-
-    def register(field_name: str):
-        def decorate(fn):
-            SUGGESTERS[field_name] = fn
-            return fn
-
-        return decorate
-
-    yield register
-    SUGGESTERS.clear()
-    SUGGESTERS.update(saved)

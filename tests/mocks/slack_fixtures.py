@@ -11,8 +11,9 @@ from aiohttp import web
 from adapters.slack.server import EVENTS_PATH, build_web_app
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.dispatcher import COMMANDS, MESSAGE_HANDLERS, Command, command
+from bot.i18n import Text
 from bot.services import Services
+from bot.spec import Command
 from tests.mocks.slack_api import MockSlack, SlackDriver
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -64,25 +65,16 @@ async def slack_bed(tmp_path, mock_slack: MockSlack, clock: FakeClock):
 
 
 @pytest.fixture
-def scratch_commands():
-    """Throwaway commands and message listeners, removed after the test."""
-    added: list[str] = []
-    listeners: list = []
+def scratch_commands(slack_bed):
+    """Throwaway commands and message listeners on the Slack bed's application object."""
+    app = slack_bed.services.app
 
     def declare(name: str, **kwargs) -> Command:
-        defaults = dict(summary_en="test", summary_zh="测试", usage=f"{name} <thing>", examples=[f"{name} x"])
-        cmd = command(name, **{**defaults, **kwargs})(None)
-        added.append(name)
-        return cmd
+        fields = dict(summary=Text("test", "测试"), examples=(Text(f"{name} x", f"{name} x"),))
+        return app.add(Command(name, **{**fields, **kwargs}))
 
     def listen(handler):
-        MESSAGE_HANDLERS.insert(0, handler)
-        listeners.append(handler)
-        return handler
+        return app.on_message(handler, first=True)
 
     declare.listen = listen  # type: ignore[attr-defined]
-    yield declare
-    for name in added:
-        COMMANDS.pop(name, None)
-    for handler in listeners:
-        MESSAGE_HANDLERS.remove(handler)
+    return declare

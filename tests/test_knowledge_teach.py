@@ -1,0 +1,133 @@
+"""Learning from use: `kb teach`, the 👎 "which one was right?" follow-up, `kb export`, and the
+alternatives offered when sections compete.
+
+A question nobody could answer is taught to the section that answers it; `ask` then answers it at
+once, after a restart and after `kb reload`; `kb gaps` lists it as resolved; `kb export` writes it
+into the article file, where it becomes one of the section's example questions.
+"""
+
+import pytest
+
+from bot.knowledge.articles import parse_article
+from bot.knowledge.export import add_question
+from bot.model import Request
+from tests.knowledge_fixtures import services_for, write_kb
+
+CURATOR = {"platform": "slack", "user": "U-lead", "is_admin": True}  # a workspace admin
+AGENT = {"platform": "slack", "user": "U-agent"}
+QUESTION = "Is a tardy dispatch penalised?"
+
+
+@pytest.fixture
+def kb_dir(tmp_path):
+    return write_kb(tmp_path / "kb")
+
+
+@pytest.fixture
+def start(kb_dir, tmp_path, clock):
+    """Start the bot over the same database (a restart is a second call)."""
+    started = []
+
+    def run():
+        svc = services_for(kb_dir, tmp_path / "bot.db", clock)
+        started.append(svc)
+
+        async def send(text: str, **fields):
+            return await svc.dispatcher.handle(Request(kind="command", text=text, **({**AGENT, **fields})))
+
+        return send
+
+    yield run
+    for svc in started:
+        svc.store.close()
+
+
+async def test_an_unanswered_question_taught_is_answered_after_restart_reload_and_export(start, kb_dir):
+    send = start()
+    assert (await send(f"ask {QUESTION}")).data["answered"] is False
+    gap = (await send("kb gaps", **CURATOR)).data["unanswered"][0]
+    assert gap["question"] == QUESTION
+
+    refused = await send(f"kb teach {gap['id']} late-shipment-rate#s1")
+    assert refused.kind == "error"  # curators only
+    taught = await send(f"kb teach {gap['id']} late-shipment-rate#s1", **CURATOR)
+    assert taught.kind == "info" and taught.data["section"] == "s1"
+
+    answer = await send(f"ask {QUESTION}")
+    assert answer.data["answered"] is True and answer.data["article"] == "late-shipment-rate"
+    assert "4%" in answer.data["answer"]
+    gaps = (await send("kb gaps", **CURATOR)).data
+    assert gaps["unanswered"] == [] and gaps["taught"][0]["question"] == QUESTION
+
+    send = start()  # a restart: a new process over the same database
+    assert (await send(f"ask {QUESTION}")).data["answered"] is True
+    assert (await send("kb reload", **CURATOR)).data["reloaded"] is True
+    assert (await send(f"ask {QUESTION}")).data["article"] == "late-shipment-rate"
+
+    exported = await send("kb export", **CURATOR)
+    assert exported.data == {"exported": 1, "problems": []}
+    article, problems = parse_article(kb_dir / "articles" / "late-shipment-rate.md")
+    assert not problems and QUESTION in article.section("s1", "en").ask
+    assert (await send("kb export", **CURATOR)).data["exported"] == 0
+    assert (await send("kb reload", **CURATOR)).data["reloaded"] is True
+    assert (await send(f"ask {QUESTION}")).data["article"] == "late-shipment-rate"
+
+
+async def test_a_typed_question_can_be_taught_and_a_wrong_target_is_refused(start):
+    send = start()
+    unknown = await send("kb teach how slow is too slow nowhere#s9", **CURATOR)
+    assert unknown.kind == "error" and "nowhere#s9" in unknown.text
+    missing = await send("kb teach q999 late-shipment-rate", **CURATOR)
+    assert missing.kind == "error" and "q999" in missing.text
+    ok = await send("kb teach 发货慢到什么程度算迟发 late-shipment-rate", **CURATOR)
+    assert ok.data == {"question": "发货慢到什么程度算迟发", "lang": "zh", "article": "late-shipment-rate", "section": "s1"}
+    zh = await send("ask 发货慢到什么程度算迟发")
+    assert zh.data["answered"] is True and "4%" in zh.data["answer"] and zh.data["lang"] == "zh"
+
+
+async def test_a_thumbs_down_asks_which_answer_was_right_and_curators_confirm_it(start):
+    send = start()
+    answer = await send("ask Can we ask a buyer for their WhatsApp?")
+    assert answer.data["answered"] is True
+    down = await send(f"feedback {answer.data['answer_id']} not-helpful")
+    assert "Which one was right?" in down.text
+    picks = [c.value for c in down.choices]
+    assert picks and all(p.startswith(f"cmd:kb suggest {answer.data['answer_id']} ") for p in picks)
+    assert f"{answer.data['article']}#{answer.data['section']}" not in " ".join(picks)
+
+    thanks = await send(picks[0].removeprefix("cmd:"))
+    assert thanks.kind == "info" and "curator" in thanks.text
+    suggestion = (await send("kb gaps", **CURATOR)).data["suggestions"][0]
+    assert suggestion["question"] == "Can we ask a buyer for their WhatsApp?"
+    confirmed = await send(f"kb teach {suggestion['id']}", **CURATOR)
+    assert (confirmed.data["article"], confirmed.data["section"]) == (suggestion["article"], suggestion["section"])
+    assert (await send("kb gaps", **CURATOR)).data["suggestions"] == []
+    again = await send("ask Can we ask a buyer for their WhatsApp?")
+    assert (again.data["article"], again.data["section"]) == (suggestion["article"], suggestion["section"])
+
+
+async def test_competing_sections_are_offered_as_other_possible_answers(start):
+    send = start()
+    answer = await send("ask buyer messaging warnings and WhatsApp")
+    assert answer.data["answered"] is True
+    alternatives = answer.data["alternatives"]
+    assert alternatives and alternatives[0]["article"] == "buyer-messaging"
+    assert alternatives[0]["section"] != answer.data["section"]
+    button = next(c for c in answer.choices if c.label.startswith("Other answer"))
+    shown = await send(button.value.removeprefix("cmd:"))
+    assert shown.kind == "article" and shown.sections[0].title == alternatives[0]["title"]
+    zh = await send("ask 站内信违规警告 WhatsApp")
+    assert zh.data["alternatives"] and any(c.label.startswith("其他可能的答案") for c in zh.choices)
+
+
+def test_export_keeps_the_curators_layout_and_adds_to_flow_or_block_lists():
+    text = (
+        "---\nid: x\nsections:\n  limit:  # the 1% section\n    intent: [limit]\n    ask:\n"
+        "      en: [\"how high can it go\"]\n      zh:\n        - 最高多少\nrelated: []\n---\nbody\n"
+    )
+    flow = add_question(text, "limit", "en", 'is 1.5% "ok"?')
+    assert '      en: ["how high can it go", "is 1.5% \\"ok\\"?"]' in flow and "# the 1% section" in flow
+    block = add_question(text, "limit", "zh", "超了怎么办")
+    assert "        - 最高多少\n        - \"超了怎么办\"\nrelated" in block
+    new = add_question(text, "window", "zh", "按几天算")
+    assert "  window:\n    ask:\n      zh: [\"按几天算\"]\nrelated" in new

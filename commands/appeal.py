@@ -16,13 +16,14 @@ from bot.dialogs import DialogState
 from bot.errors import UsageError
 from bot.i18n import Text
 from bot.model import Choice, Response, Section
+from bot.reminders.views import case_response
 from bot.scope import reachable, same_workspace
 from bot.spec import Command, Param
 
 if TYPE_CHECKING:
     from bot.app import App
 
-ACTIONS = ("start", "resume", "list", "show", "cancel")
+ACTIONS = ("start", "resume", "track", "list", "show", "cancel")
 _CASE = re.compile(r"(?:^|\s)(?:case|案件)\s*#?\s*([0-9]{1,12})(?=\s|$)", re.IGNORECASE)
 
 DRAFT = Param("draft", Text("ID", "编号"), Text("Draft ID (for resume, show, cancel)", "草稿编号（继续、查看、取消时填写）"), suggest="draft")
@@ -125,6 +126,21 @@ async def resume(ctx: Context) -> Response:
                 zh="没有未完成的申诉可以继续。用 /seller appeal 开始，或用 /seller appeal resume ID 重新打开草稿。",
             ))
     return await engine.resume(ctx, state)
+
+
+@appeal.action("track", Text("track a draft in a case", "建案跟进草稿"),
+               summary=Text("open the case that tracks a finished draft (deadlines, reminders, Mark appeal sent)",
+                            "为已完成的草稿建立案件（截止时间、提醒、标记已申诉）"),
+               params=(replace(DRAFT, required=True),), words=("跟进", "建案"))
+async def track(ctx: Context) -> Response:
+    state = _owned(ctx, ctx.args)
+    case = ctx.svc.appeals.track(ctx, state)
+    label = ctx.svc.dialogs.label(state)
+    response = case_response(ctx, case, title_en=f"Case #{case.id} tracks {label}", title_zh=f"案件 #{case.id} 跟进 {label}")
+    if "appeal-sent" in ctx.svc.cases.case_type(case).events and "appeal-sent" not in case.events:
+        response.choices.insert(0, Choice(label=ctx.pick(en="Mark appeal sent", zh="标记已申诉"),
+                                          value=f"cmd:case update {case.id} appeal sent", style="primary"))
+    return response
 
 
 @appeal.action("list", Text("list my drafts", "我的草稿"),

@@ -7,7 +7,7 @@ mean — the step ids below are the contract between `knowledge/appeals/flows.ya
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +120,7 @@ class AppealService:
     def case_of(self, case_id: int | None):
         return self.svc.cases.get(case_id) if case_id else None
 
-    def case_choice_for(self, violation: str, effect: str | None) -> str:
+    def case_type_for(self, violation: str, effect: str | None) -> str:
         """The case type that tracks an appeal without a case: the notice's own type when the rules
         have one (a messaging warning, a deactivation, a Cdiscount notice), else a follow-up case."""
         types = self.svc.cases.rules.types
@@ -131,6 +131,34 @@ class AppealService:
         if effect in ("privileges-removed", "account-deactivated", "funds-held") and "account-deactivation" in types:
             return "account-deactivation"
         return "appeal-follow-up"
+
+    def _answers(self, draft: dict[str, Any]) -> dict[str, Any]:
+        state = self.svc.dialogs.store.get(draft["dialog_id"])
+        return state.completed() if state else {}
+
+    def track(self, ctx: "Context", state: DialogState):
+        """Open the case that tracks a finished draft (once; pressed again, the same case) and link
+        them, so the draft offers "Mark appeal sent". A notice's case counts from the start of the
+        notice day in the channel's zone (the hour is not asked: earlier, never later, than the
+        truth); a follow-up case starts now, since it is opened when the appeal is sent."""
+        draft = self.drafts.get(state.id)
+        if state.status != "done" or draft is None or draft["status"] != "open":
+            raise UsageError(pick(ctx.lang, en=f"{self.label(state.id)} has no finished draft to track yet.",
+                                  zh=f"{self.label(state.id)} 还没有完成的草稿，无法跟进。"))
+        linked = self.case_of(draft.get("case_id"))
+        if linked is not None:
+            return linked
+        answers = state.completed()
+        case_type = self.svc.cases.rules.types[self.case_type_for(draft["violation"], answers.get("notice_effect"))]
+        at = ctx.now
+        if case_type.opens_with == "received" and answers.get("notice_date"):
+            zone = self.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
+            at = datetime.combine(date.fromisoformat(answers["notice_date"]), time(0, 0), tzinfo=zone)
+        req = ctx.req
+        case = self.svc.cases.open(case_type, platform=req.platform, channel=req.channel, thread=req.thread,
+                                   opened_by=req.user, owner=req.user, at=at, lang=ctx.lang, workspace=req.workspace)
+        self.drafts.link_case(state.id, case.id, ctx.now)
+        return case
 
     # ----- from answers to a letter ---------------------------------------------------------------
     def facts(self, state: DialogState, flow: Flow) -> LetterFacts:
@@ -264,7 +292,7 @@ class AppealService:
             store_name=facts.store_name, text=letter, lint=findings, send_to=send_to, now=ctx.now,
             workspace=state.workspace, case_id=case_id, form=rendered.form, attached=facts.attached,
         )
-        return self.draft_response(draft, state.lang, facts=facts)
+        return self.draft_response(draft, state.lang)
 
     def label(self, dialog_id: int) -> str:
         return f"{self.flow.extra.get('id_prefix', 'AP')}-{dialog_id}"
@@ -290,7 +318,7 @@ class AppealService:
             lines.append(pick(lang, en=f"Verified on {send_to['verified_on']}.", zh=f"核实日期：{send_to['verified_on']}。"))
         return lines
 
-    def draft_response(self, draft: dict[str, Any], lang: str, *, facts: LetterFacts | None = None) -> Response:
+    def draft_response(self, draft: dict[str, Any], lang: str) -> Response:
         label = self.label(draft["dialog_id"])
         root = self.svc.config.root_command
         findings = draft["lint"]
@@ -312,7 +340,7 @@ class AppealService:
             Choice(label=pick(lang, en="Edit answers", zh="修改回答"), value=f"cmd:appeal resume {label}"),
             Choice(label=pick(lang, en="Cancel draft", zh="取消草稿"), value=f"cmd:appeal cancel {label}", style="danger"),
         ]
-        choices[:0] = self._case_choices(draft, lang, facts)
+        choices[:0] = self._case_choices(draft, lang)
         context = [pick(lang, en=f"Saved as {label} (version {draft['version']}). /{root} appeal show {label} shows it again.",
                         zh=f"已保存为 {label}（第 {draft['version']} 版）。/{root} appeal show {label} 可再次查看。")]
         if draft["language"] == "en" and lang == "zh":
@@ -343,25 +371,29 @@ class AppealService:
             data=data,
         )
 
-    def _case_choices(self, draft: dict[str, Any], lang: str, facts: LetterFacts | None) -> list[Choice]:
+    def _case_choices(self, draft: dict[str, Any], lang: str) -> list[Choice]:
         """A draft for a case offers to record "appeal sent" (which starts the 7-day follow-up)
         when the case's type knows that event; a draft without a case offers to open one."""
         case = self.case_of(draft.get("case_id"))
         if case is not None:
             case_type = self.svc.cases.rules.types.get(case.type)
-            if case.state == "open" and case_type is not None and "appeal-sent" in case_type.events:
+            if case.state == "open" and case_type is not None and "appeal-sent" in case_type.events \
+                    and "appeal-sent" not in case.events:
                 return [Choice(label=pick(lang, en="Mark appeal sent", zh="标记已申诉"),
                                value=f"cmd:case update {case.id} appeal sent", style="primary")]
             return []
-        if draft.get("case_id") or facts is None:
+        if draft.get("case_id"):
             return []
-        type_id = self.case_choice_for(facts.violation, facts.notice_effect)
+        type_id = self.case_type_for(draft["violation"], self._answers(draft).get("notice_effect"))
         case_type = self.svc.cases.rules.types.get(type_id)
         if case_type is None:
             return []
-        when = f" received {facts.notice_date.isoformat()}" if case_type.opens_with == "received" else ""
+        label = self.label(draft["dialog_id"])
+        if case_type.opens_with == "appeal-sent":  # nothing to track before it is sent
+            return [Choice(label=pick(lang, en="Sent: track the reply", zh="已发送：跟进回复"),
+                           value=f"cmd:appeal track {label}")]
         return [Choice(label=pick(lang, en="Open a case to track it", zh="建立案件以便跟进"),
-                       value=f"cmd:case open {type_id}{when}")]
+                       value=f"cmd:appeal track {label}")]
 
 
 async def finish_appeal(ctx: "Context", state: DialogState, flow: Flow) -> Response:

@@ -76,7 +76,9 @@ class DraftStore:
                     "lint": json.dumps(lint, ensure_ascii=False), "send_to": json.dumps(send_to, ensure_ascii=False),
                     "version": (previous["version"] + 1) if previous else 1, "status": "open",
                     "created_at": previous["created_at"] if previous else stamp, "updated_at": stamp,
-                    "workspace": workspace, "case_id": case_id, "form": json.dumps(form or {}, ensure_ascii=False),
+                    "workspace": workspace,
+                    # a draft linked to a case later (`appeal track`) stays linked when it is rewritten
+                    "case_id": case_id or (previous or {}).get("case_id"), "form": json.dumps(form or {}, ensure_ascii=False),
                     "attached": json.dumps(attached or [], ensure_ascii=False),
                 },
                 pk="dialog_id",
@@ -93,6 +95,12 @@ class DraftStore:
         row["form"] = json.loads(row.get("form") or "{}")
         row["attached"] = json.loads(row.get("attached") or "[]")
         return row
+
+    def link_case(self, dialog_id: int, case_id: int, now: datetime) -> None:
+        """The case opened to track this draft (`appeal track AP-N`)."""
+        with self.store.write() as db:
+            db.execute("update appeal_drafts set case_id = ?, updated_at = ? where dialog_id = ?",
+                       [case_id, now.isoformat(), dialog_id])
 
     def cancel(self, dialog_id: int, now: datetime) -> None:
         with self.store.write() as db:

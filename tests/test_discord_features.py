@@ -254,3 +254,35 @@ async def test_a_posted_reminder_is_snoozed_and_done_with_its_discord_buttons(di
     assert services.reminders.get(rid).due == clock.now() + timedelta(hours=1)
     [done] = await interact(bot, discord_api, discord_api.press(posted, buttons(posted)[0]["custom_id"], locale="zh-CN"))
     assert "已完成" in str(done["data"]) and services.reminders.get(rid).done_at == clock.now()
+
+
+async def test_a_draft_longer_than_an_embed_keeps_where_to_send_it_and_arrives_as_one_file(discord_api, bot, services):
+    """Issue 12: a draft over 4,096 characters dropped "Where to send it" and arrived as two files."""
+    agent = DiscordUser(bot, discord_api)
+    message = await agent.slash(["appeal"], {"action": "start", "type": "messaging"})
+    message = await agent.press(message, "Amazon US")
+    message = await agent.type(message, "2026-11-20", long=False)
+    message = await agent.press(message, "A warning only")
+    notice = "Dear Seller,\n" + "We found messages asking buyers to contact you outside Buyer-Seller Messaging. " * 36
+    message = await agent.type(message, notice.strip(), long=True)
+    message = await agent.type(message, "112-9876543-1112223", long=False)
+    for step in ("root_causes", "actions", "actions_date", "prevention", "evidence"):
+        if step == "actions_date":
+            message = await agent.type(message, "2026-11-22", long=False)
+            continue
+        message = await agent.pick(message, 5)
+        message = await agent.press(message, "Done")
+    message = await agent.type(message, STORE, long=False)
+    message = await agent.type(message, EMAIL, long=False)
+    draft = await agent.press(message, "Done: write it")
+
+    [embed] = draft["embeds"]
+    letter_chars = len(services.appeals.drafts.get(1)["text"])
+    assert letter_chars > 4096
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "Where to send it" in fields and "sellerbot-draft" not in str(fields)
+    assert "Account Health" in fields["Where to send it"]
+    assert any("full text in AP-1-messaging-" in f["value"] for f in embed["fields"])
+    [delivery] = [c for c in discord_api.calls if c.method == "POST" and c.path.startswith(f"webhooks/{APP_ID}/") and c.files]
+    [(filename, content)] = delivery.files.items()  # one file: the letter
+    assert filename.startswith("AP-1-messaging-") and len(content.decode()) == letter_chars

@@ -252,3 +252,28 @@ async def test_resume_with_nothing_to_resume_is_a_usage_error(chat):
 
 async def test_plain_messages_without_a_dialogue_are_not_answered(services):
     assert await services.dispatcher.handle(Request(kind="message", text="113-4567890-1234567")) is None
+
+
+async def test_chinese_typed_into_a_letter_step_is_refused_in_chinese_with_english_suggestions(services):
+    """Issue 12: Chinese typed into a step went verbatim into the English letter."""
+    chat = Chat(services, lang="zh")
+    r = await answer_until(chat, await chat.cmd("appeal start messaging"), "root_causes")
+    r = await chat.say("客服用私人微信联系了买家")
+    assert r.data["step"] == "root_causes"
+    error = r.data["error"]
+    assert error.startswith("申诉信是英文的") and "英文建议" in error
+    first = services.appeals.flow.catalog["messaging"]["root_causes"][0]
+    assert first.label.en in error  # an English suggestion to pick instead
+    state = services.dialogs.store.get(int(r.data["dialog_id"].split("-")[1]))
+    assert not state.answers.get("root_causes")  # nothing Chinese was kept
+    r = await chat.say("An agent contacted a buyer through a personal chat app")
+    assert "personal chat app" in r.text
+
+
+async def test_the_chinese_dialogue_says_the_letter_is_in_english(services):
+    chat = Chat(services, lang="zh")
+    r = await chat.cmd("appeal")
+    assert "申诉信用英文撰写" in r.text
+    draft = await answer_until(chat, r, "review")
+    draft = await chat.press("done")
+    assert any("申诉信为英文" in line for line in draft.context)

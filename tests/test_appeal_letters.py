@@ -132,7 +132,7 @@ def test_the_opening_is_built_from_the_facts_for_performance_types(appeals):
     email = rendered(appeals, answers).email
     opening = email.split("\n\n")[2]
     assert opening.startswith("Your notice of 20 November 2026 concerns the order defect rate of our store Harbour Lights Home on Amazon US.")
-    assert "1.59% (2 of 126 orders with a defect), above Amazon's target of under 1%" in opening
+    assert "It stood at 1.59% (2 of 126 orders with a defect); Amazon's target is under 1%." in opening
     assert "Our account was deactivated." in opening and "The two orders concerned" in opening
     for order_id, note in answers["order_notes"].items():
         assert f"- {order_id}: {note}." in email  # one line per order: what happened, what was done

@@ -29,7 +29,7 @@ _LEADING_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*[:：–—-]?\s*")
 METRIC_WORDS = {
     # metric: (its name in the letter, what is counted, what the first count is)
     "odr": ("order defect rate", "orders", "with a defect"),
-    "lsr": ("late shipment rate", "shipments", "shipped late"),
+    "lsr": ("late shipment rate", "orders", "shipped late"),
     "vtr": ("valid tracking rate", "shipments", "without valid tracking"),
 }
 
@@ -245,9 +245,8 @@ class AppealService:
         bad, total = counts
         _, unit, counted = METRIC_WORDS[metric]
         side = "under" if target.direction == "max" else "above"
-        position = ("within" if outcome.meets else ("above" if target.direction == "max" else "below"))
-        return (f"It stood at {_percent(outcome.rate)} ({bad} of {total} {unit} {counted}), "
-                f"{position} Amazon's target of {side} {_percent(target.percent / 100)}.")
+        return (f"It stood at {_percent(outcome.rate)} ({bad} of {total} {unit} {counted}); "
+                f"Amazon's target is {side} {_percent(target.percent / 100)}.")
 
     def _items(self, flow: Flow, violation: str, key: str, picks: list[dict], language: str) -> list[str]:
         catalog = {c.value: c for c in flow.catalog.get(violation, {}).get(key, [])}

@@ -1,6 +1,8 @@
 """Every article in knowledge/articles is valid: complete front matter, both languages with twin
 sections, a source, a verified_on date, no broken `related`, sections short enough to quote."""
 
+import re
+
 import pytest
 
 from bot.knowledge.articles import LANGS, MAX_SECTION_CHARS, load_articles, parse_article
@@ -71,3 +73,17 @@ def test_every_section_the_coverage_list_names_exists():
     missing = sorted({f"{a}#{s}" for a, s in refs
                       if a not in LOADED.articles or LOADED.articles[a].section(s, "en") is None})
     assert missing == []
+
+
+def test_what_users_read_never_names_the_source_files_as_seeds():
+    """Articles, mailboxes, deadlines and letter templates are shown to agents: they cite readable
+    sources (a title, a publisher, a date), never our source files or the word "seed"/"种子"."""
+    root = KNOWLEDGE
+    shown = [*root.glob("articles/*.md"), *root.glob("*.yaml"), *root.glob("appeals/*")]
+    assert len(shown) > 30
+    offenders = [
+        f"{path.name}:{n}" for path in shown if path.is_file()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bseeds?\b|种子|\b00\d_[0-9a-f]{16}\.txt", line, re.IGNORECASE)
+    ]
+    assert not offenders, offenders

@@ -230,7 +230,7 @@ class AppealService:
             when = done_on
         if when is None:
             return text
-        return f"{long_date(when, language)}: {text[:1].upper()}{text[1:]}"
+        return f"{long_date(when, language)}: {text}"  # what was typed is printed as typed
 
     def _metric_sentence(self, violation: str, marketplace: str, counts: list[int] | None) -> str:
         """The metric as Account Health showed it, computed exactly from the counts the agent gave,

@@ -100,6 +100,9 @@ class AppealService:
         known = {**case_type.appeal}
         if violation:
             known.setdefault("violation", violation)
+        # a case's own marketplace and store, once cases record them (branch `lists`, m004_case_details)
+        if getattr(case, "marketplace", None):
+            known.setdefault("marketplace", case.marketplace)
         flow = self.flow
         for step_id in ("violation", "marketplace", "notice_effect"):
             step = flow.step(step_id)
@@ -111,6 +114,8 @@ class AppealService:
                 prefill[step_id] = value
             elif step_id == "marketplace" and len(offered) == 1:
                 prefill[step_id] = offered[0]
+        if getattr(case, "store", None):
+            prefill["store_name"] = case.store
         anchor = case.events.get(case_type.opens_with)
         if anchor is not None:
             zone = self.svc.channel_zone(case.platform, case.channel, case.workspace)

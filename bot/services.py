@@ -88,6 +88,18 @@ class Services:
 
         return build(self)
 
+    def metric(self, metric: str, marketplace: str, bad: int, total: int):
+        """(target, outcome) of a rate against the marketplace's target (knowledge/targets.yaml), or
+        None when the marketplace has no target for it. Here so that features other than the
+        knowledge base (an appeal letter's opening) read the same targets without importing it."""
+        from bot.knowledge.metrics import TargetsError, evaluate, load_targets
+
+        try:
+            target = load_targets(self.config.knowledge_dir / "targets.yaml").get(metric, marketplace)
+        except (KeyError, TargetsError):
+            return None
+        return target, evaluate(target, bad, total)
+
     def channel_zone(self, platform: str, channel: str, workspace: str | None = ""):
         """The channel's time zone (`/seller settings tz`), else SELLERBOT_TZ."""
         from zoneinfo import ZoneInfo

@@ -6,6 +6,7 @@ by the dialogue engine; the last answer produces a `draft` response (letter inli
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -15,13 +16,15 @@ from bot.dialogs import DialogState
 from bot.errors import UsageError
 from bot.i18n import Text
 from bot.model import Choice, Response, Section
-from bot.scope import same_workspace
+from bot.reminders.views import case_response
+from bot.scope import reachable, same_workspace
 from bot.spec import Command, Param
 
 if TYPE_CHECKING:
     from bot.app import App
 
-ACTIONS = ("start", "resume", "list", "show", "cancel")
+ACTIONS = ("start", "resume", "track", "list", "show", "cancel")
+_CASE = re.compile(r"(?:^|\s)(?:case|案件)\s*#?\s*([0-9]{1,12})(?=\s|$)", re.IGNORECASE)
 
 DRAFT = Param("draft", Text("ID", "编号"), Text("Draft ID (for resume, show, cancel)", "草稿编号（继续、查看、取消时填写）"), suggest="draft")
 
@@ -42,31 +45,64 @@ def setup(app: "App") -> None:
 
 @appeal.action(
     "start", Text("start a new appeal", "开始新的申诉"),
-    summary=Text("start a new appeal, optionally of one type", "开始新的申诉，可指定违规类型"),
-    params=(Param("type", Text("TYPE", "类型"), Text("Violation type (for start)", "违规类型（开始时填写）"), suggest="appeal_type"),),
+    summary=Text("start a new appeal, optionally of one type, or for a case (its type, marketplace and notice date are not asked again)",
+                 "开始新的申诉，可指定违规类型，或为某个案件起草（不再询问类型、站点和通知日期）"),
+    params=(Param("type", Text("TYPE", "类型"), Text("Violation type (for start)", "违规类型（开始时填写）"), suggest="appeal_type",
+                  raw=True),
+            Param("case", Text("case", "案件"), Text("The case this appeal answers (for start)", "这份申诉对应的案件（开始时填写）"),
+                  kind="int", keyword="case", suggest="case")),
     words=("开始", "新建"), implicit=True,
 )
 async def start(ctx: Context) -> Response:
     return await _start(ctx, ctx.args)
 
 
-async def _start(ctx: Context, word: str) -> Response:
-    prefill: dict[str, str] = {}
-    word = word.strip()
+def _split_case(ctx: Context, words: str) -> tuple[str, int | None]:
+    """`odr case 3` → ("odr", 3): the type (if any) and the case named after `case`/`案件` (if any)."""
+    match = _CASE.search(words)
+    if not match:
+        if re.search(r"(?:^|\s)(?:case|案件)(?:\s|$)", words, re.IGNORECASE):
+            raise UsageError(ctx.pick(en="Name the case by its number after `case`, e.g. case 3.",
+                                      zh="请在 `案件` 后写案件编号，例如 案件 3。"),
+                             example=f"/{ctx.svc.config.root_command} appeal start case 3")
+        return words.strip(), None
+    return (words[:match.start()] + words[match.end():]).strip(), int(match.group(1))
+
+
+async def _start(ctx: Context, words: str) -> Response:
+    prefill: dict[str, str | int] = {}
+    word, case_id = _split_case(ctx, words)
     service = ctx.svc.appeals
-    if word:
-        code = service.resolve_type(word)
-        if code is None:
-            types = ", ".join(c.value for c in service.type_choices())
-            raise UsageError(ctx.pick(
-                en=f"Unknown appeal type or action `{word}`. Types: {types}. Actions: {', '.join(ACTIONS)}.",
-                zh=f"未知的申诉类型或操作 `{word}`。类型：{types}。操作：{', '.join(ACTIONS)}。",
-            ), example=f"/{ctx.svc.config.root_command} appeal start odr")
+    if case_id is not None:
+        prefill = service.prefill_from_case(ctx, _case(ctx, case_id), _type(ctx, word) if word else None)
+    elif word:
+        code = _type(ctx, word)
         prefill["violation"] = code
         markets = service.flow.choices_for(service.flow.step("marketplace"), prefill)
         if len(markets) == 1:
             prefill["marketplace"] = markets[0].value
     return await ctx.svc.dialogs.start(ctx, FLOW_ID, prefill)
+
+
+def _case(ctx: Context, case_id: int):
+    """The case, if this request may reach it (bot/scope.py); otherwise the words of a missing one."""
+    found = ctx.svc.cases.get(case_id)
+    if found is None or not reachable(ctx.svc, ctx.req, platform=found.platform, workspace=found.workspace,
+                                      channel=found.channel):
+        raise UsageError(ctx.pick(en=f"There is no case #{case_id}.", zh=f"没有编号为 #{case_id} 的案件。"))
+    return found
+
+
+def _type(ctx: Context, word: str) -> str:
+    service = ctx.svc.appeals
+    code = service.resolve_type(word)
+    if code is None:
+        types = ", ".join(c.value for c in service.type_choices())
+        raise UsageError(ctx.pick(
+            en=f"Unknown appeal type or action `{word}`. Types: {types}. Actions: {', '.join(ACTIONS)}.",
+            zh=f"未知的申诉类型或操作 `{word}`。类型：{types}。操作：{', '.join(ACTIONS)}。",
+        ), example=f"/{ctx.svc.config.root_command} appeal start odr")
+    return code
 
 
 @appeal.action("resume", Text("resume a draft", "继续草稿"),
@@ -90,6 +126,21 @@ async def resume(ctx: Context) -> Response:
                 zh="没有未完成的申诉可以继续。用 /seller appeal 开始，或用 /seller appeal resume ID 重新打开草稿。",
             ))
     return await engine.resume(ctx, state)
+
+
+@appeal.action("track", Text("track a draft in a case", "建案跟进草稿"),
+               summary=Text("open the case that tracks a finished draft (deadlines, reminders, Mark appeal sent)",
+                            "为已完成的草稿建立案件（截止时间、提醒、标记已申诉）"),
+               params=(replace(DRAFT, required=True),), words=("跟进", "建案"))
+async def track(ctx: Context) -> Response:
+    state = _owned(ctx, ctx.args)
+    case = ctx.svc.appeals.track(ctx, state)
+    label = ctx.svc.dialogs.label(state)
+    response = case_response(ctx, case, title_en=f"Case #{case.id} tracks {label}", title_zh=f"案件 #{case.id} 跟进 {label}")
+    if "appeal-sent" in ctx.svc.cases.case_type(case).events and "appeal-sent" not in case.events:
+        response.choices.insert(0, Choice(label=ctx.pick(en="Mark appeal sent", zh="标记已申诉"),
+                                          value=f"cmd:case update {case.id} appeal sent", style="primary"))
+    return response
 
 
 @appeal.action("list", Text("list my drafts", "我的草稿"),

@@ -68,6 +68,15 @@ def setup(app: "App") -> None:
     app.suggests("case", suggest_cases)
 
 
+def _with_appeal(ctx: Context, found, response: Response) -> Response:
+    """An open case whose type is appealed (its rules say what the appeal knows) offers to draft
+    that appeal: the button runs `appeal start case N`, which carries the case's facts over."""
+    if found.state == "open" and ctx.svc.cases.case_type(found).appeal:
+        response.choices.append(Choice(label=ctx.pick(en="Draft the appeal", zh="起草申诉"),
+                                       value=f"cmd:appeal start case {found.id}", style="primary"))
+    return response
+
+
 def _type_names(ctx: Context) -> str:
     return ", ".join(ctx.svc.cases.rules.types)
 
@@ -150,7 +159,8 @@ async def open_(ctx: Context) -> Response:
         case_type, platform=req.platform, channel=req.channel, thread=req.thread, opened_by=req.user,
         owner=owner or req.user, at=at, lang=ctx.lang, workspace=req.workspace, **details,
     )
-    response = case_response(ctx, opened, title_en=f"Case #{opened.id} opened", title_zh=f"已创建案件 #{opened.id}")
+    response = _with_appeal(ctx, opened, case_response(ctx, opened, title_en=f"Case #{opened.id} opened",
+                                                       title_zh=f"已创建案件 #{opened.id}"))
     if not rest:
         # Opening a case is one line in every platform, scripts included: rather than a second
         # question, the reply names the moment used and how to correct it (reminders follow).
@@ -408,7 +418,8 @@ def _list_line(ctx: Context, found: Case, zone) -> tuple[str, dict]:
              words=("查看",))
 async def show(ctx: Context) -> Response:
     argv = ctx.argv
-    return case_response(ctx, _case(ctx, argv[0] if argv else None))
+    found = _case(ctx, argv[0] if argv else None)
+    return _with_appeal(ctx, found, case_response(ctx, found))
 
 
 @case.action(
@@ -454,7 +465,8 @@ async def update(ctx: Context) -> Response:
     zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     at = times.parse_past(when, now=ctx.now, zone=zone, lang=ctx.lang) if when else ctx.now
     found = ctx.svc.cases.record(found, event, at)
-    return case_response(ctx, found, title_en=f"Case #{found.id} updated", title_zh=f"案件 #{found.id} 已更新")
+    return _with_appeal(ctx, found, case_response(ctx, found, title_en=f"Case #{found.id} updated",
+                                                  title_zh=f"案件 #{found.id} 已更新"))
 
 
 @case.action("close", Text("close a case", "关闭案件"),

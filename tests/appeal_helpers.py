@@ -14,8 +14,23 @@ IDS = {
     "cdiscount_orders": ["2011051803T1VLZ", "2011061145K9QAB"],
 }
 MARKET = {"cdiscount-formal-notice": "cdiscount-fr"}
+METRIC_COUNTS = {"odr": [2, 126], "late-shipment": [13, 250], "invalid-tracking": [17, 200]}
+ORDER_NOTES = {
+    "odr": {
+        "113-4567890-1234567": "still in transit on day 18 when the buyer filed an A-to-z claim; refunded in full on 21 November 2026",
+        "114-2345678-7654321": "the buyer asked twice where the parcel was and got no reply before filing a claim; reshipped by UPS on 21 November 2026 and delivered on 24 November",
+    },
+    "late-shipment": {
+        "113-4567890-1234567": "confirmed 2 days after the expected ship date because the item was out of stock; delivered on 19 November 2026",
+        "114-2345678-7654321": "collected by the carrier one day late after a missed pick-up; delivered within the delivery estimate",
+    },
+    "invalid-tracking": {
+        "113-4567890-1234567": "the tracking number was sent when the label was printed and the carrier collected the parcel two days later; corrected on 21 November 2026",
+        "114-2345678-7654321": "the wrong carrier name was selected; corrected to USPS on 21 November 2026",
+    },
+}
 EXTRA = {
-    "ip-infringement": {"complaint_ref": "Complaint ID 8841920374, rights owner Nordlicht GmbH"},
+    "ip-infringement": {"complaint_ref": "Complaint ID 8841920374, rights owner Nordlicht GmbH", "retraction": "not-retracted"},
     "linked-accounts": {"related_account": "Bright Path Trading, brightpath.seller@example.com"},
 }
 SNAPSHOT_PICKS = {
@@ -32,13 +47,16 @@ SNAPSHOT_PICKS = {
 }
 
 
-def fixed_answers(flow, violation: str, *, language: str = "en", picks: int | None = None) -> dict:
+def fixed_answers(flow, violation: str, *, language: str = "en", picks: int | None = None,
+                  effect: str = "privileges-removed") -> dict:
     """Fixed facts plus suggestions: the curated snapshot picks, or the first `picks` of each list."""
     answers = {
         "marketplace": MARKET.get(violation, "amazon-us"),
         "violation": violation,
         "notice_date": "2026-11-20",
+        "notice_effect": effect,
         "notice_text": None,
+        "actions_date": "2026-11-22",
         "store_name": STORE,
         "login_email": EMAIL,
         "language": language,
@@ -47,6 +65,10 @@ def fixed_answers(flow, violation: str, *, language: str = "en", picks: int | No
     for step in flow.steps:
         if step.type == "ids" and step.applies(answers):
             answers[step.id] = IDS[step.id]
+    if violation in METRIC_COUNTS:
+        answers["metric_counts"] = METRIC_COUNTS[violation]
+        answers["order_notes"] = ORDER_NOTES[violation]
+    answers["evidence"] = [{"key": c.value} for c in flow.catalog[violation]["evidence"][:2]]
     for n, key in enumerate(("root_causes", "actions", "prevention")):
         pool = flow.catalog[violation][key]
         chosen = pool[:picks] if picks is not None else [pool[i] for i in SNAPSHOT_PICKS[violation][n]]
@@ -60,6 +82,11 @@ def state_with(answers: dict, *, lang: str = "en", dialog_id: int = 7) -> Dialog
         status="active", current_step="review", created_at="2026-11-24T09:00:00+00:00",
         updated_at="2026-11-24T09:00:00+00:00", answers=dict(answers), complete=set(answers),
     )
+
+
+def bare(value: str) -> str:
+    """A dialogue button's value without the dialogue and step it is stamped with (`AP-1/marketplace/amazon-us`)."""
+    return value.split("/", 2)[-1]
 
 
 def violation_types(flow) -> list[str]:

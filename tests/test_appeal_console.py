@@ -18,7 +18,10 @@ NOTICE_DAY = date.today() - timedelta(days=3)
 TYPED = {
     "notice_date": NOTICE_DAY.isoformat(),
     "notice_text": "Your Order Defect Rate is 1.59% (2 A-to-z Guarantee claims out of 126 orders); we have removed your selling privileges.",
+    "metric_counts": "2 126",
     "order_ids": "113-4567890-1234567, 114-2345678-7654321",
+    "order_notes": "113-4567890-1234567: still in transit on day 18 when the buyer filed a claim; refunded in full",
+    "actions_date": (NOTICE_DAY + timedelta(days=1)).isoformat(),
     "store_name": "Harbour Lights Home {{7*7}}",
     "login_email": "ops@harbourlights-home.example",
 }
@@ -109,7 +112,7 @@ def test_a_program_drives_a_whole_appeal_across_a_restart(tmp_path):
                  "113-4567890-1234567", "114-2345678-7654321"]:
         assert fact in letter, fact
     assert format_date(NOTICE_DAY, format="d MMMM y", locale="en_GB") in letter
-    assert draft["files"][0]["content"] == letter and draft["files"][0]["filename"].endswith(".md")
+    assert draft["files"][0]["content"] == letter and draft["files"][0]["filename"].endswith(".txt")
     assert draft["send_to"]["email"] and draft["send_to"]["note"].startswith("Verify before use")
     assert isinstance(draft["lint"], list)
     assert [f["rule"] for f in draft["lint"]] == ["placeholder"], "only the {{ }} typed in the store name is flagged"

@@ -5,7 +5,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.model import Request
 from bot.services import Services
-from tests.appeal_helpers import Chat
+from tests.appeal_helpers import Chat, bare
 
 
 @pytest.fixture
@@ -23,8 +23,12 @@ async def answer_until(chat, response, stop_step: str):
         "cdiscount_orders": "2011051803T1VLZ",
         "store_name": "Harbour Lights Home",
         "login_email": "ops@harbourlights-home.example",
+        "actions_date": "2026-11-22",
+        "retraction_date": "2026-11-22",
     }
-    while response.kind == "dialog" and response.data["step"] != stop_step:
+    for _ in range(60):  # a step that keeps refusing its answer fails the test instead of hanging it
+        if response.kind != "dialog" or response.data["step"] == stop_step:
+            return response
         step, kind = response.data["step"], response.data["answer_type"]
         if kind == "choice":
             response = await chat.press(response.choices[0].value)
@@ -35,7 +39,7 @@ async def answer_until(chat, response, stop_step: str):
             response = await chat.say(typed[step])
         else:
             response = await chat.press("skip")
-    return response
+    raise AssertionError(f"the dialogue did not reach {stop_step}: stuck at {response.data.get('step')}")
 
 
 async def test_start_asks_the_marketplace_with_buttons_and_the_contract_fields(chat):
@@ -43,7 +47,7 @@ async def test_start_asks_the_marketplace_with_buttons_and_the_contract_fields(c
     assert r.kind == "dialog"
     assert r.data["step"] == "marketplace" and r.data["step_index"] == 1 and r.data["steps_total"] >= 10
     assert r.data["dialog_id"].startswith("AP-")
-    assert [c.value for c in r.choices][:2] == ["amazon-us", "amazon-uk"]
+    assert [bare(c.value) for c in r.choices][:2] == ["amazon-us", "amazon-uk"]
     contract = r.to_contract()
     assert {"dialog_id", "step", "step_index", "steps_total", "choices"} <= set(contract)
 
@@ -51,17 +55,17 @@ async def test_start_asks_the_marketplace_with_buttons_and_the_contract_fields(c
 async def test_violation_types_follow_the_marketplace(chat):
     await chat.cmd("appeal")
     amazon = await chat.press("amazon-us")
-    assert "cdiscount-formal-notice" not in [c.value for c in amazon.choices]
-    assert {"odr", "messaging", "invalid-tracking"} <= {c.value for c in amazon.choices}
+    assert "cdiscount-formal-notice" not in [bare(c.value) for c in amazon.choices]
+    assert {"odr", "messaging", "invalid-tracking"} <= {bare(c.value) for c in amazon.choices}
     await chat.cmd("appeal")
     cdiscount = await chat.press("cdiscount-fr")
-    assert [c.value for c in cdiscount.choices] == ["cdiscount-formal-notice"]
+    assert [bare(c.value) for c in cdiscount.choices] == ["cdiscount-formal-notice"]
 
 
 async def test_start_with_a_type_preselects_it(chat):
     r = await chat.cmd("appeal start messaging")
     assert r.data["step"] == "marketplace"
-    assert "cdiscount-fr" not in [c.value for c in r.choices]
+    assert "cdiscount-fr" not in [bare(c.value) for c in r.choices]
     r = await chat.press("amazon-uk")
     assert r.data["step"] == "notice_date"
     r = await chat.cmd("appeal cdiscount-formal-notice")
@@ -111,7 +115,7 @@ async def test_dates_in_chinese_are_understood(services):
     r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_date")
     assert "通知是哪天收到的" in r.text
     r = await chat.say("11月20日")
-    assert r.data["step"] == "notice_text"
+    assert r.data["step"] == "notice_effect"
     await chat.say("back")
     r = await chat.say("昨天")
     state = services.dialogs.store.get(int(r.data["dialog_id"].split("-")[1]))
@@ -120,7 +124,7 @@ async def test_dates_in_chinese_are_understood(services):
 
 async def test_multi_steps_add_toggle_and_need_one_item_before_done(chat):
     r = await answer_until(chat, await chat.cmd("appeal start messaging"), "root_causes")
-    assert r.multi and r.choices[-1].value == "done"
+    assert r.multi and bare(r.choices[-1].value) == "done"
     r = await chat.press("done")
     assert r.data["step"] == "root_causes" and "at least" in r.data["error"]
     r = await chat.press("msg-rc-whatsapp")
@@ -142,22 +146,24 @@ async def test_multi_steps_add_toggle_and_need_one_item_before_done(chat):
 async def test_long_text_steps_ask_for_a_long_input(chat):
     r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_text")
     assert r.input is not None and r.input.long is True
-    assert [c.value for c in r.choices] == ["skip"]
+    assert [bare(c.value) for c in r.choices] == ["skip"]
 
 
 async def test_back_returns_to_the_previous_answer_and_keeps_it(chat):
-    r = await answer_until(chat, await chat.cmd("appeal start odr"), "order_ids")
+    r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_text")
     r = await chat.say("back")
-    assert r.data["step"] == "notice_text"
+    assert r.data["step"] == "notice_effect"
     r = await chat.say("back")
     assert r.data["step"] == "notice_date" and "Current answer: 2026-11-20" in r.text
-    assert r.choices[-1].value == "keep"
+    assert bare(r.choices[-1].value) == "keep"
     r = await chat.press("keep")
-    assert r.data["step"] == "notice_text"
+    assert r.data["step"] == "notice_effect"
 
 
 async def test_only_optional_steps_can_be_skipped(chat):
     r = await answer_until(chat, await chat.cmd("appeal start odr"), "notice_text")
+    r = await chat.press("skip")
+    assert r.data["step"] == "metric_counts"
     r = await chat.press("skip")
     assert r.data["step"] == "order_ids"
     r = await chat.say("skip")
@@ -172,7 +178,7 @@ async def test_back_on_the_first_step_says_so(chat):
 
 async def test_edit_a_step_from_review_and_come_back_to_review(chat):
     r = await answer_until(chat, await chat.cmd("appeal start odr"), "review")
-    assert r.choices[0].value == "done" and "edit store_name" in [c.value for c in r.choices]
+    assert bare(r.choices[0].value) == "done" and "edit store_name" in [bare(c.value) for c in r.choices]
     r = await chat.press("edit store_name")
     assert r.data["step"] == "store_name"
     r = await chat.say("Harbour Lights Outlet")
@@ -187,7 +193,7 @@ async def test_changing_the_type_drops_the_answers_that_no_longer_fit(chat):
     r = await chat.press("ip-infringement")
     assert r.data["step"] == "asins", "the new type needs ASINs, not order IDs"
     r = await answer_until(chat, r, "root_causes")
-    assert r.data["step"] == "root_causes" and r.choices[0].value.startswith("ip-")
+    assert r.data["step"] == "root_causes" and bare(r.choices[0].value).startswith("ip-")
 
 
 async def test_cancel_ends_the_dialogue(chat):
@@ -246,3 +252,28 @@ async def test_resume_with_nothing_to_resume_is_a_usage_error(chat):
 
 async def test_plain_messages_without_a_dialogue_are_not_answered(services):
     assert await services.dispatcher.handle(Request(kind="message", text="113-4567890-1234567")) is None
+
+
+async def test_chinese_typed_into_a_letter_step_is_refused_in_chinese_with_english_suggestions(services):
+    """Issue 12: Chinese typed into a step went verbatim into the English letter."""
+    chat = Chat(services, lang="zh")
+    r = await answer_until(chat, await chat.cmd("appeal start messaging"), "root_causes")
+    r = await chat.say("客服用私人微信联系了买家")
+    assert r.data["step"] == "root_causes"
+    error = r.data["error"]
+    assert error.startswith("申诉信是英文的") and "英文建议" in error
+    first = services.appeals.flow.catalog["messaging"]["root_causes"][0]
+    assert first.label.en in error  # an English suggestion to pick instead
+    state = services.dialogs.store.get(int(r.data["dialog_id"].split("-")[1]))
+    assert not state.answers.get("root_causes")  # nothing Chinese was kept
+    r = await chat.say("An agent contacted a buyer through a personal chat app")
+    assert "personal chat app" in r.text
+
+
+async def test_the_chinese_dialogue_says_the_letter_is_in_english(services):
+    chat = Chat(services, lang="zh")
+    r = await chat.cmd("appeal")
+    assert "申诉信用英文撰写" in r.text
+    draft = await answer_until(chat, r, "review")
+    draft = await chat.press("done")
+    assert any("申诉信为英文" in line for line in draft.context)

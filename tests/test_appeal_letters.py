@@ -10,6 +10,7 @@ from bot.appeals.lint import lint
 from tests.appeal_helpers import EMAIL, STORE, fixed_answers, state_with, violation_types
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
+# snapshots: appeal_<type>.<what the notice did>.txt (Amazon), appeal_cdiscount-formal-notice[.fr].txt
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
 
@@ -23,8 +24,21 @@ def appeals(services):
 
 
 def render(appeals, answers, lang="en"):
+    """The `.txt` draft (form blocks, then the e-mail)."""
+    return rendered(appeals, answers, lang).text
+
+
+def rendered(appeals, answers, lang="en"):
     flow = appeals.flow
-    return appeals.render(appeals.facts(state_with(answers, lang=lang), flow))
+    return appeals.render_letter(appeals.facts(state_with(answers, lang=lang), flow))
+
+
+def effects_of(flow, violation: str) -> list[str]:
+    """What a notice of this type can have done: the `notice_effect` choices offered for it."""
+    step = flow.step("notice_effect")
+    if not step.applies({"violation": violation}):
+        return []
+    return [c.value for c in flow.choices_for(step, {"violation": violation})]
 
 
 def test_every_violation_type_has_a_template_a_catalog_and_a_mailbox_purpose(appeals):
@@ -33,52 +47,135 @@ def test_every_violation_type_has_a_template_a_catalog_and_a_mailbox_purpose(app
     assert len(types) >= 9
     for code in types:
         assert appeals.renderer.has_template(code), code
-        assert set(flow.catalog[code]) == {"root_causes", "actions", "prevention"}, code
+        assert set(flow.catalog[code]) == {"root_causes", "actions", "prevention", "evidence"}, code
         assert all(len(flow.catalog[code][key]) >= 3 for key in flow.catalog[code]), code
         assert appeals.types[code]["purpose"], code
 
 
-CASES = [
-    ("odr", "en"), ("late-shipment", "en"), ("messaging", "en"), ("linked-accounts", "en"),
-    ("restricted-products", "en"), ("inauthentic", "en"), ("ip-infringement", "en"),
-    ("invalid-tracking", "en"), ("cdiscount-formal-notice", "en"), ("cdiscount-formal-notice", "fr"),
-]
+CASES = [(code, effect, "en") for code in ALL_TYPES if code != "cdiscount-formal-notice"
+         for effect in ("warning", "listing-removed", "privileges-removed", "account-deactivated", "funds-held")
+         if not (effect == "listing-removed" and code in ("messaging", "linked-accounts"))]
+CASES += [("cdiscount-formal-notice", "warning", "en"), ("cdiscount-formal-notice", "warning", "fr")]
 
 
-@pytest.mark.parametrize("violation,language", CASES)
-def test_snapshot_letter_per_type(appeals, violation, language):
-    """Fixed answers, compared exactly; UPDATE_SNAPSHOTS=1 rewrites the files for review."""
-    letter = render(appeals, fixed_answers(appeals.flow, violation, language=language))
-    name = f"appeal_{violation}" + ("" if language == "en" else f".{language}") + ".md"
-    path = SNAPSHOTS / name
+def snapshot_name(violation: str, effect: str, language: str) -> str:
+    if violation == "cdiscount-formal-notice":
+        return f"appeal_{violation}" + ("" if language == "en" else f".{language}") + ".txt"
+    return f"appeal_{violation}.{effect}.txt"
+
+
+@pytest.mark.parametrize("violation,effect,language", CASES)
+def test_snapshot_letter_per_type_and_notice_effect(appeals, violation, effect, language):
+    """Fixed answers, compared exactly; UPDATE_SNAPSHOTS=1 rewrites the files for review. Every
+    snapshot's e-mail passes the linter."""
+    letter = rendered(appeals, fixed_answers(appeals.flow, violation, language=language, effect=effect))
+    path = SNAPSHOTS / snapshot_name(violation, effect, language)
     if UPDATE:
-        path.write_text(letter, encoding="utf-8")
-    assert path.exists(), f"{name} is missing; run UPDATE_SNAPSHOTS=1 pytest tests/test_appeal_letters.py and review it"
-    assert letter == path.read_text(encoding="utf-8"), f"{name} changed; rerun with UPDATE_SNAPSHOTS=1 and review the diff"
+        path.write_text(letter.text, encoding="utf-8")
+    assert path.exists(), f"{path.name} is missing; run UPDATE_SNAPSHOTS=1 pytest tests/test_appeal_letters.py and review it"
+    assert letter.text == path.read_text(encoding="utf-8"), f"{path.name} changed; rerun with UPDATE_SNAPSHOTS=1 and review the diff"
+    assert lint(letter.email, letter_lang=language) == [], lint(letter.email, letter_lang=language)
 
 
-def test_snapshot_list_covers_every_type(appeals):
-    assert {code for code, _ in CASES} == set(violation_types(appeals.flow))
+def test_snapshots_cover_every_type_and_every_notice_effect_and_nothing_else(appeals):
+    flow = appeals.flow
+    wanted = {(code, effect) for code in violation_types(flow) for effect in effects_of(flow, code) or ["warning"]}
+    assert {(code, effect) for code, effect, _ in CASES} == wanted
+    names = {snapshot_name(*case) for case in CASES}
+    assert {p.name for p in SNAPSHOTS.glob("appeal_*")} == names, "stale or missing snapshot files"
 
 
 @pytest.mark.parametrize("violation", ALL_TYPES)
 def test_letter_has_the_poa_structure_and_passes_the_linter(appeals, violation):
     answers = fixed_answers(appeals.flow, violation)
-    letter = render(appeals, answers)
-    assert letter.index("Root cause") < letter.index("Actions taken") < letter.index("Preventive measures")
-    assert "20 November 2026" in letter
-    assert letter.rstrip().endswith(f"{STORE}\nSeller Central login e-mail: {EMAIL}")
+    letter = rendered(appeals, answers)
+    email = letter.email
+    assert not any(line.startswith("#") for line in letter.text.splitlines()), "plain text, no Markdown headings"
+    assert email.index("Root cause") < email.index("Actions taken:") < email.index("Preventive measures:")
+    assert "20 November 2026" in email
+    assert email.rstrip().endswith(f"{STORE}\nSeller Central login e-mail: {EMAIL}")
     for step in ("order_ids", "conversation_orders", "asins", "cdiscount_orders"):
         for value in answers.get(step) or []:
-            assert f"- {value}" in letter
-    assert lint(letter) == [], lint(letter)
+            assert f"- {value}" in email
+    attached = appeals.facts(state_with(answers), appeals.flow).attached
+    assert len(attached) == 2 and "Attached:\n" + "\n".join(f"- {a}" for a in attached) in email
+    assert lint(email) == [], lint(email)
+    if violation == "cdiscount-formal-notice":
+        assert letter.form == {} and letter.text == email  # no Account Health form on Cdiscount
+    else:
+        assert set(letter.form) == {"root_cause", "actions_taken", "preventive_measures"}
+        assert letter.text.index("--- Root cause ---") < letter.text.index("E-MAIL VERSION")
+        for block in letter.form.values():
+            assert block.strip() in letter.text
+        # every action is dated: the date given for the actions picked
+        assert all(line.split(". ", 1)[1].startswith("22 November 2026: ")
+                   for line in letter.form["actions_taken"].splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("effect,asked", [
+    ("warning", "remove the warning from our Account Health"),
+    ("listing-removed", "reinstate the listings concerned"),
+    ("privileges-removed", "reinstate our selling privileges"),
+    ("account-deactivated", "reactivate our account."),
+    ("funds-held", "reactivate our account and release the funds held in it"),
+])
+def test_the_request_follows_what_the_notice_did(appeals, effect, asked):
+    email = rendered(appeals, fixed_answers(appeals.flow, "restricted-products", effect=effect)).email
+    assert asked in email
+    wording = appeals.flow.extra["effects"]
+    assert [e for e in wording if wording[e]["request"] in email] == [effect]
+    assert [e for e in wording if wording[e]["sentence"] in email] == [effect]
+
+
+def test_the_opening_is_built_from_the_facts_for_performance_types(appeals):
+    answers = fixed_answers(appeals.flow, "odr", effect="account-deactivated")
+    email = rendered(appeals, answers).email
+    opening = email.split("\n\n")[2]
+    assert opening.startswith("Your notice of 20 November 2026 concerns the order defect rate of our store Harbour Lights Home on Amazon US.")
+    assert "It stood at 1.59% (2 of 126 orders with a defect); Amazon's target is under 1%." in opening
+    assert "Our account was deactivated." in opening and "The two orders concerned" in opening
+    for order_id, note in answers["order_notes"].items():
+        assert f"- {order_id}: {note}." in email  # one line per order: what happened, what was done
+    # nothing the agent did not say: no examination claimed, no chargebacks or feedback invented
+    assert "examined every order" not in email and "chargeback" not in opening and "feedback" not in opening
+    answers.pop("metric_counts")
+    assert "stood at" not in rendered(appeals, answers).email
+
+
+def test_a_typed_action_keeps_its_own_date(appeals):
+    answers = fixed_answers(appeals.flow, "odr", picks=1)
+    answers["actions"].append({"text": "2026-11-19: We refunded order 113-4567890-1234567 in full"})
+    actions = rendered(appeals, answers).form["actions_taken"]
+    assert "2. 19 November 2026: We refunded order 113-4567890-1234567 in full." in actions
+    assert "1. 22 November 2026: " in actions
+
+
+def test_the_ip_letter_reports_the_retraction_instead_of_admitting_infringement(appeals):
+    answers = fixed_answers(appeals.flow, "ip-infringement", effect="listing-removed")
+    answers.update(retraction="retracted", retraction_date="2026-11-23", evidence=[])
+    email = rendered(appeals, answers).email
+    assert "On 23 November 2026 the rights owner retracted the complaint; their retraction is attached." in email
+    assert "our checks were not sufficient" not in email and "It was our responsibility" not in email
+    assert "Attached:\n- the rights owner's retraction of the complaint" in email
+    assert lint(email) == []
+    answers["retraction"] = "not-retracted"
+    assert "retracted" not in rendered(appeals, answers).email
+
+
+def test_no_suggestion_admits_intent_or_falsification(appeals):
+    from bot.appeals.lint import ADMISSION
+
+    for code, lists in appeals.flow.catalog.items():
+        for items in lists.values():
+            for choice in items:
+                assert not ADMISSION.search(choice.text.en), (code, choice.value)
 
 
 @pytest.mark.parametrize("violation", ALL_TYPES)
 def test_every_suggestion_of_a_type_together_still_passes_the_linter(appeals, violation):
     """Suggestions are specific enough on their own: picking all of them raises no finding."""
-    letter = render(appeals, fixed_answers(appeals.flow, violation, picks=99))
-    assert lint(letter) == [], lint(letter)
+    email = rendered(appeals, fixed_answers(appeals.flow, violation, picks=99)).email
+    assert lint(email) == [], lint(email)
 
 
 def test_every_suggestion_has_a_short_label_in_both_languages_and_french_for_cdiscount(appeals):
@@ -94,8 +191,8 @@ def test_every_suggestion_has_a_short_label_in_both_languages_and_french_for_cdi
 def test_french_letter_for_cdiscount_uses_french_sentences_and_headings(appeals):
     letter = render(appeals, fixed_answers(appeals.flow, "cdiscount-formal-notice", language="fr"))
     assert "Madame, Monsieur," in letter and "20 novembre 2026" in letter
-    assert "## 2. Actions réalisées" in letter and "## 3. Mesures préventives" in letter
-    assert "numéros de suivi" in letter
+    assert "\nActions réalisées :\n" in letter and "\nMesures préventives :\n" in letter
+    assert "numéros de suivi" in letter and "\nPièces jointes :\n" in letter
     assert lint(letter, letter_lang="fr") == []
 
 

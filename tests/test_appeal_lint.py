@@ -196,3 +196,24 @@ def test_a_plain_text_letter_with_colon_headings_and_paragraphs_is_understood():
     assert lint(text) == []
     paragraphs = text.replace("1. We refunded", "We refunded").replace("2. We moved", "We will move")
     assert rules(paragraphs) == ["intention-not-action"]
+
+
+@pytest.mark.parametrize("admission", [
+    "We uploaded tracking numbers before the carrier accepted the parcels.",
+    "We entered tracking numbers that did not belong to the parcels.",
+    "To meet the handling time we uploaded a tracking number as soon as the label was printed.",
+    "A new employee used fake invoices from another supplier.",
+    "Our agent deliberately asked buyers to change their reviews.",
+])
+def test_a_sentence_admitting_intent_or_falsification(admission):
+    findings = lint(letter(root=GOOD["root"] + [admission]), lang="zh")
+    assert [f["rule"] for f in findings] == ["admission"]
+    assert "故意" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("process_fault", [
+    "Our order software sent the tracking number to Amazon when the label was printed, before the carrier collected the parcel.",
+    "Tracking numbers were typed by hand and several contained mistakes.",
+])
+def test_a_process_fault_is_not_an_admission(process_fault):
+    assert "admission" not in rules(letter(root=GOOD["root"] + [process_fault]))

@@ -101,14 +101,22 @@ async def test_closing_a_case_cancels_its_reminders_and_needs_owner_or_curator(a
     assert again.kind == "error" and "already closed" in again.text
 
 
-async def test_failed_appeal_funds_checks_at_60_and_90_days(ask):
+async def test_a_deactivation_opens_with_its_funds_deadlines_counted_from_the_notice(ask):
+    """Issue 12: a deactivation case opened with no deadline at all (they counted from a failed appeal)."""
     opened = await ask("case open account-deactivation received 2026-11-01 09:00")
-    case_id = opened.data["case_id"]
-    failed = await ask(f"case update {case_id} appeal failed 2026-11-20 09:00")
-    due = {d["id"]: d["due"] for d in failed.data["deadlines"]}
+    due = {d["id"]: d["due"] for d in opened.data["deadlines"]}
+    assert due["funds-appeal"] == "2026-12-31T09:00:00+00:00"  # 60 days after deactivation
+    assert due["funds-release"] == "2027-01-30T09:00:00+00:00"  # 90 days
+    assert "25 Oct 2024" in " ".join(opened.context)
+    reinstated = await ask(f"case update {opened.data['case_id']} reinstated 2026-11-20 09:00")
+    assert all(d["met"] for d in reinstated.data["deadlines"] if d["id"].startswith("funds"))
+
+
+async def test_failed_appeal_funds_checks_at_60_and_90_days(ask):
+    opened = await ask("case open failed-appeal 2026-11-20 09:00")
+    due = {d["id"]: d["due"] for d in opened.data["deadlines"]}
     assert due["funds-appeal"] == "2027-01-19T09:00:00+00:00"  # 60 days
     assert due["funds-release"] == "2027-02-18T09:00:00+00:00"  # 90 days
-    assert "25 Oct 2024" in " ".join(failed.context)
 
 
 async def test_csba_trial_uses_30_days_and_says_why(ask):

@@ -79,3 +79,25 @@ async def test_changed_rules_apply_to_cases_opened_afterwards(tmp_path):
     finally:
         services.store.close()
 
+
+
+def test_every_case_type_opens_with_deadlines_each_citing_an_existing_article():
+    """Issue 12: a deactivation case opened with no deadline; a deadline now says which article gives it."""
+    rules = Rules.load(ROOT / "knowledge" / "deadlines.yaml")
+    articles = {p.stem for p in (ROOT / "knowledge" / "articles").glob("*.md")}
+    for case_type in rules.types.values():
+        opening = [d for d in case_type.deadlines if d.anchor == case_type.opens_with]
+        assert opening, f"{case_type.id} opens with no deadline"
+        for rule in case_type.deadlines:
+            assert rule.source in articles, (case_type.id, rule.id, rule.source)
+
+
+async def test_a_case_shows_the_source_of_each_deadline(tmp_path):
+    services = Services(Config(db=tmp_path / "s.db"))
+    try:
+        shown = await services.dispatcher.handle(Request(kind="command", text="case open account-deactivation",
+                                                         user="u", channel="c", platform="console"))
+        assert "[funds-and-inventory-after-suspension]" in shown.text + "".join(s.text for s in shown.sections)
+        assert {d["source"] for d in shown.data["deadlines"]} == {"funds-and-inventory-after-suspension"}
+    finally:
+        services.store.close()

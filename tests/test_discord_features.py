@@ -73,6 +73,7 @@ async def test_a_whole_appeal_dialogue_in_discord(discord_api, bot, services):
     assert "marketplace" in prompt(message).lower() and "Amazon US" in [b["label"] for b in buttons(message)]
     message = await agent.press(message, "Amazon US")
     message = await agent.type(message, "2026-11-20", long=False)  # the notice's date
+    message = await agent.press(message, "A warning only")  # what the notice did
     notice = "Dear Seller,\nWe found messages asking buyers to contact you outside Buyer-Seller Messaging."
     message = await agent.type(message, notice, long=True)  # the notice's text, pasted in a paragraph box
     message = await agent.type(message, "112-9876543-1112223", long=False)  # the orders concerned
@@ -83,9 +84,13 @@ async def test_a_whole_appeal_dialogue_in_discord(discord_api, bot, services):
     message = await agent.type(message, "A new agent answered from a personal e-mail template.", long=True)
     assert "personal e-mail template" in prompt(message)
     message = await agent.press(message, "Done")
-    for _ in ("actions", "prevention"):
-        message = await agent.pick(message, 2)
-        message = await agent.press(message, "Done")
+    message = await agent.pick(message, 2)  # actions
+    message = await agent.press(message, "Done")
+    message = await agent.type(message, "2026-11-22", long=False)  # the date they were done
+    message = await agent.pick(message, 2)  # prevention
+    message = await agent.press(message, "Done")
+    message = await agent.pick(message, 1)  # what is attached
+    message = await agent.press(message, "Done")
     message = await agent.type(message, STORE, long=False)
     message = await agent.type(message, EMAIL, long=False)
     assert "Done: write it" in [b["label"] for b in buttons(message)]
@@ -94,10 +99,10 @@ async def test_a_whole_appeal_dialogue_in_discord(discord_api, bot, services):
     assert draft["embeds"][0]["title"].startswith("Draft AP-1")
     [delivery] = [c for c in discord_api.calls if c.method == "POST" and c.path.startswith(f"webhooks/{APP_ID}/") and c.files]
     [(filename, letter)] = delivery.files.items()
-    assert filename.startswith("AP-1-messaging-Harbour-Lights-Home") and filename.endswith(".md")
+    assert filename.startswith("AP-1-messaging-Harbour-Lights-Home") and filename.endswith(".txt")
     assert STORE in letter.decode() and EMAIL in letter.decode()
     assert "personal e-mail template" in letter.decode()
-    assert [b["label"] for b in buttons(draft)] == ["Edit answers", "Cancel draft"]
+    assert [b["label"] for b in buttons(draft)] == ["Open a case to track it", "Edit answers", "Cancel draft"]
     state = services.dialogs.store.get(1)
     assert state.status == "done" and state.platform == "discord" and state.channel == str(CHANNEL_ID)
     # every answered step's message was marked: no live button is left on an earlier step
@@ -249,3 +254,35 @@ async def test_a_posted_reminder_is_snoozed_and_done_with_its_discord_buttons(di
     assert services.reminders.get(rid).due == clock.now() + timedelta(hours=1)
     [done] = await interact(bot, discord_api, discord_api.press(posted, buttons(posted)[0]["custom_id"], locale="zh-CN"))
     assert "已完成" in str(done["data"]) and services.reminders.get(rid).done_at == clock.now()
+
+
+async def test_a_draft_longer_than_an_embed_keeps_where_to_send_it_and_arrives_as_one_file(discord_api, bot, services):
+    """Issue 12: a draft over 4,096 characters dropped "Where to send it" and arrived as two files."""
+    agent = DiscordUser(bot, discord_api)
+    message = await agent.slash(["appeal"], {"action": "start", "type": "messaging"})
+    message = await agent.press(message, "Amazon US")
+    message = await agent.type(message, "2026-11-20", long=False)
+    message = await agent.press(message, "A warning only")
+    notice = "Dear Seller,\n" + "We found messages asking buyers to contact you outside Buyer-Seller Messaging. " * 36
+    message = await agent.type(message, notice.strip(), long=True)
+    message = await agent.type(message, "112-9876543-1112223", long=False)
+    for step in ("root_causes", "actions", "actions_date", "prevention", "evidence"):
+        if step == "actions_date":
+            message = await agent.type(message, "2026-11-22", long=False)
+            continue
+        message = await agent.pick(message, 5)
+        message = await agent.press(message, "Done")
+    message = await agent.type(message, STORE, long=False)
+    message = await agent.type(message, EMAIL, long=False)
+    draft = await agent.press(message, "Done: write it")
+
+    [embed] = draft["embeds"]
+    letter_chars = len(services.appeals.drafts.get(1)["text"])
+    assert letter_chars > 4096
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "Where to send it" in fields and "sellerbot-draft" not in str(fields)
+    assert "Account Health" in fields["Where to send it"]
+    assert any("full text in AP-1-messaging-" in f["value"] for f in embed["fields"])
+    [delivery] = [c for c in discord_api.calls if c.method == "POST" and c.path.startswith(f"webhooks/{APP_ID}/") and c.files]
+    [(filename, content)] = delivery.files.items()  # one file: the letter
+    assert filename.startswith("AP-1-messaging-") and len(content.decode()) == letter_chars

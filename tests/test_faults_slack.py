@@ -118,7 +118,7 @@ class WebProcess:
 
 def _label_of(message, value: str) -> str:
     for choice in [*message.buttons(), *message.options()]:
-        if choice["value"] == value:
+        if choice["value"].split("/", 2)[-1] == value:  # a dialogue button carries its dialogue and step
             return choice["text"]["text"]
     raise AssertionError(f"no choice {value!r} in {message.labels()}")
 
@@ -136,6 +136,8 @@ async def test_the_web_process_killed_mid_dialogue_resumes_it_in_the_same_thread
         await driver.press(violation, _label_of(violation, "odr"))
         await mock.next_message()  # asks the notice's date
         await driver.say("2026-11-20", thread_ts=root.ts)
+        effect = await mock.next_message()  # asks what the notice did
+        await driver.press(effect, _label_of(effect, "warning"))
         asks_text = await mock.next_message()  # the date is taken: the next step is shown...
         assert asks_text.thread_ts == root.ts
         await first.stop(signal.SIGKILL)  # ...and the process dies
@@ -158,7 +160,7 @@ async def test_the_web_process_killed_mid_dialogue_resumes_it_in_the_same_thread
     services.store.close()
     assert state.answers["marketplace"] == "amazon-us" and state.answers["violation"] == "odr"
     assert state.answers["notice_date"] == "2026-11-20"
-    assert "1.59%" in state.answers["notice_text"] and state.current_step == "order_ids"
+    assert "1.59%" in state.answers["notice_text"] and state.current_step == "metric_counts"
 
 
 async def test_bad_signatures_and_a_failing_web_api_log_no_secret(tmp_path):

@@ -18,7 +18,10 @@ NOTICE_TEXT = "Your Order Defect Rate is 1.59% (2 A-to-z Guarantee claims out of
 TYPED = {
     "notice_date": "2026-11-20",
     "notice_text": NOTICE_TEXT,
+    "metric_counts": "2 126",
     "order_ids": "113-4567890-1234567, 114-2345678-7654321",
+    "order_notes": "113-4567890-1234567: still in transit on day 18 when the buyer filed a claim; refunded in full",
+    "actions_date": "2026-11-22",
     "store_name": "Harbour Lights Home {{7*7}} <!channel>",
     "login_email": "ops@harbourlights-home.example",
 }
@@ -27,10 +30,10 @@ OWN_ROOT_CAUSE = "Our US carrier stopped scanning parcels at the Los Angeles hub
 
 def _label_of(message: Message, value: str) -> str:
     for button in message.buttons():
-        if button["value"] == value:
+        if button["value"].split("/", 2)[-1] == value:
             return button["text"]["text"]
     for option in message.options():
-        if option["value"] == value:
+        if option["value"].split("/", 2)[-1] == value:
             return option["text"]["text"]
     raise AssertionError(f"no choice {value!r} in {message.labels()}")
 
@@ -87,7 +90,7 @@ async def test_a_whole_appeal_dialogue_runs_in_a_thread_with_buttons_and_replies
             break
         asked.append(step.id)
         if step.type == "choice":
-            wanted = {"marketplace": "amazon-us", "violation": "odr"}[step.id]
+            wanted = {"marketplace": "amazon-us", "violation": "odr", "notice_effect": "privileges-removed"}[step.id]
             await driver.press(message, _label_of(message, wanted))
         elif step.type == "multi":
             if step.id == "root_causes" and not typed_own:

@@ -23,6 +23,8 @@ FIELD_VALUE_MAX = 1024
 FIELDS_MAX = 25
 FOOTER_MAX = 2048
 EMBED_TOTAL_MAX = 6000
+SHORT_TEXT = 1500
+"""Room kept for the text of a response whose sections are long (a preview; the rest is attached)."""
 BLANK = "\u200b"
 """A field needs a name; this zero-width space is how Discord shows "no name"."""
 
@@ -56,6 +58,10 @@ def as_file(attachment: Attachment) -> discord.File:
 
 
 def render(response: Response) -> Rendered:
+    """The sections (for a draft: where to send it, the checks) are laid out before the text, so a
+    long letter is what gets shortened, never the advice about it; and when the response already
+    attaches the whole text (a draft's letter file), the embed points to that file instead of
+    attaching a second copy."""
     embed = discord.Embed(colour=COLOURS.get(response.kind, discord.Colour.blurple()))
     used = 0
     truncated = False
@@ -65,24 +71,38 @@ def render(response: Response) -> Rendered:
     if response.context:
         embed.set_footer(text=cut("\n".join(response.context), FOOTER_MAX))
         used += len(embed.footer.text or "")
-    if response.text:
-        embed.description = cut(response.text, DESCRIPTION_MAX)
-        truncated |= embed.description != response.text
-        used += len(embed.description)
+    holder = next((a for a in response.files if response.text and response.text.strip() in a.content), None)
+    pointer = f"… (full text in {holder.filename} / 完整内容见附件 {holder.filename})" if holder else \
+        "… (full text attached / 完整内容见附件)"
+    text_room = min(len(response.text or ""), DESCRIPTION_MAX, SHORT_TEXT)
+    fields: list[tuple[str, str]] = []
+    section_room = EMBED_TOTAL_MAX - 100 - used - text_room - len(pointer)
     for section in response.sections:
         for index, piece in enumerate(chunks(section.text, FIELD_VALUE_MAX)):
             name = cut(section.title, FIELD_NAME_MAX) if (section.title and index == 0) else BLANK
-            if len(embed.fields) >= FIELDS_MAX - 1 or used + len(name) + len(piece) > EMBED_TOTAL_MAX - 100:
+            if len(fields) >= FIELDS_MAX - 1 or len(name) + len(piece) > section_room:
                 truncated = True
                 break
-            embed.add_field(name=name, value=piece, inline=False)
+            fields.append((name, piece))
+            section_room -= len(name) + len(piece)
             used += len(name) + len(piece)
         if truncated:
             break
+    if response.text:
+        room = min(DESCRIPTION_MAX, EMBED_TOTAL_MAX - 100 - used - len(pointer))
+        embed.description = cut(response.text, room)
+        text_cut = embed.description != response.text
+        used += len(embed.description)
+    else:
+        text_cut = False
+    for name, piece in fields:
+        embed.add_field(name=name, value=piece, inline=False)
     if not (embed.title or embed.description or embed.fields):
         embed.description = BLANK  # Discord refuses an empty embed
     files = [as_file(a) for a in response.files]
-    if truncated:
-        embed.add_field(name=BLANK, value="… (full text attached / 完整内容见附件)", inline=False)
-        files.append(as_file(Attachment(filename=f"sellerbot-{response.kind}.md", content=response.plain_text())))
+    if truncated or text_cut:
+        embed.add_field(name=BLANK, value=pointer if (holder and not truncated) else "… (full text attached / 完整内容见附件)",
+                        inline=False)
+        if truncated or holder is None:
+            files.append(as_file(Attachment(filename=f"sellerbot-{response.kind}.md", content=response.plain_text())))
     return Rendered(embeds=[embed], files=files[:10])

@@ -44,6 +44,7 @@ SECTION_PATTERNS = {
     "actions": re.compile(r"actions? (taken|completed|réalisées|menées)|corrective actions?|actions we have", re.I),
     "prevention": re.compile(r"prevent|préventi", re.I),
     "ids": re.compile(r"orders?\b|asins?\b|commandes", re.I),
+    "attached": re.compile(r"^\s*(attached|pièces jointes)\s*$", re.I),
 }
 _HEADING = re.compile(r"^\s*(#{1,6}\s*|\*\*)(?P<title>.+?)(\*\*)?\s*:?\s*$")
 _COLON_HEADING = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?(?P<title>[A-Za-zÀ-ÿ ()'’/-]{3,60})\s*[:：]\s*$")
@@ -113,6 +114,19 @@ PLEADING = re.compile(
     r"\bbankrupt(cy)?\b|\bhard-?won\b|\blast chance\b|\bmercy\b|\bheartbroken\b|"
     r"\b(very|extremely|deeply|terribly) (sorry|regret|upset|worried)|\bsincerely hope\b|!{2,}|"
     r"\bwe are (just )?(a )?(small|poor|new|tiny) (seller|business|company|team)\b|\bplease,? please\b",
+    re.I,
+)
+ADMISSION = re.compile(
+    # a reason that is a wish to look compliant: "to meet the handling time we uploaded…"
+    r"\b(?:to|in order to|so as to) (?:meet|stay within|keep within|beat|avoid|hide|cover|show|make|look|appear)\b[^.;\n]{0,80}?"
+    r"\bwe (?:uploaded|entered|confirmed|marked|added|created|used|typed|provided|sent)\b|"
+    r"\bso that (?:the |our )?(?:orders?|shipments?|parcels?|account|metrics?)[^.;\n]{0,40}(?:appeared|looked|would (?:appear|look)|seemed)\b|"
+    # tracking numbers that were not the parcel's own
+    r"\b(?:tracking|tracking numbers?|numbers)\b[^.;\n]{0,40}\b(?:that|which) (?:did not|didn't|do not|never) (?:belong|correspond|relate)\b|"
+    r"\b(?:fake|false|invented|made[- ]up|fabricated|falsified|borrowed|recycled|reused) (?:tracking|tracking numbers?|invoices?|documents?|orders?|reviews?)\b|"
+    # a step taken before it could be true
+    r"\bwe (?:uploaded|entered|provided|sent|added) (?:the )?tracking(?: numbers?)?\b[^.;\n]{0,60}\bbefore (?:the )?(?:carrier|parcels?|goods|items?|shipment)\b|"
+    r"\b(?:deliberately|intentionally|on purpose|knowingly|wilfully|willfully)\b",
     re.I,
 )
 ISSUE_FAMILIES = {
@@ -194,6 +208,9 @@ def lint(text: str, *, lang: str = "en", letter_lang: str = "en") -> list[dict]:
     findings += _matches(letter, lang, "pleading", PLEADING,
                          en=("Emotional pleading", "Remove appeals to sympathy; reviewers decide on facts. State the facts and the measures."),
                          zh=("信中有情绪化的恳求", "删除博同情的语句，审核只看事实；写清事实和措施即可。"))
+    findings += _matches(letter, lang, "admission", ADMISSION,
+                         en=("A sentence admits intent or falsification", "State the process fault and its fix (when the software sent the number, who matched it by hand) — never that something was done to look compliant, or that numbers, invoices or orders were not genuine. Reviewers treat such a sentence as deliberate manipulation, which is rarely reinstated."),
+                         zh=("有句子承认了故意或造假", "只写流程上的错误和改正（系统在什么时候回传单号、谁手工匹配出了错），不要写“为了看起来合规而……”或单号、发票、订单不真实。审核会把这类句子当作故意操纵，几乎无法恢复。"))
     findings += _lumped(letter, lang)
     findings += _length(letter, lang)
     if letter_lang in ("en", "fr") and _CJK.search(letter.body):

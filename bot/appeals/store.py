@@ -47,6 +47,15 @@ def m002_workspace(db: sqlite_utils.Database) -> None:
     db.table("appeal_drafts").add_column("workspace", str)
 
 
+@migrations()
+def m003_case_and_form(db: sqlite_utils.Database) -> None:
+    """A draft names the case it was drafted for, and keeps the form's blocks and attachments."""
+    table = db["appeal_drafts"]
+    for column in ("case_id", "form", "attached"):
+        if column not in table.columns_dict:
+            table.add_column(column, int if column == "case_id" else str)
+
+
 class DraftStore:
     def __init__(self, store: Store):
         self.store = store
@@ -54,7 +63,8 @@ class DraftStore:
 
     def save(self, *, dialog_id: int, platform: str, user: str, channel: str, marketplace: str, violation: str,
              language: str, store_name: str, text: str, lint: list[dict], send_to: dict, now: datetime,
-             workspace: str | None = None) -> dict:
+             workspace: str | None = None, case_id: int | None = None, form: dict | None = None,
+             attached: list[str] | None = None) -> dict:
         stamp = now.isoformat()
         with self.store.write() as db:
             previous = self.get(dialog_id)
@@ -67,6 +77,9 @@ class DraftStore:
                     "version": (previous["version"] + 1) if previous else 1, "status": "open",
                     "created_at": previous["created_at"] if previous else stamp, "updated_at": stamp,
                     "workspace": workspace,
+                    # a draft linked to a case later (`appeal track`) stays linked when it is rewritten
+                    "case_id": case_id or (previous or {}).get("case_id"), "form": json.dumps(form or {}, ensure_ascii=False),
+                    "attached": json.dumps(attached or [], ensure_ascii=False),
                 },
                 pk="dialog_id",
             )
@@ -79,7 +92,15 @@ class DraftStore:
         row = dict(rows[0])
         row["lint"] = json.loads(row["lint"] or "[]")
         row["send_to"] = json.loads(row["send_to"] or "{}")
+        row["form"] = json.loads(row.get("form") or "{}")
+        row["attached"] = json.loads(row.get("attached") or "[]")
         return row
+
+    def link_case(self, dialog_id: int, case_id: int, now: datetime) -> None:
+        """The case opened to track this draft (`appeal track AP-N`)."""
+        with self.store.write() as db:
+            db.execute("update appeal_drafts set case_id = ?, updated_at = ? where dialog_id = ?",
+                       [case_id, now.isoformat(), dialog_id])
 
     def cancel(self, dialog_id: int, now: datetime) -> None:
         with self.store.write() as db:

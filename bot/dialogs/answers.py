@@ -96,6 +96,63 @@ def parse_ids(step: Step, text: str) -> list[str]:
     return found
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+def require_english(step: Step, text: str, suggestions: list[str]) -> None:
+    """Refuse Chinese typed into a step whose words go into the English letter verbatim: Amazon
+    reads the letter in English, and a translation is the agent's to make, not ours to guess."""
+    if not step.english or not _CJK.search(text):
+        return
+    listed = "\n".join(f"• {s}" for s in suggestions[:6])
+    raise Invalid(
+        "The letter is in English: type this in English" + (", or pick one of these suggestions:\n" + listed if listed else "."),
+        "申诉信是英文的，这里输入的文字会原样写进信里：请用英文输入" + ("，或点选下面的英文建议：\n" + listed if listed else "。"),
+    )
+
+
+def parse_counts(step: Step, text: str) -> list[int]:
+    """`2 126` or `2/126`: the defects and the total the metric counts, as Account Health shows them."""
+    numbers = re.findall(r"\d+", text.replace(",", ""))
+    if len(numbers) != 2 or re.search(r"[.%]", text):
+        raise Invalid(
+            "Give two numbers: the defects and the total, e.g. “2 126” (2 defective orders out of 126).",
+            "请写两个数字：缺陷数和总数，例如“2 126”（126 个订单中 2 个有缺陷）。",
+        )
+    bad, total = int(numbers[0]), int(numbers[1])
+    if total <= 0 or bad > total:
+        raise Invalid(f"{bad} out of {total} is not possible: the defects cannot exceed the total.",
+                      f"{total} 个中有 {bad} 个不成立：缺陷数不能大于总数。")
+    return [bad, total]
+
+
+def parse_notes(step: Step, text: str, ids: list[str]) -> dict[str, str]:
+    """One line per order: `ORDER-ID: what happened; what we did`. Every line must name one of
+    the orders already listed, so the letter never describes an order it does not list."""
+    notes: dict[str, str] = {}
+    bad: list[str] = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("-•* ").strip()
+        if not line:
+            continue
+        match = re.match(r"^([0-9A-Za-z-]{6,30})\s*[:：–—-]?\s+(.+)$", line)
+        if not match or match.group(1).upper() not in ids:
+            bad.append(line[:40])
+            continue
+        notes[match.group(1).upper()] = parse_text(step, match.group(2))
+    if bad or not notes:
+        listed = ", ".join(ids[:5])
+        raise Invalid(
+            f"Each line starts with one of the orders listed ({listed}), then what happened and what you did, "
+            f"e.g. “{ids[0] if ids else '113-4567890-1234567'}: still in transit when the buyer claimed; refunded on 21 November”."
+            + (f" Not understood: {'; '.join(bad[:3])}" if bad else ""),
+            f"每行以已列出的订单号（{listed}）开头，后面写发生了什么、做了什么，"
+            f"例如“{ids[0] if ids else '113-4567890-1234567'}: still in transit when the buyer claimed; refunded on 21 November”。"
+            + (f" 无法识别：{'；'.join(bad[:3])}" if bad else ""),
+        )
+    return notes
+
+
 def parse_email(step: Step, text: str) -> str:
     text = text.strip().strip("<>")
     if len(text) > 254 or not _EMAIL.match(text):

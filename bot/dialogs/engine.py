@@ -16,7 +16,8 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.dialogs.answers import Invalid, parse_date, parse_email, parse_ids, parse_text
+from bot.dialogs.answers import (Invalid, parse_counts, parse_date, parse_email, parse_ids, parse_notes, parse_text,
+                                 require_english)
 from bot.dialogs.flow import ChoiceDef, Flow, FlowRegistry, Step
 from bot.dialogs.store import DialogState, DialogStore
 from bot.i18n import pick
@@ -38,6 +39,9 @@ _WORDS = {
 }
 _EDIT = re.compile(r"^(?:edit|修改|编辑)\s*(.+)$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)、．])\s*")
+_STAMP = re.compile(r"^(?P<dialog>[A-Za-z]{1,4}-\d{1,9})/(?P<step>[a-z_]{1,40})/(?P<value>.+)$", re.S)
+"""A button's value carries the dialogue and step it was drawn for (`AP-3/order_ids/skip`), so a
+button pressed on an earlier prompt can be told apart from an answer to the current one."""
 MAX_LABEL = 75
 """Buttons are short on every platform (Slack cuts at 75 characters)."""
 
@@ -104,6 +108,10 @@ class DialogEngine:
         if step is None:
             return await self._finish(ctx, state, flow)
         inputs = [v for v in req.values if v] if req.kind == "choice" else [req.text]
+        if req.kind == "choice":
+            inputs, stale = self._unstamp(state, step, inputs)
+            if stale is not None:
+                return self.prompt(state, flow, step, error=stale)
         if not inputs or not any(i.strip() for i in inputs):
             return self.prompt(state, flow, step, error=pick(state.lang, en="Please answer the question.", zh="请回答这个问题。"))
         single = inputs[0] if len(inputs) == 1 else None
@@ -118,6 +126,32 @@ class DialogEngine:
         except Invalid as exc:
             return self.prompt(state, flow, step, error=exc.reason(state.lang))
         return await self._complete(ctx, state, flow, step, value)
+
+    def stamp(self, state: DialogState, step: Step, value: str) -> str:
+        return f"{self.label(state)}/{step.id}/{value}"
+
+    def _unstamp(self, state: DialogState, step: Step, values: list[str]) -> tuple[list[str], str | None]:
+        """The bare values of pressed buttons, or why they cannot act: a button drawn for another
+        step (or another dialogue) was already answered, and must not answer the current step —
+        "Skip" of the notice text must not skip the order IDs. Unstamped values (typed
+        `!choice skip`) are answers to the current step, as before."""
+        bare = []
+        for value in values:
+            match = _STAMP.match(value)
+            if match is None:
+                bare.append(value)
+                continue
+            if match.group("dialog") != self.label(state) or match.group("step") != step.id:
+                flow = self.flows.get(state.flow)
+                own = flow.step(match.group("step")) if flow else None
+                name = own.name(state.lang) if own else match.group("step")
+                return [], pick(
+                    state.lang,
+                    en=f"Already answered: that button belongs to an earlier question (“{name}”{'' if match.group('dialog') == self.label(state) else ' of ' + match.group('dialog')}); nothing changed. The current question is below.",
+                    zh=f"已回答：这个按钮属于之前的问题（“{name}”{'' if match.group('dialog') == self.label(state) else '，' + match.group('dialog')}），未做任何更改。当前问题见下。",
+                )
+            bare.append(match.group("value"))
+        return bare, None
 
     async def resume(self, ctx: "Context", state: DialogState) -> Response:
         """Continue `state` in this channel (pausing whatever was active here); a finished one reopens
@@ -220,8 +254,14 @@ class DialogEngine:
                 offered = ", ".join(c.label.get(state.lang) for c in flow.choices_for(step, state.completed()))
                 raise Invalid(f"“{_short(raw, 40)}” is not one of the choices: {offered}.", f"“{_short(raw, 40)}” 不是可选项。可选：{offered}。")
             return choice.value
+        if step.type in ("text", "long_text", "notes"):
+            require_english(step, raw, self._english_suggestions(flow, step, state))
         if step.type in ("text", "long_text"):
             return parse_text(step, raw)
+        if step.type == "notes":
+            return parse_notes(step, raw, list(state.completed().get(step.notes_for or "") or []))
+        if step.type == "counts":
+            return parse_counts(step, raw)
         if step.type == "ids":
             return parse_ids(step, raw)
         if step.type == "email":
@@ -230,6 +270,16 @@ class DialogEngine:
             zone = self.svc.channel_zone(state.platform, state.channel, state.workspace)
             return parse_date(step, raw, now=ctx.now, zone=zone)
         raise Invalid("This step cannot take an answer.", "此步骤不接受回答。")
+
+    @staticmethod
+    def _english_suggestions(flow: Flow, step: Step, state: DialogState) -> list[str]:
+        """The step's suggestions as English labels (with the user's language beside them), to pick
+        instead of typing in Chinese."""
+        out = []
+        for choice in flow.choices_for(step, state.completed()):
+            own = choice.label.get(state.lang)
+            out.append(choice.label.en + (f"（{own}）" if own != choice.label.en else ""))
+        return out
 
     def _match_choice(self, flow: Flow, step: Step, state: DialogState, raw: str) -> ChoiceDef | None:
         offered = flow.choices_for(step, state.completed())
@@ -266,6 +316,7 @@ class DialogEngine:
                 continue
             if pressed and len(raw) <= 40 and " " not in raw.strip():
                 raise Invalid(f"“{raw}” is not one of the choices.", f"“{raw}” 不是可选项。")
+            require_english(step, raw, self._english_suggestions(flow, step, state))
             for line in raw.splitlines():
                 text = _BULLET.sub("", line).strip()
                 if not text:
@@ -340,8 +391,12 @@ class DialogEngine:
             known = {c.value: c for c in flow.choices_for(step, state.completed())}
             items = [known[p["key"]].label.get(lang) if "key" in p and p["key"] in known else p.get("text", p.get("key", "")) for p in value]
             return "; ".join(items)
+        if step.type == "counts" and isinstance(value, list) and len(value) == 2:
+            return f"{value[0]} / {value[1]}"
+        if isinstance(value, dict):
+            return "; ".join(f"{key}: {text}" for key, text in value.items())
         if isinstance(value, list):
-            return ", ".join(value)
+            return ", ".join(str(v) for v in value)
         return str(value)
 
     def prompt(self, state: DialogState, flow: Flow, step: Step, *, error: str | None = None, notice: str | None = None) -> Response:
@@ -354,9 +409,9 @@ class DialogEngine:
         if step.type == "review":
             parts.append(self.summary(flow, state))
             choices.append(Choice(label=pick(lang, en="Done: write it", zh="完成：生成"), value=DONE, style="primary"))
-            for s in steps:
-                if s.id in state.complete and s.type != "review":
-                    choices.append(Choice(label=_short(pick(lang, en="Edit: ", zh="修改：") + s.name(lang)), value=f"edit {s.id}"))
+            for other in steps:
+                if other.id in state.complete and other.type != "review":
+                    choices.append(Choice(label=_short(pick(lang, en="Edit: ", zh="修改：") + other.name(lang)), value=f"edit {other.id}"))
         elif step.type in ("choice", "multi"):
             picked = {p.get("key") for p in state.answers.get(step.id) or []} if step.type == "multi" else set()
             for choice in flow.choices_for(step, state.completed()):
@@ -382,9 +437,10 @@ class DialogEngine:
                 choices.append(Choice(label=_short(pick(lang, en="Keep: ", zh="保留：") + shown), value=KEEP))
         if step.optional and step.type not in ("multi", "review"):
             choices.append(Choice(label=pick(lang, en="Skip", zh="跳过"), value=SKIP))
+        choices = [c.model_copy(update={"value": self.stamp(state, step, c.value)}) for c in choices]
         text_input = None
-        if step.type in ("text", "long_text", "ids", "date", "email"):
-            text_input = Input(label=_short(step.name(lang), 45), long=step.long or step.type == "long_text",
+        if step.type in ("text", "long_text", "ids", "notes", "counts", "date", "email"):
+            text_input = Input(label=_short(step.name(lang), 45), long=step.long or step.type in ("long_text", "notes"),
                                placeholder=_short(step.hint.get(lang), 100) if step.hint else None)
         data: dict[str, Any] = {
             "dialog_id": self.label(state),

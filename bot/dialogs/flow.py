@@ -13,7 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, model_validator
 
-StepType = Literal["choice", "multi", "text", "long_text", "ids", "date", "email", "review"]
+StepType = Literal["choice", "multi", "text", "long_text", "ids", "notes", "counts", "date", "email", "review"]
 IdKind = Literal["order", "asin", "cdiscount_order"]
 
 
@@ -99,6 +99,11 @@ class Step(BaseModel):
     max_age_days: int = 730
     min_picks: int = 1
     long: bool = False
+    english: bool = False
+    """What is typed here goes into an English letter word for word: Chinese is refused (with the
+    step's English suggestions to pick instead)."""
+    notes_for: str | None = None
+    """For a `notes` step: the ids step whose IDs each line must start with."""
 
     @model_validator(mode="after")
     def _consistent(self) -> "Step":

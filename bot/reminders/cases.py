@@ -51,6 +51,8 @@ class DeadlineRule(BaseModel):
     remind_before: list[timedelta] = Field(default_factory=list)
     until: list[str] = Field(default_factory=list)
     note: Text | None = None
+    source: str | None = None
+    """The knowledge-base article the rule comes from, so a case can say why a deadline exists."""
 
     _durations = field_validator("after", mode="before")(_duration)
 
@@ -67,6 +69,8 @@ class CaseType(BaseModel):
     opens_with: str = "received"
     events: list[str]
     deadlines: list[DeadlineRule]
+    appeal: dict[str, str] = Field(default_factory=dict)
+    """What an appeal drafted from such a case already knows (violation, marketplace, notice_effect)."""
 
 
 class Rules(BaseModel):

@@ -125,10 +125,11 @@ def case_response(ctx: Context, case: Case, *, title_en: str | None = None, titl
     for deadline in deadlines:
         label = deadline.rule.label.get(ctx.lang)
         when = times.human(deadline.due, zone, ctx.lang)
+        source = f" [{deadline.rule.source}]" if deadline.rule.source else ""
         if deadline.met:
-            lines.append(f"✓ {label}: {when} — " + ctx.pick(en="done", zh="已完成"))
+            lines.append(f"✓ {label}: {when} — " + ctx.pick(en="done", zh="已完成") + source)
         else:
-            lines.append(f"• {label}: {when} ({times.relative(deadline.due, now, ctx.lang)})")
+            lines.append(f"• {label}: {when} ({times.relative(deadline.due, now, ctx.lang)})" + source)
     reminder_lines = [f"• #{r.id} {times.human(r.due, zone, ctx.lang)}" for r in planned]
     events = ", ".join(
         f"{svc.cases.rules.event_label(event, ctx.lang)} {times.human(at, zone, ctx.lang)}"
@@ -162,7 +163,7 @@ def case_response(ctx: Context, case: Case, *, title_en: str | None = None, titl
             "events": {event: times.local_iso(at, zone) for event, at in case.events.items()},
             "deadlines": [
                 {"id": d.rule.id, "label": d.rule.label.get(ctx.lang), "due": times.local_iso(d.due, zone),
-                 "met": d.met, "overdue": not d.met and d.due <= now}
+                 "met": d.met, "overdue": not d.met and d.due <= now, "source": d.rule.source}
                 for d in deadlines
             ],
             "reminders": [times.local_iso(r.due, zone) for r in planned],

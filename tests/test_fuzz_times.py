@@ -30,7 +30,7 @@ def _refusal_says_why(exc: UsageError) -> None:
     event("refused")
     message = str(exc)
     assert message.strip() and "Traceback" not in message
-    assert any(word in message for word in ("time", "时间", "past", "过去", "future", "将来", "length", "时长", "when", "提醒"))
+    assert any(word in message for word in ("time", "时间", "past", "过去", "future", "将来", "length", "时长", "when", "提醒", "date", "日期"))
 
 
 @SETTINGS

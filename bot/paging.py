@@ -90,7 +90,7 @@ def page_of(items: list[T], number: int, lang: str, size: int = PAGE_SIZE) -> Pa
     """Page `number` (from 1) of `items`; a page past the end is a usage error that says how many."""
     if number < 1:
         raise UsageError(pick(lang, en="Pages are numbered from 1.", zh="页码从 1 开始。"))
-    page = Page(items=[], number=number, total=len(items), size=size)
+    page: Page[T] = Page(items=[], number=number, total=len(items), size=size)
     if number > page.pages:
         raise UsageError(pick(lang, en=f"There is no page {number}: {len(items)} items make {page.pages} page(s).",
                               zh=f"没有第 {number} 页：共 {len(items)} 条，{page.pages} 页。"))

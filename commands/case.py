@@ -200,7 +200,7 @@ def _words(ctx: Context, text: str) -> list[str]:
         words = shlex.split(text)
     except ValueError:
         words = text.split()
-    out = []
+    out: list[str] = []
     for word in words:
         glued = _GLUED.match(word)
         out.extend(glued.groups() if glued else (word,))

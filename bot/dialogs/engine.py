@@ -16,8 +16,16 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.dialogs.answers import (Invalid, parse_counts, parse_date, parse_email, parse_ids, parse_notes, parse_text,
-                                 require_english)
+from bot.dialogs.answers import (
+    Invalid,
+    parse_counts,
+    parse_date,
+    parse_email,
+    parse_ids,
+    parse_notes,
+    parse_text,
+    require_english,
+)
 from bot.dialogs.flow import ChoiceDef, Flow, FlowRegistry, Step
 from bot.dialogs.store import DialogState, DialogStore
 from bot.i18n import pick

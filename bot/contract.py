@@ -99,6 +99,7 @@ class Deadline(_Closed):
     due: str = Field(description="ISO 8601 with offset")
     met: bool
     overdue: bool
+    source: str | None = Field(default=None, description="the knowledge-base article the rule comes from")
 
 
 class ReminderItem(_Closed):
@@ -139,8 +140,10 @@ class CaseTypeItem(_Closed):
 
 
 class NextDeadline(_Closed):
+    id: str | None = None
     label: str
     due: str
+    overdue: bool | None = None
 
 
 class CaseItem(_Closed):
@@ -148,6 +151,10 @@ class CaseItem(_Closed):
     type: str
     owner: str
     next: NextDeadline | None
+    state: str | None = None
+    store: str | None = None
+    marketplace: str | None = None
+    note: str | None = None
 
 
 class SearchResult(_Closed):
@@ -263,6 +270,9 @@ class DraftData(_Closed):
     language: str
     version: int
     case_id: int | None = Field(default=None, description="the case the appeal belongs to, or null")
+    email: str | None = Field(default=None, description="the letter as an e-mail (subject line and body)")
+    form: dict[str, str] | None = Field(default=None, description="Account Health's form boxes: root cause, actions taken, preventive measures")
+    attached: list[str] | None = Field(default=None, description="the evidence listed as attached")
 
 
 class CaseData(_Closed):
@@ -274,6 +284,10 @@ class CaseData(_Closed):
     deadlines: list[Deadline]
     reminders: list[str] = Field(description="the planned reminder times")
     reminder_ids: list[int]
+    store: str | None = None
+    marketplace: str | None = None
+    note: str | None = None
+    received_assumed: bool | None = Field(default=None, description="opened without a time: counted from the moment it was typed")
 
 
 class ReminderData(_Closed):
@@ -298,6 +312,10 @@ class ItemsData(_Closed):
     total: int | None = None
     page: int | None = None
     pages: int | None = None
+    first: int | None = Field(default=None, description="position of the first item shown, from 1")
+    last: int | None = None
+    size: int | None = Field(default=None, description="items per page")
+    filter: dict[str, str | None] | None = Field(default=None, description="the filters of a case list")
 
 
 class SearchData(_Closed):
@@ -337,6 +355,8 @@ class SettingsData(_Closed):
     channel_tz: str | None
     lang: Literal["zh", "en"]
     user_lang: Literal["zh", "en"] | None
+    hours: str | None = Field(default=None, description="working hours in force, HH:MM-HH:MM")
+    channel_hours: str | None = None
 
 
 class NoData(_Closed):

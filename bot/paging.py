@@ -81,8 +81,9 @@ class Page(Generic[T]):
         return found
 
     def data(self) -> dict:
-        """The scripting contract's `page` object."""
-        return {"number": self.number, "pages": self.pages, "total": self.total, "first": self.first,
+        """The scripting contract's paging fields of a `list` (DESIGN.md: `total`, `page`, `pages`),
+        with the positions of the first and last item shown (from 1; 0 on an empty list)."""
+        return {"total": self.total, "page": self.number, "pages": self.pages, "first": self.first,
                 "last": self.last, "size": self.size}
 
 

@@ -322,7 +322,7 @@ async def list_(ctx: Context) -> Response:
         context.insert(0, ctx.pick(en=f"Page {page.number} of {page.pages}", zh=f"第 {page.number}/{page.pages} 页"))
     return Response(kind="list", title=f"{title} · {page.count(ctx.lang)}", text=text, ephemeral=True,
                     context=context, choices=page.choices(ctx.lang, _list_command(wanted, req.user)),
-                    data={"items": items, "total": page.total, "page": page.data(), "filter": _filter_data(wanted)})
+                    data={"items": items, **page.data(), "filter": _filter_data(wanted)})
 
 
 _LIST_TITLES = {"open": ("Open cases", "进行中的案件"), "overdue": ("Overdue cases", "逾期案件"),

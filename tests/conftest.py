@@ -19,6 +19,8 @@ from bot.spec import Command
 
 ROOT = Path(__file__).resolve().parent.parent
 
+os.environ["SELLERBOT_STRICT_CONTRACT"] = "1"  # a response off the console contract fails the test (and its subprocesses)
+
 
 @pytest.fixture
 def clock() -> FakeClock:

@@ -115,7 +115,7 @@ def test_case_list_pages_in_the_console(tmp_path):
     shown = json_lines(result.stdout)
     assert len(shown) == PAGES
     for number, page in enumerate(shown, start=1):
-        assert page["kind"] == "list" and page["page"]["number"] == number and page["total"] == COUNT
+        assert page["kind"] == "list" and page["page"] == number and page["total"] == COUNT
         _check_page(number, page["title"], page["text"], pages)
         assert [item["case_id"] for item in page["items"]] == pages[number - 1]
         assert page["choices"][-1]["value"] == (f"cmd:case list page {number + 1}" if number < PAGES

@@ -109,7 +109,7 @@ def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, c
         context=context,
         choices=page.choices(ctx.lang, command),
         ephemeral=True,
-        data={"items": [reminder_item(ctx, r) for r in page.items], "total": page.total, "page": page.data()},
+        data={"items": [reminder_item(ctx, r) for r in page.items], **page.data()},
     )
 
 

@@ -51,7 +51,8 @@ def choice(response: dict, label: str) -> str:
 
 def test_a_case_drafts_its_appeal_and_records_it_sent(tmp_path):
     console = Console(tmp_path / "case.db")
-    opened = console.send(f"/seller case open messaging-warning received {NOTICE_DAY.isoformat()} 09:00")
+    opened = console.send(f"/seller case open messaging-warning received {NOTICE_DAY.isoformat()} 09:00 "
+                          "marketplace us store Anker")
     assert opened["kind"] == "case" and opened["case_id"] == 1
     assert {d["id"]: d["source"] for d in opened["deadlines"]}["appeal-due"] == "seller-code-of-conduct-messaging"
     draft_it = choice(opened, "Draft the appeal")
@@ -60,10 +61,9 @@ def test_a_case_drafts_its_appeal_and_records_it_sent(tmp_path):
     asked: list[str] = []
     draft = answer(console, console.send(f"!choice {draft_it}"), asked)
     assert draft["kind"] == "draft" and draft["case_id"] == 1
-    # the case knows the type, the notice date and what the notice did (a warning); this branch's
-    # cases record no marketplace yet, so it is the one fact asked
-    assert not {"violation", "notice_date", "notice_effect"} & set(asked), asked
-    assert asked[0] == "marketplace"
+    # the case knows the marketplace, the type, the notice date and what the notice did (a warning)
+    assert not {"marketplace", "violation", "notice_date", "notice_effect"} & set(asked), asked
+    assert draft["marketplace"] == "amazon-us"
     assert f"{NOTICE_DAY.day} {NOTICE_DAY.strftime('%B %Y')}" in draft["text"]
     assert "remove the warning" in draft["text"]  # the request fits a warning
 

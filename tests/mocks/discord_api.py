@@ -128,7 +128,7 @@ class MockDiscordAPI:
             headers = {"Via": "1.1 google", "Retry-After": "1", "X-RateLimit-Scope": "user", **(headers or {})}
         self.faults.append(Fault(method, re.compile(path), status, body or {"message": "error", "code": 0}, headers or {}, times))
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
         """Poll until `predicate()` is truthy (the bot works in background tasks)."""
         deadline = time.monotonic() + timeout
         while True:

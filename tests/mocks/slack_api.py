@@ -147,7 +147,7 @@ class MockSlack:
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 20.0) -> list[Call]:
         """The first `count` calls of `method`, waiting for the bot's background work to make them."""
         deadline = time.monotonic() + timeout
         while len(self.called(method)) < count:
@@ -157,7 +157,7 @@ class MockSlack:
             await self._wait_change(deadline)
         return self.called(method)[:count]
 
-    async def next_message(self, timeout: float = 5.0) -> Message:
+    async def next_message(self, timeout: float = 20.0) -> Message:
         """The next message posted since the last one read (in order)."""
         deadline = time.monotonic() + timeout
         while len(self.messages) <= self._read:

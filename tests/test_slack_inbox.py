@@ -89,6 +89,18 @@ async def test_a_command_is_recorded_before_its_ack_and_marked_done_once_answere
     assert counted == {"1": 1}
 
 
+async def test_answers_to_response_urls_reuse_one_kept_alive_connection(slack_bed, counted):
+    """Bolt's `respond` opens a connection per answer; the worker keeps one session, so a user's
+    answers (in turn, one after the other) travel over the same connection."""
+    add_tally(slack_bed.services, counted)
+    for n in range(3):
+        assert (await slack_bed.driver.command(f"tally up {n}")).status == 200
+        await slack_bed.mock.next_message()
+    await slack_bed.mock.settle()
+    peers = [c.params["_peer"] for c in slack_bed.mock.calls if c.method == "response"]
+    assert len(peers) == 3 and len(set(peers)) == 1, peers
+
+
 async def test_the_knowledge_index_is_built_before_the_app_serves(tmp_path, mock_slack, clock):
     services = Services(slack_config(tmp_path, mock_slack), clock=clock)
     bed = await Bed.start(services, mock_slack)

@@ -17,8 +17,10 @@ import contextvars
 import logging
 from datetime import timedelta
 
+import aiohttp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.client import make_client
 from adapters.slack.delivery import Replier, Where
@@ -59,11 +61,15 @@ class SlackBot:
     into `Request`s, answered by the core and delivered; with what they share (the core, the
     adapter's state, the user directory). Lives on the worker loop, with its own `Services`."""
 
-    def __init__(self, services: Services, config: Config, inbox: Inbox, client: AsyncWebClient | None = None):
+    def __init__(self, services: Services, config: Config, inbox: Inbox, client: AsyncWebClient | None = None,
+                 session: aiohttp.ClientSession | None = None):
         self.services = services
         self.config = config
         self.inbox = inbox
         self.client = client or make_client(config)
+        self.session = session
+        """Kept-alive connections for the answers posted to `response_url`s (Bolt's `respond` opens a
+        session, a connection and a TLS handshake per answer: CPU taken from the process that acks)."""
         self.state = SlackState(services)
         self.directory = Directory(self.client)
         self.replier = Replier(self.client, self.state)
@@ -89,10 +95,12 @@ class SlackBot:
             _ENTRY.reset(token)
         self.inbox.done(entry.id)
 
-    def _respond(self, entry: Entry) -> AsyncRespond | None:
+    def _respond(self, entry: Entry) -> AsyncRespond | _Respond | None:
         url = entry.body.get("response_url")
         if not url or self.services.clock.now() - entry.received_at >= RESPONSE_URL_VALID:
             return None
+        if self.session is not None:
+            return _Respond(url, self.session)
         return AsyncRespond(response_url=url)
 
     async def _run(self, entry: Entry) -> None:
@@ -271,6 +279,17 @@ class SlackBot:
             await client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or picked, blocks=blocks)
         except Exception as exc:  # cosmetic: the answer itself must still go through
             log.info("could not mark the choice on %s: %s", message.get("ts"), exc)
+
+
+class _Respond:
+    """Bolt's `respond` (the keyword arguments the adapter uses, the same `WebhookResponse`) over a
+    shared session."""
+
+    def __init__(self, url: str, session: aiohttp.ClientSession):
+        self.response_url, self.session = url, session
+
+    async def __call__(self, **message):
+        return await AsyncWebhookClient(self.response_url, session=self.session).send(**message)
 
 
 def _who(entry: Entry) -> tuple[str, str]:

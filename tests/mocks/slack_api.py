@@ -295,7 +295,8 @@ class MockSlack:
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await request.json()
         url = str(request.url)
-        self._record(Call("response", {**params, "_url": url}))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self._record(Call("response", {**params, "_url": url, "_peer": peer}))
         self.messages.append(Message("", params.get("text", ""), params.get("blocks") or [], None, None,
                                      params.get("response_type") != "in_channel", "response", url))
         self._changed.set()

@@ -190,7 +190,7 @@ class SlackBot:
             await self.replier.deliver(response, where)
 
     # --- listeners --------------------------------------------------------------------------
-    async def on_command(self, command: dict, respond: AsyncRespond | None) -> None:
+    async def on_command(self, command: dict, respond: AsyncRespond | _Respond | None) -> None:
         req = await self._request(
             kind="command",
             user=command["user_id"],
@@ -201,7 +201,8 @@ class SlackBot:
         )
         await self._answer(req, Where(channel=req.channel, user=req.user, respond=respond))
 
-    async def on_action(self, body: dict, action: dict, respond: AsyncRespond | None, client: AsyncWebClient) -> None:
+    async def on_action(self, body: dict, action: dict, respond: AsyncRespond | _Respond | None,
+                        client: AsyncWebClient) -> None:
         action_id = action.get("action_id", "")
         if action_id == MULTI_ACTION:
             return  # ticking options in a multi-select; the Done button sends them

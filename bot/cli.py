@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import importlib
 import sys
-from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -30,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="process")
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", type=Path, help="SQLite database file (default: $SELLERBOT_DB or ./sellerbot.db)")
+        p.add_argument("--db", help="SQLite database file or postgresql:// URL (default: $SELLERBOT_DB or ./sellerbot.db)")
         return p
 
     console = with_db(sub.add_parser("console", help="chat with the bot in the terminal (or drive it from a program)"))

@@ -23,7 +23,8 @@ class Config(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SELLERBOT_", extra="ignore", populate_by_name=True)
 
-    db: Path = Path("sellerbot.db")
+    db: str = "sellerbot.db"
+    """A SQLite file, or a `postgresql://user:password@host/dbname` URL (bot/store.py)."""
     tz: str = "UTC"
     knowledge_dir: Path = ROOT / "knowledge"
     root_command: str = "seller"
@@ -44,6 +45,12 @@ class Config(BaseSettings):
     discord_guild_id: int | None = Field(default=None, alias="DISCORD_GUILD_ID")
 
     _split_lists = field_validator("curators", "curator_roles", mode="before")(_split)
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _db_text(cls, value: object) -> object:
+        """A path object or a string: kept as text, since a URL is not a path."""
+        return str(value) if isinstance(value, Path) else value
 
     @field_validator("tz")
     @classmethod

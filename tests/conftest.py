@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite database in a temp folder, a fake clock, the real dispatcher."""
+"""Shared fixtures: a real database (SQLite in a temp folder; PostgreSQL too for the modules marked
+`both_engines`), a fake clock, the real dispatcher."""
 
 from __future__ import annotations
 
@@ -27,9 +28,53 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "both_engines: run the module's tests on SQLite and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """Tests of a module marked `both_engines` run once per engine (the `engine` fixture)."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"])
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return Config(db=tmp_path / "sellerbot.db", tz="UTC")
+def engine() -> str:
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the session (tests/pg_server.py); skips without one, but
+    fails under CI=1, where PostgreSQL must be there."""
+    from tests.pg_server import PgServer, PgUnavailable
+
+    try:
+        server = PgServer.start()
+    except PgUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI and could not be started: {exc}")
+        pytest.skip(f"PostgreSQL not available here ({exc}); CI runs these tests")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def db_target(engine: str, tmp_path: Path, request):
+    """What SELLERBOT_DB says for this test: a SQLite file, or a URL naming a fresh PostgreSQL
+    schema (dropped afterwards)."""
+    if engine == "sqlite":
+        yield str(tmp_path / "sellerbot.db")
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.new_schema()
+    yield url
+    server.drop_schema(url)
+
+
+@pytest.fixture
+def config(db_target: str) -> Config:
+    return Config(db=db_target, tz="UTC")
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from bot.model import Request
 from bot.services import Services
 from tests.appeal_helpers import Chat, bare
 
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
+
 
 @pytest.fixture
 def chat(services):

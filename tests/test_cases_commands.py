@@ -2,8 +2,12 @@
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.model import Request
 from tests.reminder_fakes import RecordingSender, delivery_for
+
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
 
 
 def iso(text: str) -> datetime:

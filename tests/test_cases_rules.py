@@ -12,6 +12,8 @@ from bot.reminders.cases import Rules
 from bot.services import Services
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
+
 RULES = """
 events:
   received: {en: [received], zh: [收到]}

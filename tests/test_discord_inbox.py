@@ -10,12 +10,16 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
+
 from bot.context import Context
 from bot.inbox import Inbox
 from bot.model import Request, Response
 from tests.mocks.discord_api import APP_ID, CHANNEL_ID
 from tests.mocks.discord_fixtures import *  # noqa: F401,F403
 from tests.mocks.discord_fixtures import interact
+
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
 
 
 def _dead_owner() -> str:
@@ -24,7 +28,7 @@ def _dead_owner() -> str:
 
 
 def _rows(services) -> list[tuple]:
-    return services.store.db.execute("SELECT platform, key, kind, state FROM inbox ORDER BY id").fetchall()
+    return services.store.execute("SELECT platform, key, kind, state FROM inbox ORDER BY id").fetchall()
 
 
 async def test_a_deferred_interaction_is_recorded_after_its_defer_and_done_once_answered(discord_api, make_bot, services,

@@ -13,6 +13,8 @@ from bot.knowledge.export import add_question
 from bot.model import Request
 from tests.knowledge_fixtures import services_for, write_kb
 
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
+
 CURATOR = {"platform": "slack", "user": "U-lead", "is_admin": True}  # a workspace admin
 AGENT = {"platform": "slack", "user": "U-agent"}
 QUESTION = "Is a tardy dispatch penalised?"

@@ -1,8 +1,12 @@
 """`/seller remind` and `/seller settings` as users type them, with an injected clock."""
 
 
+import pytest
+
 from bot.model import Request
 from bot.reminders.store import to_iso
+
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
 
 
 async def test_a_reminder_is_set_in_the_channel_zone_and_listed(ask):
@@ -77,7 +81,7 @@ async def test_snooze_moves_a_pending_reminder_from_its_due_time_with_a_new_key(
 async def test_snoozing_a_sent_reminder_brings_it_back_from_now(ask, services, clock):
     created = await ask("remind in 1 hour stand-up")
     reminder_id = created.data["reminder_id"]
-    services.store.db.execute("UPDATE reminders SET state = 'sent', sent_at = ? WHERE id = ?",
+    services.store.execute("UPDATE reminders SET state = 'sent', sent_at = ? WHERE id = ?",
                               [to_iso(clock.now()), reminder_id])
     clock.advance(hours=3)
     snoozed = await ask(f"remind snooze {reminder_id} 1h")

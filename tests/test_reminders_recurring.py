@@ -4,8 +4,12 @@ reminder, snoozing to a time, a warning on an exact duplicate. The clock says Tu
 
 from __future__ import annotations
 
+import pytest
+
 from bot.services import Services
 from tests.reminder_fakes import RecordingSender, delivery_for
+
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
 
 
 async def test_a_weekday_series_is_listed_in_words_and_carries_its_rule_in_json(ask):

@@ -5,9 +5,13 @@ import asyncio
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from bot.reminders.scheduler import ReminderScheduler
 from bot.services import Services
 from tests.reminder_fakes import RecordingSender
+
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
 
 
 def add(services: Services, seconds: float, text: str = "ping"):
@@ -67,7 +71,7 @@ async def test_a_reminder_written_by_another_process_is_noticed_and_delivered_on
         other_process.store.close()
 
 
-async def test_two_schedulers_on_one_database_never_double_deliver_and_one_takes_over(config):
+async def test_two_schedulers_on_one_database_never_double_deliver_and_one_takes_over(config, engine):
     a, b, writer = Services(config), Services(config), Services(config)
     shared: list = []
     sched_a = ReminderScheduler(a, {"*": RecordingSender(shared=shared)}, lease_ttl=timedelta(seconds=1))
@@ -80,6 +84,14 @@ async def test_two_schedulers_on_one_database_never_double_deliver_and_one_takes
         await wait_for(lambda: len(shared) >= 40)
         await asyncio.sleep(0.3)
         assert sorted(m.response.text for m in shared) == sorted(f"r{i}" for i in range(40))
+        if engine == "postgresql":  # both deliver, sharing the rows (FOR UPDATE SKIP LOCKED)
+            assert sched_a.holding and sched_b.holding
+            sched_a._stopped = True  # one dies: the other goes on alone
+            sched_a.aps.shutdown(wait=False)
+            add(writer, 0.1, "after the crash")
+            await wait_for(lambda: len(shared) == 41, timeout=4)
+            assert shared[-1].response.text == "after the crash"
+            return
         assert sched_a.holding != sched_b.holding  # exactly one of them delivers
         # the holder dies without handing the lease back; the other takes over once it expires
         holder, survivor = (sched_a, sched_b) if sched_a.holding else (sched_b, sched_a)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
+
 
 @pytest.mark.parametrize("typed, zone", [
     ("Asia/Shanghai", "Asia/Shanghai"), ("北京时间", "Asia/Shanghai"), ("beijing", "Asia/Shanghai"),

@@ -26,6 +26,8 @@ from bot.spec import Command
 from tests.mocks.slack_api import SlackDriver, signed_headers
 from tests.mocks.slack_fixtures import SECRET, mock_slack, slack_bed, slack_config  # noqa: F401
 
+pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
+
 
 def dead_owner() -> str:
     """The owner name of a process of this host that has exited (as a SIGKILLed web process leaves)."""
@@ -34,7 +36,7 @@ def dead_owner() -> str:
 
 
 def inbox_rows(services: Services) -> list[dict]:
-    return list(services.store.db.query("SELECT id, key, kind, state, owner FROM inbox ORDER BY id"))
+    return list(services.store.query("SELECT id, key, kind, state, owner FROM inbox ORDER BY id"))
 
 
 @pytest.fixture
@@ -130,7 +132,7 @@ async def test_a_restart_answers_what_a_dead_process_acknowledged_once_each(tmp_
     entry = left.record("slack", "trigger:" + kept["trigger_id"], "command", kept)
     left.sending(entry.id, {"response": Response(text="tally kept (kept answer)", ephemeral=True).model_dump(mode="json"),
                             "where": {"channel": "C3", "user": "U1", "thread": None, "lang": "en", "respond": True}})
-    services.store.db.execute("UPDATE inbox SET received_at = ? WHERE id = ?",
+    services.store.execute("UPDATE inbox SET received_at = ? WHERE id = ?",
                               [(clock.now() - timedelta(minutes=1)).isoformat(), entry.id])
 
     bed = await Bed.start(services, mock_slack)

@@ -38,9 +38,8 @@ def test_a_locked_database_makes_the_second_writer_wait_not_fail(tmp_path):
     assert holder.stdout.readline().strip() == "locked"
     started = time.monotonic()
     with store.write() as db:
-        db["channel_settings"].insert(
-            {"platform": "x", "channel": "y", "key": "k", "value": "v", "updated_at": "t"}
-        )
+        db.insert("channel_settings", {"platform": "x", "channel": "y", "key": "k", "value": "v", "updated_at": "t"},
+                  returning=None)
     waited = time.monotonic() - started
     assert holder.wait(timeout=10) == 0
     assert waited > 0.2  # it really waited for the other writer...
@@ -61,9 +60,8 @@ def test_a_failed_write_transaction_leaves_nothing_behind(tmp_path):
     store = Store.open(tmp_path / "s.db")
     try:
         with store.write() as db:
-            db["channel_settings"].insert(
-                {"platform": "x", "channel": "y", "key": "k", "value": "v", "updated_at": "t"}
-            )
+            db.insert("channel_settings", {"platform": "x", "channel": "y", "key": "k", "value": "v", "updated_at": "t"},
+                      returning=None)
             raise RuntimeError("crash in the middle")
     except RuntimeError:
         pass

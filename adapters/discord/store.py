@@ -16,7 +16,7 @@ from sqlite_utils import Migrations
 
 from adapters.toolkit.values import ValueTable
 from bot.clock import Clock, SystemClock
-from bot.store import Store
+from bot.store import Store, postgres
 
 migrations = Migrations("sellerbot.discord")
 
@@ -30,11 +30,17 @@ def m001_stash(db: sqlite_utils.Database) -> None:
     VALUES.create(db)
 
 
+postgres(
+    migrations,
+    m001_stash='CREATE TABLE discord_stash (key text PRIMARY KEY, value text, created_at text COLLATE "C");',
+)
+
+
 class Stash:
     """Maps a value too long for a custom_id to a 16-character key, and back."""
 
-    def __init__(self, store: Store | None = None, clock: Clock | None = None, *, path: Path | None = None):
-        """Give the process's store, or a database path to open on first use (the sender of the
+    def __init__(self, store: Store | None = None, clock: Clock | None = None, *, path: str | Path | None = None):
+        """Give the process's store, or a database path (or URL) to open on first use (the sender of the
         `clock` process rarely needs the stash, so it should not pay for it)."""
         if store is None and path is None:
             raise ValueError("Stash needs a store or a database path")
@@ -63,11 +69,11 @@ class Stash:
         return VALUES.key_for(value)
 
     def put(self, value: str) -> str:
-        return VALUES.put(self.store.db, value, self.clock.now().isoformat())
+        return VALUES.put(self.store, value, self.clock.now().isoformat())
 
     def get(self, key: str) -> str | None:
-        return VALUES.get(self.store.db, key)
+        return VALUES.get(self.store, key)
 
     def purge(self, now: datetime | None = None) -> int:
         """Forget values stored longer ago than KEEP_FOR; returns how many."""
-        return VALUES.purge(self.store.db, ((now or self.clock.now()) - KEEP_FOR).isoformat())
+        return VALUES.purge(self.store, ((now or self.clock.now()) - KEEP_FOR).isoformat())

@@ -165,8 +165,8 @@ class Intake:
         accepted), then finish what earlier processes left."""
         self._main_loop = asyncio.get_running_loop()
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))  # the acking loop waits less for the GIL
-        self._store = Store(self.config.db)
-        self._store.db.conn.execute(f"PRAGMA busy_timeout = {RECORD_BUSY_MS}")
+        self._store = Store.connect(self.config.db)
+        self._store.busy_timeout(RECORD_BUSY_MS)
         self._recorder = Inbox(self._store, self.services.clock, self.owner)
         self._thread.start()
         await self._thread.run(self._open())

@@ -18,6 +18,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from adapters.toolkit.values import ValueTable
+from bot.store import postgres
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -46,6 +47,20 @@ def m001_slack(db: sqlite_utils.Database) -> None:
     VALUES.create(db)
 
 
+postgres(
+    migrations,
+    m001_slack="""
+        CREATE TABLE slack_seen (key text PRIMARY KEY, seen_at text COLLATE "C");
+        CREATE INDEX slack_seen_seen_at ON slack_seen (seen_at);
+        CREATE TABLE slack_threads (
+            channel text NOT NULL, thread_ts text NOT NULL, "user" text, active integer, lang text,
+            started_at text COLLATE "C", last_at text COLLATE "C", PRIMARY KEY (channel, thread_ts));
+        CREATE INDEX slack_threads_channel_user_active ON slack_threads (channel, "user", active);
+        CREATE TABLE slack_values (ref text PRIMARY KEY, value text, created_at text COLLATE "C");
+    """,
+)
+
+
 class SlackState:
     """Small, short transactions on the adapter's three tables."""
 
@@ -61,13 +76,13 @@ class SlackState:
     # --- deliveries -------------------------------------------------------------------------
     def first_time(self, key: str) -> bool:
         """True the first time Slack delivers `key`; False for every retry or replay of it."""
-        cursor = self.store.db.execute(
-            "INSERT OR IGNORE INTO slack_seen (key, seen_at) VALUES (?, ?)", [key, self._now()]
+        cursor = self.store.execute(
+            "INSERT INTO slack_seen (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [key, self._now()]
         )
         self._inserts += 1
         if self._inserts % _PRUNE_EVERY == 0:
             cutoff = (self.clock.now() - SEEN_KEEP).isoformat()
-            self.store.db.execute("DELETE FROM slack_seen WHERE seen_at < ?", [cutoff])
+            self.store.execute("DELETE FROM slack_seen WHERE seen_at < ?", [cutoff])
         return cursor.rowcount == 1
 
     # --- dialogue threads -------------------------------------------------------------------
@@ -75,33 +90,29 @@ class SlackState:
         now = self._now()
         with self.store.write() as db:
             db.execute(
-                "UPDATE slack_threads SET active = 0 WHERE channel = ? AND user = ? AND active = 1", [channel, user]
+                'UPDATE slack_threads SET active = 0 WHERE channel = ? AND "user" = ? AND active = 1', [channel, user]
             )
-            db.table("slack_threads").upsert(
+            db.upsert(
+                "slack_threads",
                 {"channel": channel, "thread_ts": thread_ts, "user": user, "active": 1, "lang": lang,
                  "started_at": now, "last_at": now},
                 pk=("channel", "thread_ts"),
             )
 
     def thread(self, channel: str, thread_ts: str) -> dict | None:
-        rows = list(self.store.db.table("slack_threads").rows_where("channel = ? AND thread_ts = ?", [channel, thread_ts]))
-        return rows[0] if rows else None
+        return self.store.one("SELECT * FROM slack_threads WHERE channel = ? AND thread_ts = ?", [channel, thread_ts])
 
     def active_thread(self, channel: str, user: str) -> dict | None:
         """The user's dialogue thread in this channel, if one is going on and not left idle."""
         cutoff = (self.clock.now() - THREAD_IDLE).isoformat()
-        rows = list(
-            self.store.db.table("slack_threads").rows_where(
-                "channel = ? AND user = ? AND active = 1 AND last_at >= ?",
-                [channel, user, cutoff],
-                order_by="last_at DESC",
-                limit=1,
-            )
+        return self.store.one(
+            'SELECT * FROM slack_threads WHERE channel = ? AND "user" = ? AND active = 1 AND last_at >= ?'
+            " ORDER BY last_at DESC LIMIT 1",
+            [channel, user, cutoff],
         )
-        return rows[0] if rows else None
 
     def touch_thread(self, channel: str, thread_ts: str, *, active: bool) -> None:
-        self.store.db.execute(
+        self.store.execute(
             "UPDATE slack_threads SET active = ?, last_at = ? WHERE channel = ? AND thread_ts = ?",
             [int(active), self._now(), channel, thread_ts],
         )
@@ -111,10 +122,10 @@ class SlackState:
         """`value` itself when Slack accepts its length, else a stable short reference to it."""
         if len(value) <= limit and not value.startswith(VALUE_PREFIX):
             return value
-        return VALUES.put(self.store.db, value, self._now())
+        return VALUES.put(self.store, value, self._now())
 
     def expand(self, value: str) -> str:
         if not value.startswith(VALUE_PREFIX):
             return value
-        found = VALUES.get(self.store.db, value)
+        found = VALUES.get(self.store, value)
         return value if found is None else found

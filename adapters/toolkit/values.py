@@ -2,15 +2,19 @@
 
 Slack accepts 2,000 characters in a button value (150 in an option), Discord 100 in a custom_id.
 A longer value is stored under a stable hash of it and the message carries the key; the table lives
-in the shared SQLite file so a button posted by the `clock` process, or before a restart, still
+in the shared database so a button posted by the `clock` process, or before a restart, still
 answers. Each adapter keeps its own table (created by its own migration with `create`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 import sqlite_utils
+
+if TYPE_CHECKING:
+    from bot.store import Queries
 
 
 class ValueTable:
@@ -30,7 +34,7 @@ class ValueTable:
     def key_for(self, value: str) -> str:
         return self.prefix + hashlib.sha256(value.encode("utf-8")).hexdigest()[: self.key_chars]
 
-    def put(self, db: sqlite_utils.Database, value: str, now: str) -> str:
+    def put(self, db: "Queries", value: str, now: str) -> str:
         """The key of `value`, stored (or its time refreshed, so a value in use does not expire)."""
         key = self.key_for(value)
         db.execute(
@@ -40,10 +44,10 @@ class ValueTable:
         )
         return key
 
-    def get(self, db: sqlite_utils.Database, key: str) -> str | None:
+    def get(self, db: "Queries", key: str) -> str | None:
         row = db.execute(f"select value from {self.table} where {self.key_column} = ?", [key]).fetchone()
         return row[0] if row else None
 
-    def purge(self, db: sqlite_utils.Database, before: str) -> int:
+    def purge(self, db: "Queries", before: str) -> int:
         """Forget values stored before `before` (ISO time); returns how many."""
         return db.execute(f"delete from {self.table} where created_at < ?", [before]).rowcount

@@ -9,7 +9,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from bot.store import Store
+from bot.store import Store, postgres
 
 migrations = Migrations("sellerbot.appeals")
 
@@ -56,10 +56,25 @@ def m003_case_and_form(db: sqlite_utils.Database) -> None:
             table.add_column(column, int if column == "case_id" else str)
 
 
+postgres(
+    migrations,
+    m001_appeal_drafts="""
+        CREATE TABLE appeal_drafts (
+            dialog_id bigint PRIMARY KEY REFERENCES dialogs (id), platform text, "user" text, channel text,
+            marketplace text, violation text, language text, store_name text, text text, lint text,
+            send_to text, version integer, status text, created_at text COLLATE "C",
+            updated_at text COLLATE "C", workspace text);
+        CREATE INDEX appeal_drafts_platform_user_status ON appeal_drafts (platform, "user", status);
+    """,
+    m002_workspace="",
+    m003_case_and_form="ALTER TABLE appeal_drafts ADD COLUMN case_id bigint, ADD COLUMN form text, ADD COLUMN attached text;",
+)
+
+
 class DraftStore:
     def __init__(self, store: Store):
         self.store = store
-        self.db = store.db
+        self.db = store
 
     def save(self, *, dialog_id: int, platform: str, user: str, channel: str, marketplace: str, violation: str,
              language: str, store_name: str, text: str, lint: list[dict], send_to: dict, now: datetime,
@@ -68,7 +83,8 @@ class DraftStore:
         stamp = now.isoformat()
         with self.store.write() as db:
             previous = self.get(dialog_id)
-            db.table("appeal_drafts").upsert(
+            db.upsert(
+                "appeal_drafts",
                 {
                     "dialog_id": dialog_id, "platform": platform, "user": user, "channel": channel,
                     "marketplace": marketplace, "violation": violation, "language": language,
@@ -86,10 +102,10 @@ class DraftStore:
         return self.get(dialog_id)  # type: ignore[return-value]
 
     def get(self, dialog_id: int) -> dict[str, Any] | None:
-        rows = list(self.db.table("appeal_drafts").rows_where("dialog_id = ?", [dialog_id]))
-        if not rows:
+        found = self.db.one("SELECT * FROM appeal_drafts WHERE dialog_id = ?", [dialog_id])
+        if found is None:
             return None
-        row = dict(rows[0])
+        row = dict(found)
         row["lint"] = json.loads(row["lint"] or "[]")
         row["send_to"] = json.loads(row["send_to"] or "{}")
         row["form"] = json.loads(row.get("form") or "{}")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.knowledge.articles import Article, ArticleError, Section, load_articles
 from bot.knowledge.service import Answer, KnowledgeBase
 from bot.knowledge.store import KnowledgeStore, Who
+from bot.store import is_url
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -19,6 +20,9 @@ __all__ = ["Answer", "Article", "ArticleError", "KnowledgeBase", "KnowledgeStore
 
 
 def build(services: "Services") -> KnowledgeBase:
-    db = Path(services.config.db)
-    cache_dir = db.parent / ".sellerbot-cache" if str(db) != ":memory:" else None
-    return KnowledgeBase(services.config.knowledge_dir, KnowledgeStore(services.store.db), cache_dir)
+    if is_url(services.config.db):  # a database server: the index is kept in the working folder
+        cache_dir: Path | None = Path.cwd() / ".sellerbot-cache"
+    else:
+        db = Path(services.config.db)
+        cache_dir = db.parent / ".sellerbot-cache" if str(db) != ":memory:" else None
+    return KnowledgeBase(services.config.knowledge_dir, KnowledgeStore(services.store), cache_dir)

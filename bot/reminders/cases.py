@@ -184,7 +184,7 @@ class CaseService:
 
     @property
     def db(self):
-        return self.svc.store.db
+        return self.svc.store
 
     @property
     def marketplaces(self) -> dict[str, str]:
@@ -291,14 +291,12 @@ class CaseService:
         now = to_iso(self.svc.clock.now())
         events = json.dumps({case_type.opens_with: to_iso(at)})
         with self.svc.store.write() as db:
-            cursor = db.execute(
-                """INSERT INTO cases (platform, channel, thread, type, owner, opened_by, lang, state, events,
-                       created_at, updated_at, workspace, store, marketplace, note)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)""",
-                [platform, channel, thread, case_type.id, owner, opened_by, lang, events, now, now, workspace,
-                 store, marketplace, note],
-            )
-            case = self.get(cursor.lastrowid)
+            case_id = db.insert("cases", {
+                "platform": platform, "channel": channel, "thread": thread, "type": case_type.id, "owner": owner,
+                "opened_by": opened_by, "lang": lang, "state": "open", "events": events, "created_at": now,
+                "updated_at": now, "workspace": workspace, "store": store, "marketplace": marketplace, "note": note,
+            })
+            case = self.get(case_id)
             self._reconcile(case)
         self.svc.reminders.changed()
         return case

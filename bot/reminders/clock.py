@@ -13,6 +13,7 @@ import signal
 from typing import TYPE_CHECKING
 
 from bot.sender import Sender
+from bot.store import redacted
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -29,7 +30,7 @@ async def run_scheduler(services: "Services", senders: dict[str, Sender], *, sec
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
             pass
-    log.info("clock: delivering reminders from %s via %s", services.config.db, ", ".join(sorted(senders)))
+    log.info("clock: delivering reminders from %s via %s", redacted(services.config.db), ", ".join(sorted(senders)))
     try:
         await services.start(senders)
         try:

@@ -1,9 +1,11 @@
 """Delivering due reminders exactly once, through the adapters' `Sender` interface.
 
-One pass, run only by the holder of the scheduler lease:
+One pass, run only by the holder of the scheduler lease (on SQLite one process holds it; on
+PostgreSQL every clock holds its own, and they share the rows):
 
-1. **claim** — in a short BEGIN IMMEDIATE transaction, due rows go from `pending` to `sending`
-   with `claimed_by` = this process and `attempts + 1`;
+1. **claim** — in a short transaction, due rows go from `pending` to `sending` with `claimed_by` =
+   this process and `attempts + 1` (SQLite: BEGIN IMMEDIATE under the one lease; PostgreSQL:
+   `SELECT … FOR UPDATE SKIP LOCKED`, so clocks claiming at the same moment take different rows);
 2. **send** — each claimed row goes to the Sender of its platform with the row's idempotency key;
 3. **mark** — in another short transaction the row becomes `sent` (only if this process still owns
    the claim). Marks are grouped: posts made within MARK_WITHIN (20 ms) of each other share one
@@ -93,6 +95,7 @@ class Delivery:
         self._lock = asyncio.Lock()  # one pass at a time in this process
         self._unmarked: list[tuple[Reminder, bool, str | None, str]] = []
         self._unmarked_since: float | None = None
+        self._since: datetime | None = None
 
     @property
     def owner(self) -> str:
@@ -102,17 +105,31 @@ class Delivery:
         if ANY_PLATFORM in self.senders:
             return "", []
         names = sorted(self.senders)
-        # `+platform`: filter rows found through the (state, next_attempt_at) index; without the
-        # plus, SQLite may walk the platform index instead, every row of the platform (O(n) per
-        # poke: 5 ms at 100,000 reminders, found by `make bench`).
-        return f" AND +platform IN ({','.join('?' * len(names))})", names
+        # `platform || ''`: filter rows found through the (state, next_attempt_at) index; on the bare
+        # column, SQLite may walk the platform index instead, every row of the platform (O(n) per
+        # poke: 5 ms at 100,000 reminders, found by `make bench`). SQLite's `+platform` does the
+        # same but PostgreSQL does not accept it.
+        return f" AND platform || '' IN ({','.join('?' * len(names))})", names
+
+    def _in_doubt_sql(self) -> tuple[str, list]:
+        """Rows left in `sending` that no living clock is sending: this process's own (one pass at
+        a time here, so none is in flight) and those of a process whose own lease
+        (`reminders:<owner>`, PostgreSQL) has run out. On SQLite only the one shared lease exists,
+        so every row in `sending` is in doubt for its holder."""
+        return (
+            " AND (claimed_by = ? OR claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM leases"
+            " WHERE leases.name = ? || reminders.claimed_by AND leases.expires_at > ?))",
+            [self.owner, f"{self.lease.prefix}:", to_iso(self.svc.clock.now())],
+        )
 
     def next_due(self) -> datetime | None:
         """When the next pass should run: now if a row was left in `sending` (in doubt), else the
         earliest pending row this process can deliver. Both are index lookups."""
-        db = self.svc.store.db
+        db = self.svc.store
         where, names = self._platform_filter()
-        if db.execute(f"SELECT 1 FROM reminders WHERE state = 'sending'{where} LIMIT 1", names).fetchone():
+        doubt, doubt_args = self._in_doubt_sql()
+        if db.execute(f"SELECT 1 FROM reminders WHERE state = 'sending'{where}{doubt} LIMIT 1",
+                      [*names, *doubt_args]).fetchone():
             return self.svc.clock.now()
         row = db.execute(
             f"SELECT next_attempt_at FROM reminders WHERE state = 'pending'{where} ORDER BY next_attempt_at LIMIT 1",
@@ -123,17 +140,21 @@ class Delivery:
     def claim(self, limit: int = BATCH) -> list[Reminder]:
         """Take up to `limit` rows for this process: first any left in `sending` by a process that
         stopped (in doubt), then due ones in due order. Runs only under the lease, one pass at a
-        time, so no row in `sending` can belong to a send still in flight here."""
+        time, so no row in `sending` can belong to a send still in flight here. On PostgreSQL
+        rows another clock is claiming at this moment are skipped, not waited for."""
         now = to_iso(self.svc.clock.now())
         where, names = self._platform_filter()
-        with self.svc.store.write() as db:
+        doubt, doubt_args = self._in_doubt_sql()
+        store = self.svc.store
+        with store.write(exclusive=False) as db:
             in_doubt = [row[0] for row in db.execute(
-                f"SELECT id FROM reminders WHERE state = 'sending'{where} ORDER BY next_attempt_at, due, id LIMIT ?",
-                [*names, limit],
+                f"SELECT id FROM reminders WHERE state = 'sending'{where}{doubt}"
+                f" ORDER BY next_attempt_at, due, id LIMIT ?{store.skip_locked}",
+                [*names, *doubt_args, limit],
             )]
             due = [row[0] for row in db.execute(
                 f"SELECT id FROM reminders WHERE state = 'pending' AND next_attempt_at <= ?{where}"
-                " ORDER BY next_attempt_at, due, id LIMIT ?",
+                f" ORDER BY next_attempt_at, due, id LIMIT ?{store.skip_locked}",
                 [now, *names, limit - len(in_doubt)],
             )] if len(in_doubt) < limit else []
             ids = in_doubt + due
@@ -162,6 +183,7 @@ class Delivery:
         report = PassReport()
         if not self.lease.acquire():
             return report
+        self._since = self.lease.since()
         paused: dict[tuple[str, str], datetime] = {}
         try:
             while True:
@@ -169,7 +191,9 @@ class Delivery:
                 if not batch:
                     return report
                 for i, reminder in enumerate(batch):
-                    if not self.lease.held() and not self.lease.acquire():
+                    # A lapsed lease is renewed on SQLite only: on PostgreSQL another clock may have
+                    # taken this pass's rows as in doubt meanwhile, so they are given back instead.
+                    if not self.lease.held() and (self.lease.many or not self.lease.acquire()):
                         self._mark_sent(report)
                         self._unclaim(batch[i:], until=None)
                         log.warning("scheduler lease lost; leaving %d reminders to its next holder", len(batch) - i)
@@ -193,7 +217,9 @@ class Delivery:
             log.warning("reminder %s was left in doubt by a stopped process; sending it again with the same key",
                         reminder.id)
         sender = self.senders.get(reminder.platform) or self.senders.get(ANY_PLATFORM)
-        late = self.lease.acquired_at is not None and reminder.due < self.lease.acquired_at
+        since = self._since or self.lease.acquired_at
+        # On PostgreSQL a row taken over from a clock that died was held back by it: late as well.
+        late = (since is not None and reminder.due < since) or (self.lease.many and reminder.in_doubt)
         message = Outgoing(
             platform=reminder.platform,
             channel=reminder.channel,
@@ -342,8 +368,10 @@ class Delivery:
         with self.svc.store.write() as db:
             for reminder in reminders:
                 db.execute(
-                    "UPDATE reminders SET state = 'pending', attempts = max(attempts - 1, 0), claimed_by = NULL,"
-                    " next_attempt_at = max(next_attempt_at, coalesce(?, next_attempt_at)), updated_at = ?"
-                    " WHERE id = ? AND claimed_by = ? AND state = 'sending'",
-                    [to_iso(until) if until else None, now, reminder.id, self.owner],
+                    "UPDATE reminders SET state = 'pending',"
+                    " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, claimed_by = NULL,"
+                    " next_attempt_at = CASE WHEN ? > next_attempt_at THEN ? ELSE next_attempt_at END,"
+                    " updated_at = ? WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+                    [to_iso(until) if until else None, to_iso(until) if until else None, now, reminder.id,
+                     self.owner],
                 )

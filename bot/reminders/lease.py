@@ -5,6 +5,11 @@ A row in `leases` names the owner and when its claim runs out. The owner renews 
 takes it over. Taking or renewing happens in a BEGIN IMMEDIATE transaction, so two processes can
 never both believe they hold it. A holder that stalls longer than the lease lasts loses it: before
 each send it checks that its lease is still good (see delivery.py).
+
+On PostgreSQL clocks need not take turns: each process holds a lease of its own
+(`reminders:<owner>`, always granted) and claims rows with `FOR UPDATE SKIP LOCKED`. Its lease then
+says only that it is alive: rows a process left in `sending` are taken over once its lease has run
+out (a SIGKILL), and a reminder is late when it fell due before any living clock started.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from bot.store import Store
 
 LEASE_NAME = "reminders"
 DEFAULT_TTL = timedelta(seconds=10)
+FORGET_AFTER = timedelta(days=1)
 SAFETY_MARGIN = timedelta(seconds=2)
 """Stop sending this long (at most a quarter of the lease) before it runs out, so a slow send
 cannot outlive it."""
@@ -27,7 +33,10 @@ class Lease:
         self.store = store
         self.clock = clock
         self.owner = owner
-        self.name = name
+        self.many = store.dialect == "postgresql"
+        """Every clock delivers (PostgreSQL), each under its own lease, rather than one at a time."""
+        self.prefix = name
+        self.name = f"{name}:{owner}" if self.many else name
         self.ttl = ttl
         self.expires_at: datetime | None = None
         self.acquired_at: datetime | None = None
@@ -35,7 +44,7 @@ class Lease:
         fell due while nobody delivered them, and are marked late."""
 
     def holder(self) -> tuple[str, datetime] | None:
-        rows = list(self.store.db.query("SELECT owner, expires_at FROM leases WHERE name = ?", [self.name]))
+        rows = list(self.store.query("SELECT owner, expires_at FROM leases WHERE name = ?", [self.name]))
         return (rows[0]["owner"], from_iso(rows[0]["expires_at"])) if rows else None
 
     def acquire(self) -> bool:
@@ -53,6 +62,9 @@ class Lease:
                 return False
             ours = row is not None and row["owner"] == self.owner and self.acquired_at is not None
             acquired = self.acquired_at if ours else now
+            if self.many:  # forget the leases of clocks long gone (their rows were taken over)
+                db.execute("DELETE FROM leases WHERE name LIKE ? AND expires_at < ?",
+                           [f"{self.prefix}:%", to_iso(now - FORGET_AFTER)])
             db.execute(
                 "INSERT INTO leases (name, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, acquired_at = excluded.acquired_at,"
@@ -61,6 +73,17 @@ class Lease:
             )
         self.acquired_at, self.expires_at = acquired, now + self.ttl
         return True
+
+    def since(self) -> datetime | None:
+        """Since when reminders have been delivered without a break: this holder's start on SQLite;
+        on PostgreSQL the start of the longest-running living clock."""
+        if not self.many:
+            return self.acquired_at
+        row = self.store.execute(
+            "SELECT min(acquired_at) FROM leases WHERE name LIKE ? AND expires_at > ?",
+            [f"{self.prefix}:%", to_iso(self.clock.now())],
+        ).fetchone()
+        return from_iso(row[0]) if row and row[0] else self.acquired_at
 
     def held(self) -> bool:
         """Whether we may still send: we hold the lease with some time to spare."""

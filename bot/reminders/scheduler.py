@@ -138,7 +138,7 @@ class ReminderScheduler:
         self._holding = held
         if not held:
             return
-        version = self.svc.store.db.execute("PRAGMA data_version").fetchone()[0]
+        version = self.svc.store.data_version()
         if version != self._data_version:
             self._data_version = version
             self.poke()

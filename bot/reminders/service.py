@@ -33,7 +33,7 @@ class ReminderService:
 
     @property
     def db(self):
-        return self.svc.store.db
+        return self.svc.store
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
@@ -67,16 +67,13 @@ class ReminderService:
         """`rule` places a case reminder; `repeat` makes a free reminder recurring (times.next_occurrence)."""
         now = to_iso(self.svc.clock.now())
         with self.svc.store.write() as db:
-            cursor = db.execute(
-                """INSERT INTO reminders (platform, channel, thread, user, owner, text, lang, due, planned_due,
-                       state, attempts, next_attempt_at, late, case_id, rule, key, created_at, updated_at,
-                       repeat, mentions, workspace)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [platform, channel, thread, user, owner or user, text, lang, to_iso(due),
-                 to_iso(due) if rule else None, to_iso(due), case_id, rule, new_key(), now, now,
-                 repeat, json.dumps(mentions or [], ensure_ascii=False), workspace],
-            )
-            reminder_id = cursor.lastrowid
+            reminder_id = db.insert("reminders", {
+                "platform": platform, "channel": channel, "thread": thread, "user": user, "owner": owner or user,
+                "text": text, "lang": lang, "due": to_iso(due), "planned_due": to_iso(due) if rule else None,
+                "state": "pending", "attempts": 0, "next_attempt_at": to_iso(due), "late": 0, "case_id": case_id,
+                "rule": rule, "key": new_key(), "created_at": now, "updated_at": now, "repeat": repeat,
+                "mentions": json.dumps(mentions or [], ensure_ascii=False), "workspace": workspace,
+            })
         if notify:
             self.changed()
         return self.get(reminder_id)

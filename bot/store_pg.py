@@ -1,0 +1,224 @@
+"""PostgreSQL storage through psycopg 3 and a connection pool: the engine for many processes on
+many hosts (several web processes behind a load balancer, several clocks).
+
+The same interface as the SQLite `Store` (bot/store.py), so features do not know which engine they
+speak to:
+
+- `?` placeholders are translated to psycopg's `%s` (a literal `%` is escaped), outside quotes;
+- a statement outside `write()` borrows a pooled connection in autocommit mode;
+- `write()` is one transaction on one connection; every call made inside it, by any code of the
+  same thread or task, runs on that connection (a context variable holds it). By default it first
+  takes a transaction-level advisory lock, the PostgreSQL counterpart of SQLite's BEGIN IMMEDIATE:
+  read-then-write steps written for one writer stay correct with many processes.
+  `write(exclusive=False)` skips it, for statements that lock their own rows (claiming reminders
+  with `FOR UPDATE SKIP LOCKED`, so several clocks share the work);
+- migrations are the plain SQL declared beside each feature's SQLite migrations
+  (`bot.store.postgres`), applied in order under an advisory lock (processes starting together
+  apply each once) and recorded in `sellerbot_migrations`.
+
+Faults: a server that cannot be reached at start is `StorageUnavailable`; a write that fails because
+the connection or the server failed is `WriteFailed`, as on SQLite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+from sqlite_utils import Migrations
+
+from bot.store import POSTGRES_MIGRATIONS, Queries, StorageUnavailable, WriteFailed, migrations, redacted
+
+POOL_MAX = 8
+"""Connections per process: a web process answers a few requests at once, a clock needs two."""
+POOL_TIMEOUT_S = 30
+"""How long a call waits for a free pooled connection (or a server that restarts) before failing,
+as long as SQLite's busy timeout."""
+LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext(current_schema()))"
+"""The one write lock of a database (of a schema: tests keep one schema per test)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def translate(sql: str) -> str:
+    """`?` placeholders to `%s`, `%` to `%%`, leaving quoted strings and identifiers alone."""
+    out, quote_char = [], ""
+    for ch in sql:
+        if quote_char:
+            if ch == quote_char:
+                quote_char = ""
+            out.append("%%" if ch == "%" else ch)
+        elif ch in "'\"":
+            quote_char = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        elif ch == "%":
+            out.append("%%")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_fault(exc: BaseException) -> bool:
+    """A fault of the server or the connection (unreachable, restarted, pool exhausted), as opposed
+    to a bug (bad SQL, a broken constraint), which stays a crash with a reference."""
+    from psycopg_pool import PoolTimeout
+
+    return isinstance(exc, psycopg.OperationalError | PoolTimeout) and not isinstance(exc, psycopg.errors.SyntaxError)
+
+
+class MissingTwin(Exception):
+    """A feature's SQLite migration has no PostgreSQL counterpart: the schemas would drift."""
+
+
+class Result:
+    """What `execute` returns: the rows fetched at once (the connection goes back to the pool)."""
+
+    def __init__(self, cursor: psycopg.Cursor):
+        self.rowcount = cursor.rowcount
+        self.rows = cursor.fetchall() if cursor.description else []
+
+    def fetchone(self) -> tuple | None:
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[tuple]:
+        return list(self.rows)
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.rows)
+
+
+class PgStore(Queries):
+    dialect = "postgresql"
+    skip_locked = " FOR UPDATE SKIP LOCKED"
+
+    def __init__(self, url: str, *, max_size: int = POOL_MAX):
+        self.path = redacted(url)
+        self.url = url
+        self.pool = ConnectionPool(
+            url, min_size=1, max_size=max_size, timeout=POOL_TIMEOUT_S, open=False,
+            kwargs={"autocommit": True}, name="sellerbot",
+        )
+        self.pool.open(wait=True, timeout=POOL_TIMEOUT_S)
+        self._conn: contextvars.ContextVar[psycopg.Connection | None] = contextvars.ContextVar(
+            f"sellerbot-pg-{id(self)}", default=None
+        )
+
+    @classmethod
+    def connect(cls, url: str) -> "PgStore":
+        try:
+            return cls(url)
+        except Exception as exc:
+            raise StorageUnavailable(redacted(url), exc) from exc
+
+    @classmethod
+    def open(cls, url: str, features: Iterable[Migrations] = ()) -> "PgStore":
+        store = cls.connect(url)
+        try:
+            store.migrate(*features)
+        except (psycopg.Error, OSError, MissingTwin) as exc:
+            store.close()
+            raise StorageUnavailable(redacted(url), exc) from exc
+        return store
+
+    # --- statements -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection]:
+        conn = self._conn.get()
+        if conn is not None:
+            yield conn
+            return
+        with self.pool.connection() as conn:
+            yield conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        with self._connection() as conn, conn.cursor() as cursor:
+            cursor.execute(translate(sql), list(params))
+            return Result(cursor)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._connection() as conn, conn.cursor(row_factory=dict_row) as cursor:
+            cursor.execute(translate(sql), list(params))
+            return cursor.fetchall() if cursor.description else []
+
+    def data_version(self) -> object:
+        """Always "changed": PostgreSQL has no cheap counter of other sessions' commits, and the
+        question it answers (is there something new to schedule?) is two index lookups."""
+        return time.monotonic_ns()
+
+    def busy_timeout(self, ms: int) -> None:
+        """SQLite's lock wait has no counterpart to set per connection here (writes wait for the
+        advisory lock as long as the statement runs)."""
+
+    @contextlib.contextmanager
+    def write(self, *, exclusive: bool = True) -> Iterator["PgStore"]:
+        """One transaction; with `exclusive`, serialised with every other exclusive write of the
+        database (see the module's docstring). Nested calls join the outer transaction."""
+        outer = self._conn.get()
+        if outer is not None:
+            with outer.transaction():
+                yield self
+            return
+        try:
+            with self.pool.connection() as conn:
+                token = self._conn.set(conn)
+                try:
+                    with conn.transaction():
+                        if exclusive:
+                            conn.execute(LOCK_SQL)
+                        yield self
+                finally:
+                    self._conn.reset(token)
+        except Exception as exc:
+            if is_fault(exc):
+                raise WriteFailed(exc) from exc
+            raise
+
+    # --- migrations -----------------------------------------------------------------------------
+    def migrate(self, *features: Migrations) -> list[str]:
+        """Apply the pending PostgreSQL twins of the core's and the given features' migrations, each
+        in its own transaction with its record; returns the names applied."""
+        sets = list(dict.fromkeys((migrations, *features)))
+        missing = [f"{feature.name}:{m.name}" for feature in sets for m in feature._migrations  # type: ignore[attr-defined]
+                   if m.name not in POSTGRES_MIGRATIONS.get(feature.name, {})]
+        if missing:  # checked before anything is applied
+            raise MissingTwin(
+                f"SQLite migration(s) {', '.join(missing)} have no PostgreSQL twin;"
+                " declare them with bot.store.postgres(...) beside the SQLite ones"
+            )
+        applied = []
+        with self.pool.connection() as conn:
+            with conn.transaction():  # under the lock: CREATE … IF NOT EXISTS is not safe against a race
+                conn.execute(LOCK_SQL)
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS sellerbot_migrations (migration_set text NOT NULL, name text NOT NULL,"
+                    " applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration_set, name))"
+                )
+            for feature in sets:
+                twins = POSTGRES_MIGRATIONS[feature.name] if feature._migrations else {}  # type: ignore[attr-defined]
+                for name in (m.name for m in feature._migrations):  # type: ignore[attr-defined]
+                    sql = twins[name]
+                    with conn.transaction():
+                        conn.execute(LOCK_SQL)
+                        done = conn.execute(
+                            "SELECT 1 FROM sellerbot_migrations WHERE migration_set = %s AND name = %s",
+                            [feature.name, name],
+                        ).fetchone()
+                        if done:
+                            continue
+                        if sql.strip():
+                            conn.execute(sql)  # several statements: sent without parameters
+                        conn.execute("INSERT INTO sellerbot_migrations (migration_set, name) VALUES (%s, %s)",
+                                     [feature.name, name])
+                    applied.append(f"{feature.name}:{name}")
+        return applied
+
+    def close(self) -> None:
+        self.pool.close()

@@ -3,7 +3,9 @@ free reminders in the channel, one-off or repeating, with times in English or Ch
 channel's time zone."""
 
 import re
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.context import Context
 from bot.errors import UsageError
@@ -16,6 +18,7 @@ from bot.spec import Command, Option, Param
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.reminders.store import Reminder
 
 MAX_TEXT = 1000
 
@@ -221,28 +224,33 @@ async def snooze(ctx: Context) -> Response:
                                   zh="请写明推迟多久或推迟到何时，例如 1小时 或 到明天上午10点。"))
     phrase = " ".join(argv[1:])
     zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
-    due = None
+    target = _snooze_target(ctx, phrase, zone)
+    reminders = ctx.svc.reminders
+    snoozed: Reminder | None
+    if reminder.repeat:  # this occurrence comes back once; the series keeps its times
+        snoozed = reminders.snooze_copy(reminder, ctx.now + target if isinstance(target, timedelta) else target)
+    elif isinstance(target, timedelta):
+        snoozed = reminders.snooze(reminder.id, target)
+    else:
+        snoozed = reminders.snooze_to(reminder.id, target)
+    if snoozed is None:
+        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {reminder.state} and cannot be snoozed.",
+                                  zh=f"提醒 #{reminder.id} 的状态是 {reminder.state}，无法推迟。"))
+    return reminder_response(ctx, snoozed, title_en=f"⏰ Reminder #{reminder.id} snoozed",
+                             title_zh=f"⏰ 提醒 #{reminder.id} 已推迟")
+
+
+def _snooze_target(ctx: Context, phrase: str, zone: ZoneInfo) -> timedelta | datetime:
+    """What `snooze` was given: a length of time (`1h`, `30分钟`) or a time (`到明天上午10点`)."""
     try:
-        by = times.parse_duration(phrase, lang=ctx.lang)
+        return times.parse_duration(phrase, lang=ctx.lang)
     except UsageError:
         target = _TO.sub("", phrase, count=1).strip()
         if times.read_time(target, now=ctx.now, zone=zone) is None:
             raise UsageError(ctx.pick(
                 en=f'"{phrase}" is neither a length of time nor a time. Try 1h, 30 minutes, tomorrow 9am.',
                 zh=f"“{phrase}”既不是时长也不是时间。例如 1小时、30分钟、到明天上午10点。")) from None
-        due = times.parse_future(target, now=ctx.now, zone=zone, lang=ctx.lang)
-        by = None
-    if reminder.repeat:  # this occurrence comes back once; the series keeps its times
-        snoozed = ctx.svc.reminders.snooze_copy(reminder, due or ctx.now + by)
-    elif due is not None:
-        snoozed = ctx.svc.reminders.snooze_to(reminder.id, due)
-    else:
-        snoozed = ctx.svc.reminders.snooze(reminder.id, by)
-    if snoozed is None:
-        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {reminder.state} and cannot be snoozed.",
-                                  zh=f"提醒 #{reminder.id} 的状态是 {reminder.state}，无法推迟。"))
-    return reminder_response(ctx, snoozed, title_en=f"⏰ Reminder #{reminder.id} snoozed",
-                             title_zh=f"⏰ 提醒 #{reminder.id} 已推迟")
+        return times.parse_future(target, now=ctx.now, zone=zone, lang=ctx.lang)
 
 
 async def suggest_reminders(ctx: Context, prefix: str) -> list[Choice]:

@@ -50,7 +50,7 @@ def m002_workspace(db: sqlite_utils.Database) -> None:
 @migrations()
 def m003_case_and_form(db: sqlite_utils.Database) -> None:
     """A draft names the case it was drafted for, and keeps the form's blocks and attachments."""
-    table = db["appeal_drafts"]
+    table = db.table("appeal_drafts")
     for column in ("case_id", "form", "attached"):
         if column not in table.columns_dict:
             table.add_column(column, int if column == "case_id" else str)

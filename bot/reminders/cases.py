@@ -219,6 +219,13 @@ class CaseService:
         rows = list(self.db.query("SELECT * FROM cases WHERE id = ?", [case_id]))
         return Case.from_row(rows[0]) if rows else None
 
+    def require(self, case_id: int) -> Case:
+        """A case that must exist: one this process has just written."""
+        case = self.get(case_id)
+        if case is None:
+            raise LookupError(f"case {case_id} is gone although it was just written")
+        return case
+
     def list_open(self, platform: str, channel: str, workspace: str | None = None) -> list[Case]:
         where, args = "", [platform, channel]
         if workspace is not None:
@@ -296,7 +303,7 @@ class CaseService:
                 "opened_by": opened_by, "lang": lang, "state": "open", "events": events, "created_at": now,
                 "updated_at": now, "workspace": workspace, "store": store, "marketplace": marketplace, "note": note,
             })
-            case = self.get(case_id)
+            case = self.require(case_id)
             self._reconcile(case)
         self.svc.reminders.changed()
         return case
@@ -330,12 +337,12 @@ class CaseService:
         now = to_iso(self.svc.clock.now())
         return self._save(case, state="closed", closed_at=now)
 
-    def _save(self, case: Case, **fields: str) -> Case:
+    def _save(self, case: Case, **fields: str | None) -> Case:
         fields["updated_at"] = to_iso(self.svc.clock.now())
         assignments = ", ".join(f"{name} = ?" for name in fields)
         with self.svc.store.write() as db:
             db.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*fields.values(), case.id])
-            case = self.get(case.id)
+            case = self.require(case.id)
             self._reconcile(case)
         self.svc.reminders.changed()
         return case

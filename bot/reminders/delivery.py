@@ -216,7 +216,6 @@ class Delivery:
             report.in_doubt.append(reminder.id)
             log.warning("reminder %s was left in doubt by a stopped process; sending it again with the same key",
                         reminder.id)
-        sender = self.senders.get(reminder.platform) or self.senders.get(ANY_PLATFORM)
         since = self._since or self.lease.acquired_at
         # On PostgreSQL a row taken over from a clock that died was held back by it: late as well.
         late = (since is not None and reminder.due < since) or (self.lease.many and reminder.in_doubt)
@@ -238,7 +237,7 @@ class Delivery:
             return {**extra, "outcome": name, "latency_ms": round((time.monotonic() - started) * 1000, 2)}
 
         try:
-            message_id = await sender.send(message)
+            message_id = await self._sender_for(reminder.platform).send(message)
         except RetryLater as exc:
             wait = backoff(reminder.attempts, exc.retry_after)
             until = self.svc.clock.now() + wait
@@ -270,6 +269,14 @@ class Delivery:
             self._mark_sent(report)
         return None
 
+    def _sender_for(self, platform: str) -> Sender:
+        """Claims only take rows of the platforms this clock has senders for; a row of another
+        platform reaching here is refused for good rather than retried forever."""
+        sender = self.senders.get(platform) or self.senders.get(ANY_PLATFORM)
+        if sender is None:
+            raise DeliveryFailed(f"no sender for platform {platform!r} in this process")
+        return sender
+
     def _mark_sent(self, report: PassReport) -> None:
         """Mark what was sent, in one transaction (a group commit: with fast senders such as stdout
         one fsync per post would dominate; a send slower than MARK_WITHIN is marked on its own)."""
@@ -279,7 +286,7 @@ class Delivery:
         with self.svc.store.write() as db:
             for reminder, late, message_id, sent_at in marks:
                 if reminder.repeat:
-                    cursor = self._rearm(db, reminder, late, message_id, sent_at)
+                    cursor = self._rearm(db, reminder, reminder.repeat, late, message_id, sent_at)
                 else:
                     cursor = db.execute(
                         "UPDATE reminders SET state = 'sent', sent_at = ?, late = ?, message_id = ?, last_error = NULL,"
@@ -291,7 +298,7 @@ class Delivery:
                 else:
                     log.warning("reminder %s was taken over by another process before it was marked sent", reminder.id)
 
-    def _rearm(self, db, reminder: Reminder, late: bool, message_id: str | None, sent_at: str):
+    def _rearm(self, db, reminder: Reminder, repeat: str, late: bool, message_id: str | None, sent_at: str):
         """A recurring reminder was posted: in the same transaction that records the post, the row
         becomes pending again for the rule's next occurrence after both its due time and now (a
         bot that was stopped for three days posts one late occurrence, not three), with a new
@@ -299,7 +306,7 @@ class Delivery:
         occurrence twice (beyond the in-doubt window described at the top)."""
         zone = self.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
         after = max(reminder.due, self.svc.clock.now())
-        nxt = to_iso(times.next_occurrence(reminder.repeat, after, zone))
+        nxt = to_iso(times.next_occurrence(repeat, after, zone))
         return db.execute(
             "UPDATE reminders SET state = 'pending', due = ?, next_attempt_at = ?, key = ?, attempts = 0,"
             " claimed_by = NULL, claimed_at = NULL, sent_at = ?, late = ?, message_id = ?, last_error = NULL,"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.errors import UsageError
@@ -124,7 +125,7 @@ def left_words(delta: timedelta, lang: str) -> str:
     if not minutes or not hours:
         return times.span(delta, lang)
     locale = times.babel_locale(lang)
-    length = "short" if lang == "zh" else "long"
+    length: Literal["short", "long"] = "short" if lang == "zh" else "long"
     joiner = "" if lang == "zh" else " "
     return joiner.join((format_unit(hours, "duration-hour", length=length, locale=locale),
                         format_unit(minutes, "duration-minute", length=length, locale=locale)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.reminders.store import from_iso, to_iso
+from bot.reminders.store import from_iso, instant, to_iso
 from bot.store import Store
 
 LEASE_NAME = "reminders"
@@ -45,7 +45,7 @@ class Lease:
 
     def holder(self) -> tuple[str, datetime] | None:
         rows = list(self.store.query("SELECT owner, expires_at FROM leases WHERE name = ?", [self.name]))
-        return (rows[0]["owner"], from_iso(rows[0]["expires_at"])) if rows else None
+        return (rows[0]["owner"], instant(rows[0]["expires_at"])) if rows else None
 
     def acquire(self) -> bool:
         """Take the lease if it is free or expired, renew it if it is ours. True when we hold it."""
@@ -57,11 +57,11 @@ class Lease:
         with self.store.write() as db:
             rows = list(db.query("SELECT owner, acquired_at, expires_at FROM leases WHERE name = ?", [self.name]))
             row = rows[0] if rows else None
-            if row and row["owner"] != self.owner and from_iso(row["expires_at"]) > now:
+            if row and row["owner"] != self.owner and instant(row["expires_at"]) > now:
                 self._lost()
                 return False
-            ours = row is not None and row["owner"] == self.owner and self.acquired_at is not None
-            acquired = self.acquired_at if ours else now
+            held = self.acquired_at if row is not None and row["owner"] == self.owner else None
+            acquired = held or now
             if self.many:  # forget the leases of clocks long gone (their rows were taken over)
                 db.execute("DELETE FROM leases WHERE name LIKE ? AND expires_at < ?",
                            [f"{self.prefix}:%", to_iso(now - FORGET_AFTER)])

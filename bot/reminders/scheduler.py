@@ -59,7 +59,7 @@ class ReminderScheduler:
             timezone=timezone.utc,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
-        self._data_version: int | None = None
+        self._data_version: object = None
         self._holding = False
         self._pass_lock = asyncio.Lock()
         self._stopped = False

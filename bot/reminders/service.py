@@ -76,11 +76,18 @@ class ReminderService:
             })
         if notify:
             self.changed()
-        return self.get(reminder_id)
+        return self.require(reminder_id)
 
     def get(self, reminder_id: int) -> Reminder | None:
         rows = list(self.db.query("SELECT * FROM reminders WHERE id = ?", [reminder_id]))
         return Reminder.from_row(rows[0]) if rows else None
+
+    def require(self, reminder_id: int) -> Reminder:
+        """A reminder that must exist: one this process has just written."""
+        reminder = self.get(reminder_id)
+        if reminder is None:
+            raise LookupError(f"reminder {reminder_id} is gone although it was just written")
+        return reminder
 
     def pending(self, platform: str, channel: str, workspace: str | None = None) -> list[Reminder]:
         """Reminders still to be posted in a channel (of `workspace`, when given), soonest first."""

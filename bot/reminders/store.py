@@ -32,6 +32,11 @@ def from_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def instant(text: str) -> datetime:
+    """A stored instant from a column that is never empty (a due time, an event's time)."""
+    return datetime.fromisoformat(text)
+
+
 @migrations()
 def m001_reminders(db: sqlite_utils.Database) -> None:
     db.table("cases").create(
@@ -118,10 +123,11 @@ def m003_repeat_mentions_done(db: sqlite_utils.Database) -> None:
 def m004_case_details(db: sqlite_utils.Database) -> None:
     """What tells a team's cases apart: the store (seller account) and marketplace the notice came
     from, and a free note; `case list` filters and shows them."""
-    db["cases"].add_column("store", str)
-    db["cases"].add_column("marketplace", str)
-    db["cases"].add_column("note", str)
-    db["cases"].create_index(["platform", "channel", "state", "type"], if_not_exists=True)
+    cases = db.table("cases")
+    cases.add_column("store", str)
+    cases.add_column("marketplace", str)
+    cases.add_column("note", str)
+    cases.create_index(["platform", "channel", "state", "type"], if_not_exists=True)
 
 
 postgres(
@@ -201,10 +207,10 @@ class Reminder:
             owner=row["owner"],
             text=row["text"],
             lang=row["lang"] or "en",
-            due=from_iso(row["due"]),
+            due=instant(row["due"]),
             state=row["state"],
             attempts=row["attempts"] or 0,
-            next_attempt_at=from_iso(row["next_attempt_at"]),
+            next_attempt_at=instant(row["next_attempt_at"]),
             key=row["key"],
             case_id=row["case_id"],
             rule=row["rule"],
@@ -249,7 +255,7 @@ class Case:
             opened_by=row["opened_by"],
             lang=row["lang"] or "en",
             state=row["state"],
-            events={name: from_iso(at) for name, at in json.loads(row["events"] or "{}").items()},
+            events={name: instant(at) for name, at in json.loads(row["events"] or "{}").items()},
             workspace=row.get("workspace"),
             store=row.get("store"),
             marketplace=row.get("marketplace"),

@@ -15,7 +15,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -138,8 +138,9 @@ def _in_range(when: datetime) -> datetime:
 def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_at_nine: bool = True) -> datetime | None:
     from dateparser.date import DateDataParser  # loaded by the first time phrase, not by every process
 
+    local_base = base.astimezone(zone).replace(tzinfo=None)
     settings = {
-        "RELATIVE_BASE": base.astimezone(zone).replace(tzinfo=None),
+        "RELATIVE_BASE": local_base,
         "PREFER_DATES_FROM": prefer,
         "PARSERS": _PARSERS,
         "RETURN_TIME_AS_PERIOD": True,
@@ -155,7 +156,7 @@ def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_
         return _in_range(when.astimezone(timezone.utc))
     # a wall time in the channel's zone: dateparser did the calendar work on wall times
     # (so "tomorrow 9am" stays 9am across a DST change); zoneinfo gives the offset
-    if date_only_at_nine and data.period == "day" and when.time() == time(0, 0) != settings["RELATIVE_BASE"].time():
+    if date_only_at_nine and data.period == "day" and when.time() == time(0, 0) != local_base.time():
         when = when.replace(hour=DEFAULT_HOUR.hour, minute=DEFAULT_HOUR.minute)
     return _in_range(when.replace(tzinfo=zone).astimezone(timezone.utc))
 
@@ -451,10 +452,11 @@ def _add_months(day: date, months: int, mday: int | None = None) -> date:
 
 def _zh_tokens(text: str, today: date) -> tuple[int, _ZhParts] | None:
     """Read the time phrase at the start of `text`; (characters read, parts), None when none."""
-    parts, pos, seen = _ZhParts(), 0, set()
+    parts, pos, seen = _ZhParts(), 0, set[str]()
     monday = today - timedelta(days=today.weekday())
     while pos < len(text):
-        start = _GLUE.match(text, pos).end() if seen else pos
+        glue = _GLUE.match(text, pos) if seen else None  # the pattern matches the empty string too
+        start = glue.end() if glue else pos
         for name, pattern in _TOKENS:
             match = pattern.match(text, start)
             if match is None or name in seen or not _fits(name, seen):
@@ -511,7 +513,7 @@ def _apply(name: str, m: re.Match, p: _ZhParts, today: date, monday: date) -> No
         else:
             if amount != int(amount):
                 raise ValueError(amount)
-            p.offset = relativedelta(**{unit: sign * int(amount)})
+            p.offset = relativedelta(**cast(dict[str, Any], {unit: sign * int(amount)}))
             p.day, p.keep_time = today + p.offset, True
     elif name in ("year_date", "iso_date"):
         year = m.group(1)
@@ -604,7 +606,7 @@ def _zh_instant(p: _ZhParts, now: datetime, zone: ZoneInfo, prefer: str) -> tupl
     """(the instant, whether a year was assumed) of the parts, or None when they name none."""
     local_now = now.astimezone(zone)
     today = local_now.date()
-    if p.exact_offset:
+    if p.exact_offset and p.offset is not None:
         if p.day is not None or p.hour is not None or p.period is not None:
             return None  # "2小时后下午3点" means nothing
         return (now + timedelta(seconds=p.offset.seconds + p.offset.days * 86400 + p.offset.hours * 3600
@@ -616,7 +618,7 @@ def _zh_instant(p: _ZhParts, now: datetime, zone: ZoneInfo, prefer: str) -> tupl
             return None
         day, roll = today, "day"
     else:
-        roll = p.roll
+        roll = p.roll or ""
     if clock is None:
         clock = (local_now.hour, local_now.minute) if p.keep_time else (DEFAULT_HOUR.hour, DEFAULT_HOUR.minute)
     hour, minute = clock

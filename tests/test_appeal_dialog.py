@@ -71,7 +71,11 @@ async def test_start_with_a_type_preselects_it(chat):
     r = await chat.press("amazon-uk")
     assert r.data["step"] == "notice_date"
     r = await chat.cmd("appeal cdiscount-formal-notice")
-    assert r.data["step"] == "notice_date", "the only marketplace of a Cdiscount notice is filled in"
+    # the only marketplace of a Cdiscount notice is filled in; the letter's language comes first, since
+    # the sentences typed later go into the letter as they are
+    assert r.data["step"] == "language"
+    r = await chat.press(next(c.value for c in r.choices if bare(c.value) == "fr"))
+    assert r.data["step"] == "notice_date"
 
 
 async def test_start_with_an_unknown_type_is_a_usage_error(chat):
@@ -270,6 +274,20 @@ async def test_chinese_typed_into_a_letter_step_is_refused_in_chinese_with_engli
     assert not state.answers.get("root_causes")  # nothing Chinese was kept
     r = await chat.say("An agent contacted a buyer through a personal chat app")
     assert "personal chat app" in r.text
+
+
+async def test_chinese_typed_into_a_french_letter_is_refused_naming_french(services):
+    """A French Cdiscount letter: the refusal names French, not English, and the draft says so."""
+    chat = Chat(services, lang="zh")
+    r = await answer_until(chat, await chat.cmd("appeal start cdiscount-formal-notice"), "language")
+    french = next(c.value for c in r.choices if bare(c.value) == "fr")
+    r = await answer_until(chat, await chat.press(french), "root_causes")
+    r = await chat.say("库存每天只更新一次")  # typed, not picked: words that would go into the letter as they are
+    assert r.data["step"] == "root_causes"
+    assert r.data["error"].startswith("申诉信是法文的") and "英文" not in r.data["error"]
+    draft = await answer_until(chat, await chat.say("Notre stock n'était mis à jour qu'une fois par jour"), "review")
+    draft = await chat.press("done")
+    assert any("申诉信为法文" in line for line in draft.context)
 
 
 async def test_the_chinese_dialogue_says_the_letter_is_in_english(services):

@@ -349,6 +349,8 @@ class AppealService:
                         zh=f"已保存为 {label}（第 {draft['version']} 版）。/{root} appeal show {label} 可再次查看。")]
         if draft["language"] == "en" and lang == "zh":
             context.append("申诉信为英文（亚马逊按英文审核）；中文说明只在这里显示。")
+        elif draft["language"] == "fr" and lang == "zh":
+            context.append("申诉信为法文（Cdiscount 以法文处理）；中文说明只在这里显示。")
         data: dict[str, Any] = {
             "draft_id": label,
             "case_id": draft.get("case_id"),

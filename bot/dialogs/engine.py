@@ -263,7 +263,7 @@ class DialogEngine:
                 raise Invalid(f"“{_short(raw, 40)}” is not one of the choices: {offered}.", f"“{_short(raw, 40)}” 不是可选项。可选：{offered}。")
             return choice.value
         if step.type in ("text", "long_text", "notes"):
-            require_english(step, raw, self._english_suggestions(flow, step, state))
+            require_english(step, raw, self._english_suggestions(flow, step, state), self._letter_lang(state))
         if step.type in ("text", "long_text"):
             return parse_text(step, raw)
         if step.type == "notes":
@@ -280,13 +280,20 @@ class DialogEngine:
         raise Invalid("This step cannot take an answer.", "此步骤不接受回答。")
 
     @staticmethod
-    def _english_suggestions(flow: Flow, step: Step, state: DialogState) -> list[str]:
-        """The step's suggestions as English labels (with the user's language beside them), to pick
-        instead of typing in Chinese."""
+    def _letter_lang(state: DialogState) -> str:
+        """The letter's language: English unless the dialogue chose another (French on Cdiscount)."""
+        return str(state.completed().get("language") or "en")
+
+    @classmethod
+    def _english_suggestions(cls, flow: Flow, step: Step, state: DialogState) -> list[str]:
+        """The step's suggestions in the letter's language (with the user's language beside them),
+        to pick instead of typing in Chinese."""
+        letter_lang = cls._letter_lang(state)
         out = []
         for choice in flow.choices_for(step, state.completed()):
             own = choice.label.get(state.lang)
-            out.append(choice.label.en + (f"（{own}）" if own != choice.label.en else ""))
+            written = (choice.label.fr if letter_lang == "fr" else None) or choice.label.en
+            out.append(written + (f"（{own}）" if own != written else ""))
         return out
 
     def _match_choice(self, flow: Flow, step: Step, state: DialogState, raw: str) -> ChoiceDef | None:
@@ -324,7 +331,7 @@ class DialogEngine:
                 continue
             if pressed and len(raw) <= 40 and " " not in raw.strip():
                 raise Invalid(f"“{raw}” is not one of the choices.", f"“{raw}” 不是可选项。")
-            require_english(step, raw, self._english_suggestions(flow, step, state))
+            require_english(step, raw, self._english_suggestions(flow, step, state), self._letter_lang(state))
             for line in raw.splitlines():
                 text = _BULLET.sub("", line).strip()
                 if not text:

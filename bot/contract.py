@@ -287,7 +287,8 @@ class CaseData(_Closed):
     store: str | None = None
     marketplace: str | None = None
     note: str | None = None
-    received_assumed: bool | None = Field(default=None, description="opened without a time: counted from the moment it was typed")
+    received_assumed: bool | None = Field(default=None, description="opened without a time: counted from the moment it was typed (case open), or from the "
+                                                              "start of the notice day (appeal track)")
 
 
 class ReminderData(_Closed):

@@ -134,9 +134,18 @@ async def resume(ctx: Context) -> Response:
                params=(replace(DRAFT, required=True),), words=("跟进", "建案"))
 async def track(ctx: Context) -> Response:
     state = _owned(ctx, ctx.args)
-    case = ctx.svc.appeals.track(ctx, state)
+    case, day_start = ctx.svc.appeals.track(ctx, state)
     label = ctx.svc.dialogs.label(state)
     response = case_response(ctx, case, title_en=f"Case #{case.id} tracks {label}", title_zh=f"案件 #{case.id} 跟进 {label}")
+    if day_start:  # the dialogue asked the notice's day, not its hour: say what was assumed
+        notice_day = state.completed()["notice_date"]
+        root = ctx.svc.config.root_command
+        response.context.insert(0, ctx.pick(
+            en=f"⏱ Counted from the start of the notice day, {notice_day} 00:00 — if you know the hour it arrived: "
+               f"/{root} case update {case.id} received {notice_day} 09:00",
+            zh=f"⏱ 从通知当天 {notice_day} 00:00 开始计算——如果知道具体收到时间，请补充："
+               f"/{root} 案件 更新 {case.id} 收到 {notice_day} 09:00"))
+    response.data["received_assumed"] = day_start
     if "appeal-sent" in ctx.svc.cases.case_type(case).events and "appeal-sent" not in case.events:
         response.choices.insert(0, Choice(label=ctx.pick(en="Mark appeal sent", zh="标记已申诉"),
                                           value=f"cmd:case update {case.id} appeal sent", style="primary"))

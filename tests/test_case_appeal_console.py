@@ -99,7 +99,11 @@ def test_an_appeal_without_a_case_offers_to_open_one(tmp_path):
     case = console.send(f"!choice {track}")
     assert case["kind"] == "case" and case["type"] == "messaging-warning"
     assert case["events"]["received"].startswith(NOTICE_DAY.isoformat())
+    # the dialogue asked the notice's day, not its hour: the reply says what it assumed and how to correct it
+    assert case["received_assumed"] is True
+    assert any(f"{NOTICE_DAY.isoformat()} 00:00" in line and "case update 1 received" in line for line in case["context"])
     again = console.send("/seller appeal show AP-1")
     assert again["case_id"] == case["case_id"] and "Mark appeal sent" in [c["label"] for c in again["choices"]]
-    assert console.send(f"!choice {track}")["case_id"] == case["case_id"]  # pressed twice: one case
+    pressed_again = console.send(f"!choice {track}")
+    assert pressed_again["case_id"] == case["case_id"] and pressed_again["received_assumed"] is False  # one case
     assert console.close() == 0

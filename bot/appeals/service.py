@@ -22,6 +22,7 @@ from bot.model import Attachment, Choice, Response, Section
 
 if TYPE_CHECKING:
     from bot.context import Context
+    from bot.reminders.cases import Case
     from bot.services import Services
 
 FLOW_ID = "appeal"
@@ -122,7 +123,7 @@ class AppealService:
             prefill["notice_date"] = anchor.astimezone(zone).date().isoformat()
         return prefill
 
-    def case_of(self, case_id: int | None):
+    def case_of(self, case_id: int | None) -> "Case | None":
         return self.svc.cases.get(case_id) if case_id else None
 
     def case_type_for(self, violation: str, effect: str | None) -> str:
@@ -141,29 +142,31 @@ class AppealService:
         state = self.svc.dialogs.store.get(draft["dialog_id"])
         return state.completed() if state else {}
 
-    def track(self, ctx: "Context", state: DialogState):
+    def track(self, ctx: "Context", state: DialogState) -> tuple[Case, bool]:
         """Open the case that tracks a finished draft (once; pressed again, the same case) and link
         them, so the draft offers "Mark appeal sent". A notice's case counts from the start of the
         notice day in the channel's zone (the hour is not asked: earlier, never later, than the
-        truth); a follow-up case starts now, since it is opened when the appeal is sent."""
+        truth), and the second value says so, for the reply to offer the correction; a follow-up
+        case starts now, since it is opened when the appeal is sent."""
         draft = self.drafts.get(state.id)
         if state.status != "done" or draft is None or draft["status"] != "open":
             raise UsageError(pick(ctx.lang, en=f"{self.label(state.id)} has no finished draft to track yet.",
                                   zh=f"{self.label(state.id)} 还没有完成的草稿，无法跟进。"))
         linked = self.case_of(draft.get("case_id"))
         if linked is not None:
-            return linked
+            return linked, False
         answers = state.completed()
         case_type = self.svc.cases.rules.types[self.case_type_for(draft["violation"], answers.get("notice_effect"))]
         at = ctx.now
-        if case_type.opens_with == "received" and answers.get("notice_date"):
+        day_start = case_type.opens_with == "received" and bool(answers.get("notice_date"))
+        if day_start:
             zone = self.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
             at = datetime.combine(date.fromisoformat(answers["notice_date"]), time(0, 0), tzinfo=zone)
         req = ctx.req
         case = self.svc.cases.open(case_type, platform=req.platform, channel=req.channel, thread=req.thread,
                                    opened_by=req.user, owner=req.user, at=at, lang=ctx.lang, workspace=req.workspace)
         self.drafts.link_case(state.id, case.id, ctx.now)
-        return case
+        return case, day_start
 
     # ----- from answers to a letter ---------------------------------------------------------------
     def facts(self, state: DialogState, flow: Flow) -> LetterFacts:

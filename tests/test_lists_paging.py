@@ -88,6 +88,30 @@ async def test_case_list_pages_on_discord_in_the_message_itself(discord_api, bot
         [callback] = await interact(bot, discord_api, payload)
 
 
+async def test_remind_list_pages_on_discord_in_the_message_itself(discord_api, bot, services):
+    """150 reminders of 900 characters each: every page is an embed of its own, no file stands in."""
+    pages = expected_pages(seed_reminders(services, platform="discord", channel=str(CHANNEL_ID),
+                                          workspace=str(GUILD_ID), user=str(AGENT_ID)))
+    payload = discord_api.slash(["remind", "list"], {})
+    [callback] = await interact(bot, discord_api, payload)
+    seen = []
+    for number in range(1, PAGES + 1):
+        [embed] = callback["data"]["embeds"]
+        first, last, total = count_in(embed["title"])
+        assert total == COUNT and first == (number - 1) * 20 + 1
+        assert len(embed["description"]) <= 4096 and "full text" not in embed["description"]
+        [sent] = discord_api.calls_to("POST", rf"interactions/{payload['id']}/.*/callback")
+        assert not sent.files, "the page went out as a file"
+        seen += ids_on(embed["description"])
+        message = discord_api.original(payload)
+        if number == PAGES:
+            break
+        [target] = [b for b in buttons(message) if b["label"].startswith("Next page")]
+        payload = discord_api.press(message, target["custom_id"])
+        [callback] = await interact(bot, discord_api, payload)
+    assert sorted(seen) == sorted(i for page in pages for i in page)
+
+
 async def test_case_list_filters_through_discord_options(discord_api, bot, services):
     seed_cases(services, platform="discord", channel=str(CHANNEL_ID), workspace=str(GUILD_ID), owner=str(AGENT_ID),
                count=30)

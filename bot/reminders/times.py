@@ -486,89 +486,122 @@ def _fits(name: str, seen: set[str]) -> bool:
     return all(_ORDER.index(_FIELDS[s]) < _ORDER.index(_FIELDS[name]) for s in seen)
 
 
+def _on_recur(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    word = m.group(0)
+    if m.group(1):
+        p.recur = f"weekly:{_WD[m.group(1)]}"
+    elif m.group(2):
+        mday = _n(m.group(2))
+        if not 1 <= mday <= 31:
+            raise ValueError(mday)
+        p.recur = f"monthly:{mday}"
+    else:
+        p.recur = "weekdays" if "工作日" in word else "daily"
+
+def _on_rel(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    amount = 0.5 if m.group(2) else _n(m.group(1))
+    if m.group(3):
+        amount += 0.5
+    unit = _REL_UNITS[m.group(4)]
+    sign = -1 if "前" in m.group(5) else 1
+    if unit == "quarters":
+        unit, amount = "minutes", amount * 15
+    if unit in ("seconds", "minutes", "hours"):
+        p.offset, p.exact_offset = relativedelta(seconds=sign * round(amount * {"seconds": 1, "minutes": 60, "hours": 3600}[unit])), True
+    elif unit == "days" and amount != int(amount):
+        p.offset, p.exact_offset = relativedelta(hours=sign * round(amount * 24)), True
+    else:
+        if amount != int(amount):
+            raise ValueError(amount)
+        p.offset = relativedelta(**cast(dict[str, Any], {unit: sign * int(amount)}))
+        p.day, p.keep_time = today + p.offset, True
+
+def _on_year_date(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    year = m.group(1)
+    year = today.year + {"明年": 1, "今年": 0, "去年": -1}[year] if not year.isdigit() else int(year)
+    p.day = date(year, _n(m.group(2)), _n(m.group(3)))
+
+def _on_date(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    p.day, p.roll, p.year_typed = date(today.year, _n(m.group(1)), _n(m.group(2))), "year", False
+
+def _on_day(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    offset, period = _ZH_DAYS[m.group(0)]
+    p.day, p.keep_time, p.period = today + timedelta(days=offset), period is None and offset > 0, period
+
+def _on_week(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    prefix, which = m.group(1) or "", m.group(2)
+    weekday = 5 if which == "末" else _WD[which]
+    weeks = {"下下": 2, "下": 1, "上": -1}.get(prefix, 0)
+    p.day = monday + timedelta(weeks=weeks, days=weekday)
+    if not prefix:
+        p.roll = "week"
+
+def _on_week_alone(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    p.day = monday + timedelta(weeks=2 if m.group(1) == "下下" else 1)
+
+def _on_month(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    months = {"下下": 2, "下": 1, "上": -1}.get(m.group(1) or "", 0)
+    which = m.group(2)
+    first = _add_months(today, months)
+    if which in ("底", "末"):
+        p.day = _month_end(first.year, first.month)
+    elif which == "初":
+        p.day = first if months else _add_months(today, 1)
+    else:
+        p.day = date(first.year, first.month, _n(m.group(3)))
+    if not m.group(1) and which not in ("初",):
+        p.roll = "month_end" if which in ("底", "末") else "month"
+
+def _on_month_alone(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    p.day = _add_months(today, 2 if m.group(1) == "下下" else 1)
+
+def _on_mday(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    p.day, p.roll = date(today.year, today.month, _n(m.group(1))) if _n(m.group(1)) <= calendar.monthrange(today.year, today.month)[1] else _next_mday(today, _n(m.group(1))), "month"
+
+def _on_period(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    p.period = m.group(0)
+
+def _on_clock(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    hour = _n(m.group(1))
+    if m.group(3):
+        minute = 30
+    elif m.group(4):
+        minute = 15
+    elif m.group(5):
+        minute = 45
+    else:
+        minute = _n(m.group(6) or m.group(7) or "0")
+    if hour > 24 or minute > 59:
+        raise ValueError(hour)
+    p.hour, p.minute = hour, minute
+
+def _on_hhmm(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if hour > 24 or minute > 59:
+        raise ValueError(hour)
+    p.hour, p.minute, p.literal_clock = hour, minute, True
+
+_APPLY = {
+    "recur": _on_recur,
+    "rel": _on_rel,
+    "year_date": _on_year_date,
+    "iso_date": _on_year_date,
+    "date": _on_date,
+    "day": _on_day,
+    "week": _on_week,
+    "week_alone": _on_week_alone,
+    "month": _on_month,
+    "month_alone": _on_month_alone,
+    "mday": _on_mday,
+    "period": _on_period,
+    "clock": _on_clock,
+    "hhmm": _on_hhmm,
+}
+"""What each token of a Chinese time phrase sets in the parts (`_TOKENS` names them)."""
+
+
 def _apply(name: str, m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
-    if name == "recur":
-        word = m.group(0)
-        if m.group(1):
-            p.recur = f"weekly:{_WD[m.group(1)]}"
-        elif m.group(2):
-            mday = _n(m.group(2))
-            if not 1 <= mday <= 31:
-                raise ValueError(mday)
-            p.recur = f"monthly:{mday}"
-        else:
-            p.recur = "weekdays" if "工作日" in word else "daily"
-    elif name == "rel":
-        amount = 0.5 if m.group(2) else _n(m.group(1))
-        if m.group(3):
-            amount += 0.5
-        unit = _REL_UNITS[m.group(4)]
-        sign = -1 if "前" in m.group(5) else 1
-        if unit == "quarters":
-            unit, amount = "minutes", amount * 15
-        if unit in ("seconds", "minutes", "hours"):
-            p.offset, p.exact_offset = relativedelta(seconds=sign * round(amount * {"seconds": 1, "minutes": 60, "hours": 3600}[unit])), True
-        elif unit == "days" and amount != int(amount):
-            p.offset, p.exact_offset = relativedelta(hours=sign * round(amount * 24)), True
-        else:
-            if amount != int(amount):
-                raise ValueError(amount)
-            p.offset = relativedelta(**cast(dict[str, Any], {unit: sign * int(amount)}))
-            p.day, p.keep_time = today + p.offset, True
-    elif name in ("year_date", "iso_date"):
-        year = m.group(1)
-        year = today.year + {"明年": 1, "今年": 0, "去年": -1}[year] if not year.isdigit() else int(year)
-        p.day = date(year, _n(m.group(2)), _n(m.group(3)))
-    elif name == "date":
-        p.day, p.roll, p.year_typed = date(today.year, _n(m.group(1)), _n(m.group(2))), "year", False
-    elif name == "day":
-        offset, period = _ZH_DAYS[m.group(0)]
-        p.day, p.keep_time, p.period = today + timedelta(days=offset), period is None and offset > 0, period
-    elif name == "week":
-        prefix, which = m.group(1) or "", m.group(2)
-        weekday = 5 if which == "末" else _WD[which]
-        weeks = {"下下": 2, "下": 1, "上": -1}.get(prefix, 0)
-        p.day = monday + timedelta(weeks=weeks, days=weekday)
-        if not prefix:
-            p.roll = "week"
-    elif name == "week_alone":
-        p.day = monday + timedelta(weeks=2 if m.group(1) == "下下" else 1)
-    elif name == "month":
-        months = {"下下": 2, "下": 1, "上": -1}.get(m.group(1) or "", 0)
-        which = m.group(2)
-        first = _add_months(today, months)
-        if which in ("底", "末"):
-            p.day = _month_end(first.year, first.month)
-        elif which == "初":
-            p.day = first if months else _add_months(today, 1)
-        else:
-            p.day = date(first.year, first.month, _n(m.group(3)))
-        if not m.group(1) and which not in ("初",):
-            p.roll = "month_end" if which in ("底", "末") else "month"
-    elif name == "month_alone":
-        p.day = _add_months(today, 2 if m.group(1) == "下下" else 1)
-    elif name == "mday":
-        p.day, p.roll = date(today.year, today.month, _n(m.group(1))) if _n(m.group(1)) <= calendar.monthrange(today.year, today.month)[1] else _next_mday(today, _n(m.group(1))), "month"
-    elif name == "period":
-        p.period = m.group(0)
-    elif name == "clock":
-        hour = _n(m.group(1))
-        if m.group(3):
-            minute = 30
-        elif m.group(4):
-            minute = 15
-        elif m.group(5):
-            minute = 45
-        else:
-            minute = _n(m.group(6) or m.group(7) or "0")
-        if hour > 24 or minute > 59:
-            raise ValueError(hour)
-        p.hour, p.minute = hour, minute
-    elif name == "hhmm":
-        hour, minute = int(m.group(1)), int(m.group(2))
-        if hour > 24 or minute > 59:
-            raise ValueError(hour)
-        p.hour, p.minute, p.literal_clock = hour, minute, True
+    _APPLY[name](m, p, today, monday)
 
 
 def _next_mday(today: date, mday: int) -> date:

@@ -6,6 +6,8 @@ header of every call)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import json
 import logging
@@ -20,6 +22,7 @@ import yaml
 from aiohttp import web
 from slack_sdk.oauth.installation_store import Installation
 
+from adapters.clock import run_clock
 from adapters.senders import platform_senders
 from adapters.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, SlackInstallations, SlackOAuthStates
 from adapters.slack.server import EVENTS_PATH, build_web_app, missing_variables
@@ -135,12 +138,17 @@ async def test_a_second_workspace_installs_and_each_sees_only_its_own_cases_with
     assert _auth_of(mock, "users.info", user="UA1") == {f"Bearer {TOKEN_A}"}
     assert _auth_of(mock, "chat.postMessage") == {f"Bearer {TOKEN_B}"}
 
-    # The clock's senders find each reminder's workspace token in the installation store.
-    scheduler = ReminderScheduler(bed.services, platform_senders(bed.config, bed.services.store))
-    clock.advance(days=3)
-    report = await scheduler.run_once()
-    assert report.sent and not report.failed
-    posts = mock.called("chat.postMessage")[1:]  # after the dialogue thread
+    # `sellerbot clock` finds each reminder's workspace token in the installation store.
+    clock.advance(days=3)  # every reminder of both cases is due
+    (due,) = bed.services.store.query("SELECT count(*) AS n FROM reminders WHERE state = 'pending'")
+    assert due["n"] >= 2
+    delivering = asyncio.create_task(run_clock(bed.config, clock=clock))
+    try:
+        posts = (await mock.wait_for("chat.postMessage", 1 + due["n"]))[1:]  # after the dialogue thread
+    finally:
+        delivering.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await delivering
     owners = {p.params["text"].split(">")[0] + ">": p.params["_auth"] for p in posts}
     assert owners == {"<@UB1>": f"Bearer {TOKEN_B}", "<@UA1>": f"Bearer {TOKEN_A}"}
     assert all(p.params["_auth"] == owners[p.params["text"].split(">")[0] + ">"] for p in posts)
@@ -159,7 +167,7 @@ async def test_a_request_from_a_workspace_that_never_installed_is_told_to_instal
         await stranger.close()
     assert ack.status == 200
     (answer,) = await mock.wait_for("response")
-    assert "install" in answer.params["text"].lower()
+    assert "not installed in this workspace" in answer.params["text"] and "尚未安装" in answer.params["text"]
     await mock.settle()
     assert bed.services.store.query("SELECT id FROM cases") == []
     assert bed.services.store.query("SELECT id FROM inbox") == []
@@ -271,3 +279,32 @@ def test_the_install_asks_for_the_manifest_scopes_and_the_manifest_names_the_red
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
     assert tuple(manifest["oauth_config"]["scopes"]["bot"]) == BOT_SCOPES
     assert "https://YOUR-HOST/slack/oauth_redirect" in manifest["oauth_config"]["redirect_urls"]
+
+
+async def test_the_web_process_serves_the_install_page_without_a_bot_token(tmp_path, mock_slack):
+    """`sellerbot` with no subcommand picks Slack from the OAuth variables and serves the flow."""
+    from tests.test_slack_server import NO_SLACK, _free_port, _start
+
+    port = _free_port()
+    env = {**NO_SLACK, "SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": mock_slack.api_url, "PORT": str(port),
+           "SELLERBOT_DB": str(tmp_path / "w.db"), "SELLERBOT_SCHEDULER": "off"}
+    process = await _start([], env)
+    try:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+            for _ in range(400):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}{INSTALL_PATH}") as page:
+                        text, cookie = await page.text(), page.headers.get("Set-Cookie", "")
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("the server never answered")
+        assert page.status == 200 and "https://slack.com/oauth/v2/authorize" in text and COOKIE in cookie
+        assert mock_slack.called("auth.test") == []  # no token to check at start
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, stderr.decode()
+    assert CLIENT_SECRET not in stderr.decode()

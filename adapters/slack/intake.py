@@ -71,6 +71,10 @@ BEAT_S = 2.0
 ATTEMPTS = 3
 """Tries of one recorded request (the Web API down for a while, the database locked) before it is
 marked `failed` and logged."""
+NOT_INSTALLED = ("sellerbot is not installed in this workspace (or was uninstalled): ask an admin to install it"
+                 " from the app's /slack/install page. / 此工作区尚未安装 sellerbot（或已卸载）：请管理员通过应用的"
+                 " /slack/install 页面安装。")
+"""What a request from a workspace without an installation is answered (many workspaces)."""
 PRUNE_EVERY = 300
 """Beats between two prunes of finished inbox rows (about ten minutes)."""
 SWITCH_INTERVAL_S = 0.0005
@@ -446,6 +450,8 @@ def create_intake(services: Services, config: Config | None = None, *, socket: b
         request_verification_enabled=not socket,
         logger=_BOLT_LOG,
         oauth_settings=oauth,
+        # Both languages: the asker's language setting belongs to a workspace we do not serve.
+        user_facing_authorize_error_message=NOT_INSTALLED if oauth is not None else None,
     )
     if oauth is not None:
         app.enable_token_revocation_listeners()

@@ -104,6 +104,7 @@ def _auth_of(mock: MockSlack, method: str, **params) -> set[str]:
 
 async def test_a_second_workspace_installs_and_each_sees_only_its_own_cases_with_its_own_token(oauth_bed, clock, caplog):
     caplog.set_level(logging.INFO)
+    caplog.set_level(logging.INFO, logger="sellerbot")  # whatever an earlier test's setup_logging left
     bed, mock = oauth_bed, oauth_bed.mock
     await bed.install("code-a", TEAM, TOKEN_A)
     await bed.install("code-b", TEAM_B, TOKEN_B)

@@ -1,6 +1,7 @@
 """`sellerbot clock`: the reminder scheduler alone (the Procfile's `clock` process).
 
-It delivers through the platforms configured in this process (Slack, Discord); with none configured
+It delivers through the platforms configured in this process (Slack, Discord; with the Slack OAuth
+flow, into each workspace with the token its installation left in the database); with none configured
 it prints every reminder to stdout, one JSON object per line with `--json` (the scripting contract).
 """
 
@@ -35,7 +36,7 @@ async def run_clock(
     """Run the scheduler until `seconds` have passed (or forever), then stop cleanly."""
     services = Services(config.model_copy(update={"scheduler": "auto"}), clock=clock)
     console = ConsoleSender(ConsolePrinter(stdout or sys.stdout, json_mode=json_mode))
-    senders = dict(platform_senders(config))
+    senders = dict(platform_senders(config, services.store))
     if senders:
         senders.setdefault("console", console)
     else:

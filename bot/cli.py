@@ -92,11 +92,12 @@ def _main(argv: list[str] | None = None) -> int:
     setup_logging(
         config.log_level or ("WARNING" if quiet else "INFO"),
         config.log_format,
-        secrets=[config.slack_bot_token, config.slack_signing_secret, config.slack_app_token, config.discord_token],
+        secrets=[config.slack_bot_token, config.slack_signing_secret, config.slack_app_token, config.slack_client_secret,
+                 config.discord_token],
     )
     process = args.process
     if process is None:
-        if config.slack_bot_token and config.slack_signing_secret:
+        if (config.slack_bot_token or config.slack_oauth) and config.slack_signing_secret:
             process, args = "slack", build_parser().parse_args(["slack"])
         elif config.discord_token:
             process, args = "discord", build_parser().parse_args(["discord"])

@@ -39,6 +39,9 @@ class Config(BaseSettings):
     slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: str | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    slack_redirect_uri: str | None = Field(default=None, alias="SLACK_REDIRECT_URI")
     discord_token: str | None = Field(default=None, alias="DISCORD_TOKEN")
     discord_api_url: str | None = Field(default=None, alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")
@@ -60,6 +63,12 @@ class Config(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r} (try Asia/Shanghai or UTC)") from exc
         return value
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Many Slack workspaces, each installed through the OAuth flow (its bot token kept in the
+        database), rather than the one workspace of SLACK_BOT_TOKEN, which wins when both are set."""
+        return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -16,6 +16,9 @@ class Outgoing(BaseModel):
     platform: str
     channel: str
     response: Response
+    workspace: str | None = None
+    """The workspace (Slack team, Discord guild) the channel belongs to, when known: a platform
+    serving many workspaces posts there with that workspace's credentials."""
     mentions: list[str] = []
     """User ids to ping (the owner of a case, the author of a reminder, or the people a reminder
     names): the core decides who; each adapter writes its platform's mention markup."""

@@ -15,14 +15,16 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 import aiohttp
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.internals import extract_enterprise_id, extract_is_enterprise_install, extract_team_id
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.client import make_client
+from adapters.slack.client import WorkspaceClients, make_client
 from adapters.slack.delivery import Replier, Where
 from adapters.slack.people import Directory
 from adapters.slack.render import DONE_ACTION, DONE_VALUE, MULTI_ACTION, PICK_ACTION, escape, typed_text
@@ -47,6 +49,20 @@ _HELD: contextvars.ContextVar[frozenset] = contextvars.ContextVar("turns_held", 
 """The (channel, user) turns the current task holds."""
 
 
+@dataclass
+class Workspace:
+    """Slack as one workspace's bot sees it: a client with that workspace's token, the directory of
+    its people (admins and user groups are per workspace) and the replier posting with that client."""
+
+    client: AsyncWebClient
+    directory: Directory
+    replier: Replier
+
+
+_SPACE: contextvars.ContextVar[Workspace | None] = contextvars.ContextVar("slack_workspace", default=None)
+"""The workspace of the request the current task works on (`process` sets it)."""
+
+
 def delivery_key(body: dict) -> str | None:
     """What identifies one thing a user did, the same on every retry or replay of its delivery."""
     if body.get("event_id"):
@@ -62,18 +78,52 @@ class SlackBot:
     adapter's state, the user directory). Lives on the worker loop, with its own `Services`."""
 
     def __init__(self, services: Services, config: Config, inbox: Inbox, client: AsyncWebClient | None = None,
-                 session: aiohttp.ClientSession | None = None):
+                 session: aiohttp.ClientSession | None = None, clients: WorkspaceClients | None = None):
         self.services = services
         self.config = config
         self.inbox = inbox
-        self.client = client or make_client(config)
+        self.clients = clients or WorkspaceClients(config, client=client or make_client(config))
+        """The client of each workspace: SLACK_BOT_TOKEN's for all, or each installation's own."""
         self.session = session
         """Kept-alive connections for the answers posted to `response_url`s (Bolt's `respond` opens a
         session, a connection and a TLS handshake per answer: CPU taken from the process that acks)."""
         self.state = SlackState(services)
-        self.directory = Directory(self.client)
-        self.replier = Replier(self.client, self.state)
+        self._spaces: dict[int, Workspace] = {}
         self._turns: dict[tuple[str, str], list] = {}
+
+    # --- the workspace of the request -------------------------------------------------------
+    def _space(self, client: AsyncWebClient) -> Workspace:
+        space = self._spaces.get(id(client))
+        if space is None or space.client is not client:
+            space = Workspace(client, Directory(client), Replier(client, self.state))
+            self._spaces[id(client)] = space
+        return space
+
+    async def workspace_of(self, body: dict) -> Workspace | None:
+        """The workspace a recorded request came from; None when the app is no longer installed there."""
+        client = await self.clients.get(extract_team_id(body), extract_enterprise_id(body),
+                                        extract_is_enterprise_install(body))
+        return None if client is None else self._space(client)
+
+    def _current(self) -> Workspace:
+        space = _SPACE.get()
+        if space is not None:
+            return space
+        if self.clients.default is None:
+            raise RuntimeError("no Slack workspace for this task: many workspaces need `process`")
+        return self._space(self.clients.default)
+
+    @property
+    def client(self) -> AsyncWebClient:
+        return self._current().client
+
+    @property
+    def directory(self) -> Directory:
+        return self._current().directory
+
+    @property
+    def replier(self) -> Replier:
+        return self._current().replier
 
     # --- from the inbox -----------------------------------------------------------------------
     async def process(self, entry_id: int) -> None:
@@ -83,7 +133,14 @@ class SlackBot:
         entry = self.inbox.get(entry_id)
         if entry is None or entry.state not in OPEN_STATES:
             return
+        space = await self.workspace_of(entry.body)
+        if space is None:  # uninstalled since Bolt authorized it: there is no token left to answer with
+            log.warning("Slack %s: the app is no longer installed in workspace %s; not answered",
+                        entry.key, extract_team_id(entry.body))
+            self.inbox.failed(entry.id)
+            return
         token = _ENTRY.set(entry.id)
+        held = _SPACE.set(space)
         try:
             if entry.state == "sending" and entry.response is not None:
                 log.warning("Slack %s: its answer may have been posted before the last stop; posting it again", entry.key)
@@ -92,6 +149,7 @@ class SlackBot:
                 async with self._turn(*_who(entry)):  # in the order they were acknowledged
                     await self._run(entry)
         finally:
+            _SPACE.reset(held)
             _ENTRY.reset(token)
         self.inbox.done(entry.id)
 

@@ -44,7 +44,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import ANSWERED_SUBTYPES, PLATFORM, SlackBot, delivery_key
-from adapters.slack.client import make_client
+from adapters.slack.client import WorkspaceClients, make_client
 from adapters.slack.render import ACTION_PREFIX
 from bot.config import Config
 from bot.inbox import Inbox, new_owner
@@ -71,6 +71,10 @@ BEAT_S = 2.0
 ATTEMPTS = 3
 """Tries of one recorded request (the Web API down for a while, the database locked) before it is
 marked `failed` and logged."""
+NOT_INSTALLED = ("sellerbot is not installed in this workspace (or was uninstalled): ask an admin to install it"
+                 " from the app's /slack/install page. / 此工作区尚未安装 sellerbot（或已卸载）：请管理员通过应用的"
+                 " /slack/install 页面安装。")
+"""What a request from a workspace without an installation is answered (many workspaces)."""
 PRUNE_EVERY = 300
 """Beats between two prunes of finished inbox rows (about ten minutes)."""
 SWITCH_INTERVAL_S = 0.0005
@@ -310,9 +314,17 @@ class Intake:
         # One HTTP session for all the answers (Web API and response_urls): connections kept alive
         # instead of one opened (and a TLS handshake made) per answer, on the CPU the acks share.
         session = aiohttp.ClientSession()
-        client = make_client(self.config)
-        client.session = session
-        self.bot = SlackBot(services, self.config, inbox, client=client, session=session)
+        if self.config.slack_oauth:  # each workspace's token, read from this loop's own connection
+            from adapters.slack.oauth import SlackInstallations
+
+            assert self.config.slack_client_id
+            clients = WorkspaceClients(self.config, SlackInstallations(services.store, self.config.slack_client_id),
+                                       session=session)
+        else:
+            client = make_client(self.config)
+            client.session = session
+            clients = WorkspaceClients(self.config, client=client)
+        self.bot = SlackBot(services, self.config, inbox, session=session, clients=clients)
         self._beater = asyncio.create_task(self._beat())
 
     def _start_entry(self, entry_id: int) -> None:
@@ -417,17 +429,32 @@ _BOLT_LOG.addFilter(_TokenFromClientNote())
 def create_intake(services: Services, config: Config | None = None, *, socket: bool = False,
                   client: AsyncWebClient | None = None) -> Intake:
     """The Bolt app with every listener and its worker, for the HTTP server, Socket Mode and tests
-    alike. `await intake.start()` before serving, `await intake.stop()` after."""
+    alike. `await intake.start()` before serving, `await intake.stop()` after.
+
+    With many workspaces (`config.slack_oauth`), Bolt gets the OAuth settings: it serves the
+    install pages (through the server) and authorizes each request with the bot token its
+    workspace's installation left in the database; a workspace without one is told to install the
+    app, and nothing is recorded. Slack's `app_uninstalled` and `tokens_revoked` events delete it."""
     config = config or services.config
     client = client or make_client(config)
+    oauth = None
+    if config.slack_oauth:
+        from adapters.slack.oauth import oauth_settings
+
+        oauth = oauth_settings(config, services.store, services.clock, client)
     app = AsyncApp(
         signing_secret=config.slack_signing_secret or ("socket-mode" if socket else None),
-        client=client,  # carries the bot token and SLACK_API_URL
+        client=client,  # carries the bot token (none with OAuth: each request's is resolved) and SLACK_API_URL
         process_before_response=True,  # the listener only records and acks: the answer comes from the worker
         # Socket Mode connections are authenticated by the app token; HTTP requests must be signed.
         request_verification_enabled=not socket,
         logger=_BOLT_LOG,
+        oauth_settings=oauth,
+        # Both languages: the asker's language setting belongs to a workspace we do not serve.
+        user_facing_authorize_error_message=NOT_INSTALLED if oauth is not None else None,
     )
+    if oauth is not None:
+        app.enable_token_revocation_listeners()
     intake = Intake(app, services, config)
     intake.register()
     return intake

@@ -5,7 +5,8 @@ The scheduler owns retries, so this sender never sleeps: Slack's HTTP 429 become
 and a channel that is gone or closed to the bot becomes `DeliveryFailed`. The idempotency key
 travels in the message metadata; a reminder the scheduler marks "in doubt" (a process stopped
 between posting it and recording it) is first looked for in the channel by that key, and not
-posted again when found.
+posted again when found. With many workspaces (the OAuth flow), each reminder is posted with the bot
+token of the workspace it was set in; a workspace that uninstalled the app refuses it for good.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.client import make_client
+from adapters.slack.client import Installations, WorkspaceClients
 from adapters.slack.render import render
 from adapters.toolkit.retry import retry_after
 from bot.config import Config
@@ -43,14 +44,17 @@ MAX_BACKOFF_S = 300.0
 
 
 class SlackSender:
-    def __init__(self, client: AsyncWebClient, shorten=None):
-        self.client = client
+    def __init__(self, clients: WorkspaceClients, shorten=None):
+        self.clients = clients
         self.shorten = shorten
         self._failures: dict[str, int] = {}
 
     async def send(self, message: Outgoing) -> str | None:
+        client = await self.clients.get(message.workspace)
+        if client is None:
+            raise DeliveryFailed(f"the app is not installed in Slack workspace {message.workspace or '(unknown)'}")
         if message.in_doubt:
-            earlier = await self._posted_before(message)
+            earlier = await self._posted_before(client, message)
             if earlier:
                 log.info("%s was already posted in %s (ts %s): not posting it again", message.key, message.channel, earlier)
                 return earlier
@@ -61,12 +65,12 @@ class SlackSender:
             where["thread_ts"] = message.thread
         try:
             try:
-                posted = await self.client.chat_postMessage(text=rendered.text, blocks=rendered.blocks, **where)
+                posted = await client.chat_postMessage(text=rendered.text, blocks=rendered.blocks, **where)
             except SlackApiError as exc:
                 if _error_code(exc) != "invalid_blocks":
                     raise
                 log.warning("Slack refused the blocks of %s; posting the text alone", message.key)
-                posted = await self.client.chat_postMessage(text=rendered.text, **where)
+                posted = await client.chat_postMessage(text=rendered.text, **where)
         except SlackApiError as exc:
             raise self._classify(message, exc) from exc
         except (TimeoutError, aiohttp.ClientError, OSError, SlackRequestError) as exc:
@@ -75,7 +79,7 @@ class SlackSender:
         ts = posted.get("ts")
         for attachment in message.response.files:
             try:
-                await self.client.files_upload_v2(
+                await client.files_upload_v2(
                     channel=message.channel, thread_ts=ts, filename=attachment.filename,
                     title=attachment.filename, content=attachment.content,
                 )
@@ -83,15 +87,15 @@ class SlackSender:
                 log.warning("upload of %s with %s failed: %s", attachment.filename, message.key, _error_code(exc))
         return ts
 
-    async def _posted_before(self, message: Outgoing) -> str | None:
+    async def _posted_before(self, client: AsyncWebClient, message: Outgoing) -> str | None:
         """The ts of a recent post of ours carrying this key in its metadata, if Slack has one: a
         process that stopped between the post and its record leaves exactly that behind."""
         query: dict[str, Any] = {"channel": message.channel, "include_all_metadata": True, "limit": LOOKBACK_MESSAGES}
         try:
             if message.thread:
-                found = await self.client.conversations_replies(ts=message.thread, **query)
+                found = await client.conversations_replies(ts=message.thread, **query)
             else:
-                found = await self.client.conversations_history(**query)
+                found = await client.conversations_history(**query)
         except Exception as exc:  # cannot look: post, and accept the rare double over a loss
             log.warning("could not check %s for an earlier post of %s: %s", message.channel, message.key, exc)
             return None
@@ -126,7 +130,9 @@ def _error_code(exc: SlackApiError) -> str:
     return data.get("error", "") if isinstance(data, dict) else ""
 
 
-def build_sender(config: Config, *, client: AsyncWebClient | None = None, shorten=None) -> SlackSender:
-    """The sender of `adapters.senders.platform_senders`: its own client, which never waits on a
-    rate limit itself but hands the wait to the scheduler."""
-    return SlackSender(client or make_client(config, wait_on_rate_limit=False), shorten)
+def build_sender(config: Config, *, client: AsyncWebClient | None = None, shorten=None,
+                 installations: Installations | None = None) -> SlackSender:
+    """The sender of `adapters.senders.platform_senders`: its own clients, which never wait on a
+    rate limit themselves but hand the wait to the scheduler. `installations` (the OAuth flow's
+    store) gives each workspace's token; without it, SLACK_BOT_TOKEN is used for every reminder."""
+    return SlackSender(WorkspaceClients(config, installations, wait_on_rate_limit=False, client=client), shorten)

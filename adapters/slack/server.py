@@ -1,7 +1,9 @@
 """`sellerbot slack`: the Bolt app over HTTP (aiohttp) at `/slack/events`, or over Socket Mode.
 
 HTTP is the Procfile's `web` process: `POST /slack/events` for commands, buttons and events, and
-`GET /health` for the platform's health check. `--socket` connects out to Slack instead (no public
+`GET /health` for the platform's health check; with many workspaces (SLACK_CLIENT_ID and
+SLACK_CLIENT_SECRET instead of SLACK_BOT_TOKEN) also Bolt's OAuth pages, `GET /slack/install` and
+`GET /slack/oauth_redirect` (adapters/slack/oauth.py). `--socket` connects out to Slack instead (no public
 URL needed; needs `SLACK_APP_TOKEN`). Either way the core's services start with a Slack sender, so
 the in-process scheduler (unless `--no-scheduler`) posts reminders into Slack.
 
@@ -27,6 +29,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.client import make_client
 from adapters.slack.intake import DRAIN_S, Intake, create_intake
+from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, SlackInstallations, failure_page
+from adapters.slack.people import lang_of_locale
 from adapters.slack.sender import build_sender
 from adapters.slack.store import SlackState
 from adapters.toolkit.signals import stop_event
@@ -43,14 +47,21 @@ SERVICES = web.AppKey("services", Services)
 INTAKE = web.AppKey("intake", Intake)
 
 _WHY = {
-    "SLACK_BOT_TOKEN": "the bot token (xoxb-…) from OAuth & Permissions",
+    "SLACK_BOT_TOKEN": "the bot token (xoxb-…) from OAuth & Permissions; or, over HTTP, SLACK_CLIENT_ID and "
+                       "SLACK_CLIENT_SECRET to install into many workspaces",
     "SLACK_SIGNING_SECRET": "the signing secret from Basic Information",
     "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode",
+    "SLACK_CLIENT_SECRET": "the client secret from Basic Information, with SLACK_CLIENT_ID (many workspaces)",
 }
 
 
 def missing_variables(config: Config, *, socket: bool) -> list[str]:
-    needed = {"SLACK_BOT_TOKEN": config.slack_bot_token}
+    """The variables a start needs and lacks: one workspace (SLACK_BOT_TOKEN), or many through the
+    OAuth flow (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET; over HTTP only, for its install pages)."""
+    if config.slack_client_id and not config.slack_bot_token and not socket:
+        needed = {"SLACK_CLIENT_SECRET": config.slack_client_secret}
+    else:
+        needed = {"SLACK_BOT_TOKEN": config.slack_bot_token}
     if socket:
         needed["SLACK_APP_TOKEN"] = config.slack_app_token
     else:
@@ -66,7 +77,8 @@ def build_web_app(services: Services, config: Config | None = None, *, manage_se
     intake = create_intake(services, config)
     bolt = intake.app
     state = SlackState(services)
-    sender = build_sender(config, shorten=state.shorten)
+    installations = SlackInstallations(services.store, config.slack_client_id or "") if config.slack_oauth else None
+    sender = build_sender(config, shorten=state.shorten, installations=installations)
     verifier = SignatureVerifier(config.slack_signing_secret or "")
 
     async def events(request: web.Request) -> web.Response:
@@ -86,6 +98,25 @@ def build_web_app(services: Services, config: Config | None = None, *, manage_se
         bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
+    async def oauth(request: web.Request) -> web.Response:
+        """Bolt's OAuth flow: the install page (a `state` issued, its cookie set) and Slack's
+        redirect back (state checked and used up, `oauth.v2.access`, the installation saved)."""
+        flow = bolt.oauth_flow
+        assert flow is not None
+        lang = lang_of_locale(request.headers.get("Accept-Language"))
+        if not intake.accepting:
+            return web.Response(status=503, text=failure_page("shutting_down", lang), content_type="text/html")
+        try:
+            bolt_request = await to_bolt_request(request)
+            if request.path == flow.install_path:
+                bolt_response = await flow.handle_installation(bolt_request)
+            else:
+                bolt_response = await flow.handle_callback(bolt_request)
+        except Exception as exc:  # the database refused (the flow's own failures come back as pages)
+            log.error("Slack install page failed: %s", type(exc).__name__, exc_info=exc)
+            return web.Response(status=503, text=failure_page("storage_error", lang), content_type="text/html")
+        return await to_aiohttp_response(bolt_response)
+
     async def health(request: web.Request) -> web.Response:
         if not intake.accepting:
             return web.json_response({"ok": False, "platform": "slack", "draining": True}, status=503)
@@ -97,6 +128,9 @@ def build_web_app(services: Services, config: Config | None = None, *, manage_se
     web_app[INTAKE] = intake
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get(HEALTH_PATH, health)
+    if bolt.oauth_flow is not None:
+        web_app.router.add_get(INSTALL_PATH, oauth)
+        web_app.router.add_get(REDIRECT_PATH, oauth)
 
     async def start(_: web.Application) -> None:
         if manage_services:
@@ -132,7 +166,10 @@ def _refusal(verifier: SignatureVerifier, body: bytes, headers) -> tuple[int, st
 
 
 async def _token_refused(config: Config) -> str | None:
-    """Slack's answer when it refuses the bot token at start (better than failing on every request)."""
+    """Slack's answer when it refuses the bot token at start (better than failing on every request).
+    With many workspaces there is no token to check: each is checked when its requests come."""
+    if config.slack_oauth:
+        return None
     try:
         await make_client(config, wait_on_rate_limit=False).auth_test()
     except SlackApiError as exc:
@@ -159,6 +196,8 @@ async def serve_http(config: Config, port: int, host: str = "0.0.0.0") -> int:
         site = web.TCPSite(runner, host=host, port=port)
         await site.start()
         log.info("Slack app listening on http://%s:%s%s (health: %s)", host, port, EVENTS_PATH, HEALTH_PATH)
+        if config.slack_oauth:
+            log.info("many workspaces: install the app into one at http://%s:%s%s", host, port, INSTALL_PATH)
         await stop.wait()
         log.info("stopping: new requests get 503; finishing the work acknowledged (at most %.0f s)", DRAIN_S)
         await web_app[INTAKE].drain(DRAIN_S)

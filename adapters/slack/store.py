@@ -7,6 +7,10 @@
   thread (and plain channel messages while it is active) reach the same dialogue.
 - `slack_values`: button and option values longer than Slack accepts (2,000 / 150 characters),
   replaced in the message by a short reference.
+- `slack_installations`, `slack_bots`, `slack_oauth_states`: the workspaces the app was installed
+  in through the OAuth flow, their bot tokens, and the OAuth `state` values handed out and not yet
+  used (adapters/slack/oauth.py). In the shared database, so any web process can finish an install
+  another one started, and the `clock` finds the token of a reminder's workspace.
 """
 
 from __future__ import annotations
@@ -47,6 +51,27 @@ def m001_slack(db: sqlite_utils.Database) -> None:
     VALUES.create(db)
 
 
+@migrations()
+def m002_oauth(db: sqlite_utils.Database) -> None:
+    """Many workspaces (Bolt's OAuth flow). Ids absent from an installation (no enterprise, an
+    org-wide install without a team) are stored as "" so they can be part of a primary key."""
+    db.table("slack_installations").create(
+        {"client_id": str, "enterprise_id": str, "team_id": str, "user_id": str, "installed_at": str, "data": str},
+        pk=("client_id", "enterprise_id", "team_id", "user_id"),
+        not_null={"client_id", "enterprise_id", "team_id", "user_id", "installed_at", "data"},
+        if_not_exists=True,
+    )
+    db.table("slack_bots").create(
+        {"client_id": str, "enterprise_id": str, "team_id": str, "installed_at": str, "data": str},
+        pk=("client_id", "enterprise_id", "team_id"),
+        not_null={"client_id", "enterprise_id", "team_id", "installed_at", "data"},
+        if_not_exists=True,
+    )
+    db.table("slack_oauth_states").create({"state": str, "expires_at": str}, pk="state", not_null={"expires_at"},
+                                          if_not_exists=True)
+    db.table("slack_oauth_states").create_index(["expires_at"], if_not_exists=True)
+
+
 postgres(
     migrations,
     m001_slack="""
@@ -57,6 +82,18 @@ postgres(
             started_at text COLLATE "C", last_at text COLLATE "C", PRIMARY KEY (channel, thread_ts));
         CREATE INDEX slack_threads_channel_user_active ON slack_threads (channel, "user", active);
         CREATE TABLE slack_values (ref text PRIMARY KEY, value text, created_at text COLLATE "C");
+    """,
+    m002_oauth="""
+        CREATE TABLE slack_installations (
+            client_id text NOT NULL, enterprise_id text NOT NULL, team_id text NOT NULL, user_id text NOT NULL,
+            installed_at text COLLATE "C" NOT NULL, data text NOT NULL,
+            PRIMARY KEY (client_id, enterprise_id, team_id, user_id));
+        CREATE TABLE slack_bots (
+            client_id text NOT NULL, enterprise_id text NOT NULL, team_id text NOT NULL,
+            installed_at text COLLATE "C" NOT NULL, data text NOT NULL,
+            PRIMARY KEY (client_id, enterprise_id, team_id));
+        CREATE TABLE slack_oauth_states (state text PRIMARY KEY, expires_at text COLLATE "C" NOT NULL);
+        CREATE INDEX slack_oauth_states_expires_at ON slack_oauth_states (expires_at);
     """,
 )
 

@@ -222,6 +222,7 @@ class Delivery:
         message = Outgoing(
             platform=reminder.platform,
             channel=reminder.channel,
+            workspace=reminder.workspace,
             response=self.render(reminder, late=late),
             mentions=reminder.mentions or ([reminder.owner] if reminder.owner else []),
             key=reminder.key,

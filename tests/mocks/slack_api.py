@@ -7,6 +7,11 @@ button presses and message events (`signed_headers`, `SlackDriver`).
     driver = SlackDriver(bot_url, SECRET, mock)  # bot_url = "http://127.0.0.1:PORT/slack/events"
     await driver.command("ask what is ODR")
     answer = await mock.next_message()
+
+Many workspaces: `oauth.v2.access` turns a code granted with `mock.grant(code, team, token)` into
+that workspace's installation (by default any code but "bad" installs the second workspace,
+TEAM_B); every Web API call records the `Authorization` header it came with (`params["_auth"]`),
+and `auth.test` answers for the workspace of the token it is given.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from aiohttp import web
 
 BOT_USER = "UBOT"
 TEAM = "T0MOCK"
+TEAM_B = "T0SECOND"
+TOKEN_A = "xoxb-1111-1111-first-workspace-token"
+TOKEN_B = "xoxb-2222-2222-second-workspace-token"
 
 
 def signature(secret: str, body: str | bytes, timestamp: int | str) -> str:
@@ -103,6 +111,9 @@ class MockSlack:
         self.uploads: dict[str, dict] = {}
         self.users: dict[str, dict] = {}
         self.usergroups: list[dict] = []
+        self.grants: dict[str, dict] = {}
+        """OAuth codes -> the workspace they install (team, token, bot user)."""
+        self.teams_of_tokens: dict[str, str] = {}
         self._failures: dict[str, list[tuple[int, dict, Any]]] = {}
         self._ids = itertools.count(1)
         self._changed = asyncio.Event()
@@ -220,8 +231,31 @@ class MockSlack:
         return f"1700000000.{next(self._ids):06d}"
 
     def _auth_test(self, params: dict) -> dict:
+        token = params.get("token") or (params.get("_auth") or "").removeprefix("Bearer ")
+        team = self.teams_of_tokens.get(token, TEAM)
         return {"ok": True, "url": "https://mock.slack.test/", "team": "Mock", "user": "sellerbot",
-                "team_id": TEAM, "user_id": BOT_USER, "bot_id": "BMOCK", "is_enterprise_install": False}
+                "team_id": team, "user_id": BOT_USER, "bot_id": "BMOCK" if team == TEAM else f"B{team}",
+                "is_enterprise_install": False}
+
+    # --- many workspaces (the OAuth flow) -------------------------------------------------------
+    def grant(self, code: str, team: str = TEAM_B, token: str = TOKEN_B, *, installer: str = "UINSTALLER") -> None:
+        """Slack hands the app `code` after `installer` approved the install into `team`."""
+        self.grants[code] = {"team": team, "token": token, "installer": installer}
+        self.teams_of_tokens[token] = team
+
+    def _oauth_v2_access(self, params: dict) -> dict:
+        code = params.get("code", "")
+        if code not in self.grants and code != "bad":
+            self.grant(code)
+        grant = self.grants.pop(code, None)  # a code is good once
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True, "app_id": "AMOCK", "authed_user": {"id": grant["installer"]},
+            "scope": "commands,chat:write,users:read", "token_type": "bot", "access_token": grant["token"],
+            "bot_user_id": f"UBOT{grant['team']}", "team": {"id": grant["team"], "name": f"Workspace {grant['team']}"},
+            "enterprise": None, "is_enterprise_install": False,
+        }
 
     def _chat_postMessage(self, params: dict) -> dict:
         ts = self._new_ts()
@@ -336,9 +370,9 @@ class SlackDriver:
     """Plays Slack's side towards the bot: signed slash-commands, button presses, message events."""
 
     def __init__(self, url: str, secret: str, mock: MockSlack, *, command: str = "/seller",
-                 user: str = "U1", channel: str = "C1"):
+                 user: str = "U1", channel: str = "C1", team: str = TEAM):
         self.url, self.secret, self.mock = url, secret, mock
-        self.command_name, self.user, self.channel = command, user, channel
+        self.command_name, self.user, self.channel, self.team = command, user, channel, team
         self._ids = itertools.count(1)
         self._session: aiohttp.ClientSession | None = None
 
@@ -360,7 +394,7 @@ class SlackDriver:
     def command_body(self, text: str, *, user: str | None = None, channel: str | None = None) -> str:
         user, channel = user or self.user, channel or self.channel
         return urlencode({
-            "token": "legacy-verification-token", "team_id": TEAM, "team_domain": "mock",
+            "token": "legacy-verification-token", "team_id": self.team, "team_domain": "mock",
             "channel_id": channel, "channel_name": "general", "user_id": user, "user_name": user.lower(),
             "command": self.command_name, "text": text, "api_app_id": "AMOCK", "is_enterprise_install": "false",
             "response_url": self.mock.response_url("cmd"), "trigger_id": f"trig.{next(self._ids)}.{time.time_ns()}",
@@ -377,9 +411,10 @@ class SlackDriver:
         if message.thread_ts:
             container["thread_ts"] = message.thread_ts
         payload = {
-            "type": "block_actions", "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": self.team},
             "api_app_id": "AMOCK", "token": "legacy-verification-token", "container": container,
-            "trigger_id": f"trig.{next(self._ids)}.{time.time_ns()}", "team": {"id": TEAM, "domain": "mock"},
+            "trigger_id": f"trig.{next(self._ids)}.{time.time_ns()}", "team": {"id": self.team, "domain": "mock"},
             "enterprise": None, "is_enterprise_install": False, "channel": {"id": channel, "name": "general"},
             "state": {"values": state or {}},
             "response_url": message.response_url or self.mock.response_url("act"),
@@ -421,13 +456,13 @@ class SlackDriver:
         user, channel = user or self.user, channel or self.channel
         ts = f"1800000000.{next(self._ids):06d}"
         event = {"type": "message", "user": user, "text": text, "ts": ts, "channel": channel,
-                 "channel_type": "channel", "event_ts": ts, "team": TEAM}
+                 "channel_type": "channel", "event_ts": ts, "team": self.team}
         if thread_ts:
             event["thread_ts"] = thread_ts
         return json.dumps({
-            "token": "legacy-verification-token", "team_id": TEAM, "api_app_id": "AMOCK", "event": event,
+            "token": "legacy-verification-token", "team_id": self.team, "api_app_id": "AMOCK", "event": event,
             "type": "event_callback", "event_id": event_id or f"Ev{next(self._ids):08d}", "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+            "authorizations": [{"team_id": self.team, "user_id": BOT_USER, "is_bot": True}],
         })
 
     async def say(self, text: str, *, thread_ts: str | None = None, **who) -> aiohttp.ClientResponse:

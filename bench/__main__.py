@@ -25,7 +25,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-BENCHMARKS = ["bench.bench_ask", "bench.bench_cold_start", "bench.bench_slack", "bench.bench_reminders"]
+BENCHMARKS = ["bench.bench_ask", "bench.bench_cold_start", "bench.bench_slack", "bench.bench_reminders", "bench.bench_pg"]
 RESULTS = Path(__file__).with_name("results.json")
 LOCAL_RESULTS = Path(__file__).with_name("results.local.json")
 BARS = {  # figure -> (comparison, limit), from DESIGN.md "Quality bars" and issue 14
@@ -37,7 +37,14 @@ BARS = {  # figure -> (comparison, limit), from DESIGN.md "Quality bars" and iss
     "slack_ack_p99_ratio_bare_bolt_burst": ("<=", 3),
     "cold_start_ratio_bare_imports": ("<=", 2.5),
     "reminder_lag_p99_ms": ("<", 1000),
+    # issue 15: the same lag bar with two clocks on PostgreSQL, and each reminder posted exactly once
+    "pg_reminder_lag_p99_ms": ("<", 1000),
+    "pg_reminders_missed": ("<=", 0),
+    "pg_reminders_duplicated": ("<=", 0),
 }
+BAR_SOURCE = {name: "pg" for name in BARS if name.startswith("pg_")}
+"""The benchmark measuring a bar added after results.json was last recorded: a recording that ran
+it must hold the bar (tests/test_bench_readme.py); until then the README shows it not measured."""
 
 
 def machine() -> dict:

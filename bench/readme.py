@@ -46,6 +46,11 @@ ALONE = [
     ("reminders_100k_schedule_s", "s", "100,000 reminders created one by one through `ReminderService.create`, "
      "scheduler running"),
     ("remind_command_p99_ms_at_100k", "ms", "`/seller remind in N days …` with those 100,000 pending"),
+    ("pg_reminder_lag_p99_ms", "ms", "PostgreSQL, 2 web and 2 clock processes: 10,000 reminders set through the web "
+     "processes in 500 channels, due spread over one minute; due time to the post at the mock Slack"),
+    ("pg_reminders_missed", "", "of those 10,000, never posted"),
+    ("pg_reminders_duplicated", "", "of those 10,000, posted more than once"),
+    ("pg_clock_share_min_pct", "%", "the smaller of the two clocks' shares of the deliveries"),
 ]
 
 INTRO = """\
@@ -112,7 +117,8 @@ def render(results: dict) -> str:
                      f"{_number(results.get(ratio))}× | {bars or 'reported'} | {baseline} |")
     lines += ["", "| figure | measured | bar | what it is |", "|---|---|---|---|"]
     for name, unit, what in ALONE:
-        lines.append(f"| `{name}` | {_number(results.get(name))} {unit} | {_bar(name, results, f' {unit}')} | {what} |")
+        figure, spaced = f"{_number(results.get(name))} {unit}".rstrip(), f" {unit}" if unit else ""
+        lines.append(f"| `{name}` | {figure} | {_bar(name, results, spaced)} | {what} |")
     growth = ((results.get("details") or {}).get("ask") or {}).get("growth") or {}
     if growth:
         lines += ["", GROWTH_NOTE, "",

@@ -275,3 +275,18 @@ async def test_a_slow_send_is_marked_before_the_next_one_starts(services, clock)
     clock.advance(seconds=3)
     await delivery_for(services, SlowPlatform()).run_due()
     assert seen_states == [["sending", "sending"], ["sent", "sending"]]
+
+
+async def test_clocks_sharing_rows_claim_a_small_share_of_a_backlog(services, clock, engine):
+    """On PostgreSQL every clock delivers: each claims SHARED_BATCH rows at a time, so a backlog is
+    split between the clocks instead of waiting behind one of them; alone on SQLite, BATCH."""
+    from bot.reminders.delivery import BATCH, SHARED_BATCH
+
+    for i in range(BATCH + 10):
+        add(services, 1, text=f"r{i}", channel=f"C{i}")
+    clock.advance(seconds=1)
+    delivery = delivery_for(services, RecordingSender())
+    assert delivery.lease.acquire()
+    first = delivery.claim()
+    assert len(first) == (SHARED_BATCH if engine == "postgresql" else BATCH)
+    assert [r.text for r in first] == [f"r{i}" for i in range(len(first))]  # in due order (ids on ties)

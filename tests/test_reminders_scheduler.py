@@ -105,3 +105,30 @@ async def test_two_schedulers_on_one_database_never_double_deliver_and_one_takes
         await sched_b.stop()
         for services in (a, b, writer):
             services.store.close()
+
+
+class SlowSender(TimedSender):
+    """Each post takes a while, so reminders created meanwhile poke a scheduler that is busy."""
+
+    async def send(self, message):
+        await asyncio.sleep(0.05)
+        return await super().send(message)
+
+
+async def test_pokes_during_a_busy_pass_queue_one_pass_and_skip_no_job(config, caplog):
+    """Reminders created while a pass posts poke the scheduler again and again: one more pass waits
+    for the running one, the rest add nothing (APScheduler used to log "skipped: maximum number of
+    running instances" for each), and every reminder is still posted once."""
+    services = Services(config)
+    sender = SlowSender()
+    await services.start({"console": sender})
+    try:
+        for i in range(20):
+            add(services, 0, text=f"r{i}")
+            await asyncio.sleep(0.01)
+        await wait_for(lambda: len(sender.sent) == 20, timeout=10)
+        await asyncio.sleep(0.2)
+        assert len(sender.sent) == 20 and len({m.key for m in sender.sent}) == 20  # each once
+        assert not [r for r in caplog.records if "maximum number of running instances" in r.getMessage()]
+    finally:
+        await services.stop()

@@ -62,6 +62,9 @@ class ReminderScheduler:
         self._data_version: object = None
         self._holding = False
         self._pass_lock = asyncio.Lock()
+        self._wakes = 0
+        """Wake-ups running or waiting for the pass lock: with one waiting, another adds nothing
+        (the waiting pass delivers everything due when it runs, and pokes again at its end)."""
         self._stopped = False
         self._running: set[asyncio.Task] = set()
         self._write_warned = False
@@ -145,7 +148,7 @@ class ReminderScheduler:
 
     def poke(self) -> None:
         """Something changed: move the wake-up to the earliest due time."""
-        if self._stopped or not self._holding:
+        if self._stopped or not self._holding or self._wakes >= 2:
             return
         when = self.delivery.next_due()
         if when is None:
@@ -163,10 +166,14 @@ class ReminderScheduler:
             pass
 
     async def _wake(self) -> None:
-        async with self._pass_lock:
-            if self._stopped:
-                return
-            report = await self.delivery.run_due()
+        self._wakes += 1
+        try:
+            async with self._pass_lock:
+                if self._stopped:
+                    return
+                report = await self.delivery.run_due()
+        finally:
+            self._wakes -= 1
         if report.sent or report.retried or report.failed:
             log.info("reminders: %d sent, %d to retry, %d failed", len(report.sent), len(report.retried),
                      len(report.failed), extra={"event": "reminders"})

@@ -46,7 +46,7 @@ class ReferenceIndex(Index):
         meta = reference_field_scores(self.meta, query)
         return body + ASK_WEIGHT * best + META_WEIGHT * meta[self.unit_article]
 
-    def _coverage(self, units, weights, query, asking):
+    def _coverage(self, units, weights, query, asking, candidates=None):  # ignores the fast path's lookups
         out = []
         total = sum(weights.values())
         for unit in units:

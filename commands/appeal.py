@@ -10,13 +10,12 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.appeals.service import FLOW_ID
+from bot.appeals import FLOW_ID
 from bot.context import Context
-from bot.dialogs import DialogState
+from bot.dialogs.store import DialogState
 from bot.errors import UsageError
 from bot.i18n import Text
 from bot.model import Choice, Response, Section
-from bot.reminders.views import case_response
 from bot.scope import reachable, same_workspace
 from bot.spec import Command, Param
 
@@ -134,6 +133,8 @@ async def resume(ctx: Context) -> Response:
                params=(replace(DRAFT, required=True),), words=("跟进", "建案"))
 async def track(ctx: Context) -> Response:
     state = _owned(ctx, ctx.args)
+    from bot.reminders.views import case_response  # the reminder views load with the first tracked draft
+
     case, day_start = ctx.svc.appeals.track(ctx, state)
     label = ctx.svc.dialogs.label(state)
     response = case_response(ctx, case, title_en=f"Case #{case.id} tracks {label}", title_zh=f"案件 #{case.id} 跟进 {label}")

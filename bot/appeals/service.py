@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from bot.appeals import FLOW_ID
 from bot.appeals.letters import LetterFacts, LetterRenderer, RenderedLetter, long_date, split_email
 from bot.appeals.lint import lint
 from bot.appeals.mailboxes import Mailboxes
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from bot.reminders.cases import Case
     from bot.services import Services
 
-FLOW_ID = "appeal"
 _LEADING_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*[:：–—-]?\s*")
 METRIC_WORDS = {
     # metric: (its name in the letter, what is counted, what the first count is)

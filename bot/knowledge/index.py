@@ -131,6 +131,18 @@ class Field:
             self._sort_postings()
         else:
             self.vocab = {}
+        self.dense: dict[str, np.ndarray] = {}
+        """The values of the commonest terms (in more than 1/DENSE_SHARE of the documents) as whole
+        arrays, 0 where absent: adding an array costs a fifth of scattering as many postings."""
+        if self.vocab:
+            common = np.flatnonzero(np.diff(self.indptr) * DENSE_SHARE > self.size)
+            ids = {int(tid) for tid in common}
+            for term, tid in self.vocab.items():
+                if tid in ids:
+                    docs, values = self.postings(term)
+                    row = np.zeros(self.size, dtype=np.float32)
+                    row[docs] = values
+                    self.dense[term] = row
 
     def _sort_postings(self) -> None:
         """Each term's documents in ascending order, so membership is a binary search."""
@@ -146,21 +158,22 @@ class Field:
             order = np.argsort(ind[a:b], kind="stable")
             ind[a:b], self.data[a:b] = ind[a:b][order], self.data[a:b][order]
 
-    def at(self, term: str, docs: np.ndarray) -> np.ndarray:
-        """The term's BM25 value in each of `docs` (0 where it is absent)."""
-        postings, values = self.postings(term)
-        if not len(postings):
-            return np.zeros(len(docs), dtype=np.float32)
-        where = np.minimum(postings.searchsorted(docs), len(postings) - 1)
-        return np.where(postings[where] == docs, values[where], 0.0)
-
-    def contains(self, term: str, docs: np.ndarray) -> np.ndarray:
-        """Whether each of `docs` holds the term."""
+    def find(self, term: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Whether each of `docs` (sorted, int32 like the postings: needles of another type make
+        numpy copy the postings to match) holds the term, and where in the term's postings (for
+        `values_at`); None when no document holds it."""
         postings, _ = self.postings(term)
         if not len(postings):
-            return np.zeros(len(docs), dtype=bool)
-        where = np.minimum(postings.searchsorted(docs), len(postings) - 1)
-        return postings[where] == docs
+            return np.zeros(len(docs), dtype=bool), None
+        where = postings.searchsorted(docs)
+        np.minimum(where, len(postings) - 1, out=where)
+        return postings[where] == docs, where
+
+    def values_at(self, term: str, found: np.ndarray, where: np.ndarray | None) -> np.ndarray:
+        """The term's BM25 value in each document `find` looked up, 0 where it is absent."""
+        if where is None:
+            return np.zeros(len(found), dtype=np.float32)
+        return np.where(found, self.postings(term)[1][where], 0.0)
 
     def df(self, term: str) -> int:
         """How many documents hold the term."""
@@ -179,15 +192,24 @@ class Field:
 
         `np.add.at` does the same float32 additions as `out[docs] += ...` (a term's documents are
         distinct) in one pass instead of a gather and a scatter: half the time on the long
-        postings of common words."""
+        postings of common words. A common word's dense row adds the same products to its
+        documents and `weight * 0.0 = 0` to the others, which leaves them unchanged."""
         out = np.zeros(self.size, dtype=np.float32)
         for term, weight in query.items():
+            row = self.dense.get(term)
+            if row is not None:
+                out += weight * row
+                continue
             docs, values = self.postings(term)
             if len(docs):
                 np.add.at(out, docs, weight * values)
         return out
 
 
+DENSE_SHARE = 6
+"""Terms in more than 1/6 of a field's documents are kept dense too (~130 of the body's 270,000
+terms at 10,000 articles, 20 MB): past that share, adding a whole array is faster than scattering
+the postings, and the common words and character pairs make most of a long question's postings."""
 _EMPTY_INT = np.zeros(0, dtype=np.int32)
 _EMPTY_FLOAT = np.zeros(0, dtype=np.float32)
 
@@ -251,12 +273,18 @@ class Index:
                         self.ask_unit.append(unit)
                 body_docs.append(terms)
         self.unit_article = np.array([a for a, _ in self.units], dtype=np.int32)
+        self.unit_article_at = self.unit_article.astype(np.intp)
+        """The same, to gather with: numpy gathers with int32 indices at half the speed."""
         self.body = Field(body_docs)
         self.ask = Field(ask_docs, b=0.3)
         self.meta = Field([self._meta_terms(a) for a in self.articles], b=0.3)
         self.ask_units = np.array(self.ask_unit, dtype=np.int32)
         """Per example question, its unit: ascending (questions are stored unit by unit)."""
         self.unit_intents = [self._intents_of(unit) for unit in range(len(self.units))]
+        self._idfs: dict[str, float] = {}
+        self._rarities: dict[str, float] = {}
+        """Per term met in a question, its idf and rarity: they depend on the index alone, and
+        questions keep using the same few thousand words."""
 
     def _intents_of(self, unit: int) -> tuple[str, ...]:
         """The intents a section declares; for one that declares none yet, those its text shows
@@ -296,12 +324,21 @@ class Index:
 
     def _idf(self, term: str) -> float:
         """Rarity of a term over the sections (its best field): rare terms say more."""
-        n = max(len(self.units), 1)
-        return self._idf_of(self.body.df(term) or min(n, self.ask.df(term) or n))
+        idf = self._idfs.get(term)
+        if idf is None:
+            n = max(len(self.units), 1)
+            idf = _remember(self._idfs, term, self._idf_of(self.body.df(term) or min(n, self.ask.df(term) or n)))
+        return idf
 
     def _rarity(self, term: str) -> float:
         """0..1: how rare the term is among sections, or among articles' names if rarer there
         (ODR is in many sections but names few articles: it still picks a topic)."""
+        rarity = self._rarities.get(term)
+        if rarity is None:
+            rarity = _remember(self._rarities, term, self._rarity_of(term))
+        return rarity
+
+    def _rarity_of(self, term: str) -> float:
         out = 0.0
         for field, n in ((self.body, len(self.units)), (self.meta, len(self.articles))):
             df = field.df(term)
@@ -335,23 +372,29 @@ class Index:
         scores = self._scores(query)
         recognised = self._apply_taught(scores, query, taught)
         top = np.argpartition(-scores, CANDIDATES)[:CANDIDATES] if len(scores) > CANDIDATES else np.arange(len(scores))
-        order = [int(u) for u in top[np.lexsort((top, -scores[top]))] if scores[u] > 0]
-        if not order:
+        top = top[np.lexsort((top, -scores[top]))]
+        top = top[scores[top] > 0]
+        if not len(top):
             return SearchResult([], terms, False, intents=intents)
-        topic = self._topic_scores(order, query)
+        order = top.tolist()
+        candidates = _Candidates(self, order)
+        topic = self._topic_scores(order, query, candidates)
         weights, known_share = self._weights(question, query, concepts, lang)
-        measures = self._coverage(order, weights, query, self._asking_terms(asking))
-        ranked = []
-        for unit, (coverage, evidence) in zip(order, measures):
-            s = float(scores[unit]) - FOCUS_DISCOUNT * topic.get(unit, 0.0)
-            if intents & set(self.unit_intents[unit]):
-                s *= 1 + INTENT_BOOST
-            s *= 1 - COVERAGE_SWAY + COVERAGE_SWAY * coverage
-            ranked.append((s, unit, coverage, evidence))
-        ranked.sort(key=lambda item: (-item[0], item[1]))
+        measures = self._coverage(order, weights, query, self._asking_terms(asking), candidates)
+        # The same float64 operations as one unit at a time, on all candidates at once.
+        coverage = np.array([c for c, _ in measures])
+        ranking = scores[top].astype(np.float64) - FOCUS_DISCOUNT * np.array([topic.get(u, 0.0) for u in order])
+        if intents:
+            boosted = np.array([not intents.isdisjoint(self.unit_intents[u]) for u in order])
+            ranking = np.where(boosted, ranking * (1 + INTENT_BOOST), ranking)
+        ranking = ranking * (1 - COVERAGE_SWAY + COVERAGE_SWAY * coverage)
+        ranked = [
+            (float(ranking[i]), order[i], *measures[i])
+            for i in np.lexsort((top, -ranking))[: max(limit, 4)].tolist()
+        ]
         hits = [
             Hit(self.articles[self.units[unit][0]], self._section(unit, lang), s, c, e)
-            for s, unit, c, e in ranked[: max(limit, 4)]
+            for s, unit, c, e in ranked
         ]
         best = hits[0]
         rivals = [
@@ -367,17 +410,18 @@ class Index:
         )
         return SearchResult(hits[:limit], terms, answered, known_share, intents, rivals[:3])
 
-    def _topic_scores(self, units: list[int], query: dict[str, float]) -> dict[int, float]:
+    def _topic_scores(
+        self, units: list[int], query: dict[str, float], candidates: _Candidates | None = None
+    ) -> dict[int, float]:
         """Per unit, the body score of the question terms its article's names also hold."""
         if not units:
             return {}
-        cand = np.array(units, dtype=np.int32)
-        articles = self.unit_article[cand]
+        candidates = candidates or _Candidates(self, units)
         out = np.zeros(len(units))
         for term, weight in query.items():
-            named = self.meta.contains(term, articles)
+            named = candidates.named(term)
             if named.any():
-                out += weight * named * self.body.at(term, cand)
+                out += weight * named * candidates.body_values(term)
         return dict(zip(units, out.tolist()))
 
     def _scores(self, query: dict[str, float]) -> np.ndarray:
@@ -386,7 +430,7 @@ class Index:
         if self.ask.size:
             scores += ASK_WEIGHT * self._best_questions(query)
         if self.meta.size:
-            scores += META_WEIGHT * self.meta.scores(query)[self.unit_article]
+            scores += (META_WEIGHT * self.meta.scores(query))[self.unit_article_at]
         return scores
 
     def _best_questions(self, query: dict[str, float]) -> np.ndarray:
@@ -401,7 +445,9 @@ class Index:
         touched = [self.ask.postings(term)[0] for term in query]
         best = np.zeros(len(self.units), dtype=np.float32)
         if any(len(docs) for docs in touched):
-            docs = np.concatenate(touched)  # a question holding two terms appears twice: harmless to a maximum
+            # A question holding two terms appears twice: harmless to a maximum. intp: numpy
+            # gathers with int32 indices at half the speed.
+            docs = np.concatenate(touched).astype(np.intp)
             np.maximum.at(best, self.ask_units[docs], per_question[docs])
         return best
 
@@ -461,29 +507,26 @@ class Index:
         return out
 
     def _coverage(
-        self, units: list[int], weights: dict[str, float], query: dict[str, float], asking: dict[str, set[str]]
+        self,
+        units: list[int],
+        weights: dict[str, float],
+        query: dict[str, float],
+        asking: dict[str, set[str]],
+        candidates: _Candidates | None = None,
     ) -> list[tuple[float, float]]:
         """Per unit, (coverage, evidence): the share of the question's weight found in its body,
         its example questions, its article's names, or (for a marketplace) its article's
         `marketplaces`, or asking for an intent the unit declares; and the rarity-scaled query
         weight of what it holds."""
-        cand = np.array(units, dtype=np.int32)
-        cand_articles = self.unit_article[cand]
-        # Example questions are stored unit by unit: a unit's are the range [first, last) of
-        # question numbers, and it holds a term when the term's sorted postings enter that range.
-        first = np.searchsorted(self.ask_units, cand, side="left")
-        last = np.searchsorted(self.ask_units, cand, side="right")
+        candidates = candidates or _Candidates(self, units)
         covered = np.zeros(len(units))
         evidence = np.zeros(len(units))
         for term, w in weights.items():
-            found = self.body.contains(term, cand) | self.meta.contains(term, cand_articles)
-            asked = self.ask.postings(term)[0]
-            if len(asked):
-                found |= asked.searchsorted(first) < asked.searchsorted(last)
+            found = candidates.holds(term)
             if term in asking:
-                found |= np.array([bool(asking[term] & set(self.unit_intents[u])) for u in units])
+                found = found | np.array([bool(asking[term] & set(self.unit_intents[u])) for u in units])
             if term.startswith(CONCEPT) and term in self.analyzer.synonyms.marketplaces:
-                found |= np.array([self._place_covers(term, self.articles[a]) for a in cand_articles])
+                found = found | np.array([self._place_covers(term, self.articles[a]) for a in candidates.articles])
             covered += w * found
             if term in query and term not in asking:  # words asking "how long" say nothing of the topic
                 evidence += query[term] * self._rarity(term) * found
@@ -494,3 +537,60 @@ class Index:
         """A marketplace named in the question (≈amazon-uk) is covered by an article written for it."""
         codes = self.analyzer.synonyms.marketplaces.get(concept)
         return bool(codes and codes & set(article.marketplaces))
+
+
+MEMO_TERMS = 100_000
+"""Terms whose statistics an index remembers; beyond, it starts over (odd words add up in a
+process that runs for months)."""
+
+
+def _remember(memo: dict[str, float], term: str, value: float) -> float:
+    if len(memo) >= MEMO_TERMS:
+        memo.clear()
+    memo[term] = value
+    return value
+
+
+class _Candidates:
+    """The units short-listed for one question, and which of the question's terms each holds.
+
+    Ranking them (the topic discount) and judging them (coverage, evidence) ask the same of the
+    same few units, term by term: does the body hold it, do the article's names, does an example
+    question? Each is a binary search of the term's postings for the candidates, done once here
+    per term and field, not once per use."""
+
+    def __init__(self, index: Index, units: list[int]):
+        self.index = index
+        self.docs = np.array(units, dtype=np.int32)
+        self.articles = index.unit_article[self.docs]
+        # Example questions are stored unit by unit: a unit's are the range [first, last) of
+        # question numbers, and it holds a term when the term's sorted postings enter that range.
+        self.first = np.searchsorted(index.ask_units, self.docs, side="left").astype(np.int32)
+        self.last = np.searchsorted(index.ask_units, self.docs, side="right").astype(np.int32)
+        self._body: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+        self._named: dict[str, np.ndarray] = {}
+
+    def body(self, term: str) -> np.ndarray:
+        """Whether each unit's body holds the term."""
+        if term not in self._body:
+            self._body[term] = self.index.body.find(term, self.docs)
+        return self._body[term][0]
+
+    def body_values(self, term: str) -> np.ndarray:
+        """The term's BM25 value in each unit's body (0 where absent)."""
+        self.body(term)
+        return self.index.body.values_at(term, *self._body[term])
+
+    def named(self, term: str) -> np.ndarray:
+        """Whether each unit's article names the term (titles, aliases)."""
+        if term not in self._named:
+            self._named[term] = self.index.meta.find(term, self.articles)[0]
+        return self._named[term]
+
+    def holds(self, term: str) -> np.ndarray:
+        """Whether each unit holds the term in its body, its article's names or an example question."""
+        found = self.body(term) | self.named(term)
+        asked = self.index.ask.postings(term)[0]
+        if len(asked):
+            found |= asked.searchsorted(self.first) < asked.searchsorted(self.last)
+        return found

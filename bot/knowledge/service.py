@@ -24,7 +24,7 @@ from bot.knowledge.export import ExportError, export_question
 from bot.knowledge.index import Hit, Index
 from bot.knowledge.intents import IntentReader
 from bot.knowledge.store import KnowledgeStore, Who
-from bot.knowledge.text import Analyzer, Synonyms, warm_up
+from bot.knowledge.text import Analyzer, Synonyms, teach, warm_up
 
 log = logging.getLogger("sellerbot.knowledge")
 
@@ -80,11 +80,16 @@ def build_index(directory: Path) -> tuple[Index, list[str]]:
 
 def _code_version() -> str:
     """What the saved index depends on besides the knowledge: this package's code and the libraries
-    that cut and score the text."""
-    import bm25s
-    import jieba
+    that cut and score the text. jieba's is read from its source (its `__init__` carries its version),
+    not imported: a process loading a saved index imports jieba only to cut Chinese text."""
+    import importlib.util
 
-    digest = hashlib.sha256(f"{bm25s.__version__} {jieba.__version__}".encode())
+    import bm25s
+
+    digest = hashlib.sha256(bm25s.__version__.encode())
+    jieba = importlib.util.find_spec("jieba")
+    if jieba is not None and jieba.origin:
+        digest.update(Path(jieba.origin).read_bytes())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -120,7 +125,7 @@ def load_or_build(directory: Path, cache_dir: Path | None) -> tuple[Index, list[
     try:
         with path.open("rb") as handle:
             index = _unpickle(handle)
-        warm_up(getattr(index, "domain_words", ()))
+        teach(getattr(index, "domain_words", ()))  # jieba itself loads with the first Chinese text
         return index, []
     except FileNotFoundError:
         pass

@@ -33,7 +33,11 @@ def sellerbot() -> list[str]:
 
 
 def clean_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "SELLERBOT_"))}
+    """The caller's environment without the platform tokens and settings, and without
+    PYTHONDONTWRITEBYTECODE: an installed package has its bytecode, and a shell that sets it would
+    have every cold run recompile our modules (measured: 2.36x instead of ~1.8x)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "DISCORD_", "SELLERBOT_")) and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(extra)
     return env
 

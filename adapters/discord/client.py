@@ -96,6 +96,9 @@ class SellerClient(discord.Client):
             self.add_dynamic_items(item)
         self.stash.purge()
         self.replies.inbox.beat()
+        # the knowledge index and the Chinese tokenizer, before the gateway connects and off the
+        # loop: the first question must not hold the gateway's heartbeat for seconds
+        await asyncio.to_thread(lambda: self.services.kb.prepare())
         self._beater = asyncio.create_task(self._beat())
         await self.tree.set_translator(BilingualTranslator())
         await self.sync_commands()

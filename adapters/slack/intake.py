@@ -303,7 +303,7 @@ class Intake:
     async def _open(self) -> None:
         # Its own database connection and services, the same application (commands, listeners).
         services = Services(self.config, clock=self.services.clock, app=self.services.app)
-        services.kb  # noqa: B018  (the knowledge index is built now, here, not at the first question)
+        services.kb.prepare()  # the knowledge index and the Chinese tokenizer: now, not at the first question
         services.dispatcher  # noqa: B018  (and the command modules loaded: dateparser alone takes a second)
         inbox = Inbox(services.store, services.clock, self.owner)
         inbox.beat()

@@ -97,6 +97,16 @@ class PgServer:
         name = url.rsplit("%3D", 1)[-1]
         self._sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
 
+    def drop_connections(self) -> int:
+        """End every other client connection, as a server restart or a fail-over does: the pools
+        of the processes under test hold dead connections until they next use them."""
+        import psycopg
+
+        with psycopg.connect(self.base, autocommit=True) as conn:
+            return len(conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()").fetchall())
+
     def stop(self) -> None:
         subprocess.run(_as_user([self.pg_ctl, "-D", str(self.folder / "data"), "-m", "immediate", "stop"]),
                        capture_output=True)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,15 +15,26 @@ from bot.knowledge.store import KnowledgeStore, Who
 from bot.store import is_url
 
 if TYPE_CHECKING:
+    from bot.config import Config
     from bot.services import Services
 
-__all__ = ["Answer", "Article", "ArticleError", "KnowledgeBase", "KnowledgeStore", "Section", "Who", "build", "load_articles"]
+__all__ = ["Answer", "Article", "ArticleError", "KnowledgeBase", "KnowledgeStore", "Section", "Who", "build",
+           "cache_folder", "load_articles"]
+
+
+def cache_folder(config: "Config") -> Path | None:
+    """Where the index is saved between starts: `SELLERBOT_CACHE_DIR`, else beside a SQLite database
+    (`.sellerbot-cache/`, with the state it belongs to), else — the database is a server, so there is
+    no folder of ours — the user's cache folder (`$XDG_CACHE_HOME/sellerbot`, else
+    `~/.cache/sellerbot`), never the working folder, which may be read-only or another project's.
+    None for an in-memory database: nothing is saved."""
+    if config.cache_dir is not None:
+        return config.cache_dir
+    if not is_url(config.db):
+        return None if config.db == ":memory:" else Path(config.db).parent / ".sellerbot-cache"
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "sellerbot"
 
 
 def build(services: "Services") -> KnowledgeBase:
-    if is_url(services.config.db):  # a database server: the index is kept in the working folder
-        cache_dir: Path | None = Path.cwd() / ".sellerbot-cache"
-    else:
-        db = Path(services.config.db)
-        cache_dir = db.parent / ".sellerbot-cache" if str(db) != ":memory:" else None
-    return KnowledgeBase(services.config.knowledge_dir, KnowledgeStore(services.store), cache_dir)
+    return KnowledgeBase(services.config.knowledge_dir, KnowledgeStore(services.store), cache_folder(services.config))

@@ -224,6 +224,8 @@ class PgStore(Queries):
                 f"SQLite migration(s) {', '.join(missing)} have no PostgreSQL twin;"
                 " declare them with bot.store.postgres(...) beside the SQLite ones"
             )
+        if self._recorded() >= {(feature.name, m.name) for feature in sets for m in feature._migrations}:  # type: ignore[attr-defined]
+            return []
         applied = []
         with self.pool.connection() as conn:
             with conn.transaction():  # under the lock: CREATE … IF NOT EXISTS is not safe against a race
@@ -250,6 +252,16 @@ class PgStore(Queries):
                                      [feature.name, name])
                     applied.append(f"{feature.name}:{name}")
         return applied
+
+    def _recorded(self) -> set[tuple[str, str]]:
+        """The migrations already applied, read without the write lock: a process starting over an
+        up-to-date database does not wait for another process's long write (SQLite's start reads
+        its migrations without a lock too)."""
+        with self.pool.connection() as conn:
+            try:
+                return {tuple(row) for row in conn.execute("SELECT migration_set, name FROM sellerbot_migrations")}
+            except psycopg.errors.UndefinedTable:  # a new database: nothing applied yet
+                return set()
 
     def close(self) -> None:
         self.pool.close()

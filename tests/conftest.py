@@ -1,7 +1,7 @@
 """Shared fixtures: a real database, a fake clock, the real dispatcher.
 
 The database engine of a test is the `engine` fixture: SQLite (a file in the test's temp folder) by
-default, PostgreSQL (a fresh schema on a throwaway server, tests/pg_server.py) for every test when
+default, PostgreSQL (a fresh database on a throwaway server, tests/pg_server.py) for every test when
 `SELLERBOT_TEST_ENGINE=postgresql` (`make test-pg`). In the SQLite run, the modules marked
 `both_engines` run on both engines, so the storage contract is checked on PostgreSQL by `make test`
 alone. A test that builds a database asks for `db_target` (or `new_db` for several), never for a
@@ -124,9 +124,9 @@ def pg_server():
 
 
 class Databases:
-    """Fresh, empty databases of one engine: SQLite files in a folder, or PostgreSQL schemas of the
-    throwaway server (each a URL usable as SELLERBOT_DB, in this process or a subprocess), dropped
-    by `drop_all`."""
+    """Fresh databases of one engine: SQLite files in a folder (empty), or PostgreSQL databases of the
+    throwaway server (already migrated: tests/pg_server.py), each a URL usable as SELLERBOT_DB in this
+    process or a subprocess, dropped by `drop_all`."""
 
     def __init__(self, engine: str, folder: Path, server=None):
         self.engine, self.folder, self.server = engine, folder, server
@@ -135,13 +135,13 @@ class Databases:
     def __call__(self, name: str = "sellerbot.db") -> str:
         if self.engine == "sqlite":
             return str(self.folder / name)
-        url = self.server.new_schema()
+        url = self.server.new_database()
         self.made.append(url)
         return url
 
     def drop_all(self) -> None:
         for url in self.made:
-            self.server.drop_schema(url)
+            self.server.drop_database(url)
         self.made.clear()
 
 
@@ -161,7 +161,7 @@ def shared_db(tmp_path_factory, request):
 @pytest.fixture
 def new_db(engine: str, tmp_path: Path, request):
     """Makes fresh databases of this test's engine: `new_db()` or `new_db("name.db")` (the name is
-    the SQLite file's; PostgreSQL gets a new schema each call)."""
+    the SQLite file's; PostgreSQL gets a new database each call)."""
     made = databases(engine, tmp_path, request)
     yield made
     made.drop_all()
@@ -170,7 +170,7 @@ def new_db(engine: str, tmp_path: Path, request):
 @pytest.fixture
 def db_target(new_db: Databases) -> str:
     """What SELLERBOT_DB says for this test: a SQLite file, or a URL naming a fresh PostgreSQL
-    schema (dropped afterwards)."""
+    database (dropped afterwards)."""
     return new_db()
 
 

@@ -200,7 +200,7 @@ class PgStore(Queries):
                 raise WriteFailed(cause) from exc
             raise
 
-    def _fault(self, exc: Exception) -> Exception:
+    def _fault(self, exc: BaseException) -> BaseException:
         """The store's error for a fault (`StoreError`, what adapters catch on both engines; a bug
         stays psycopg's own error). A connection the server dropped (a restart, a fail-over) is
         rarely alone: the pool's idle ones are checked now and replaced, so the user hears "try

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint lint-imports bench bench-record clean
+.PHONY: install run test test-pg lint lint-imports bench bench-record clean
 
 install: $(STAMP)
 
@@ -19,6 +19,12 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The whole suite again, every test's database a fresh schema on a throwaway PostgreSQL server
+# (tests/pg_server.py: initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin). `-rs` lists the
+# SQLite-only tests it skips, with their reasons.
+test-pg: install
+	SELLERBOT_TEST_ENGINE=postgresql $(BIN)/python -m pytest -rs
 
 lint: install  # ruff, mypy and the import contracts, as configured in pyproject.toml
 	$(BIN)/ruff check .

@@ -34,6 +34,9 @@ class Config(BaseSettings):
     curator_roles: Annotated[list[str], NoDecode] = Field(default_factory=list)  # role / user-group ids
     console_is_curator: bool = True
     scheduler: str = "auto"  # auto | off
+    cache_dir: Path | None = None
+    """Where the knowledge index is saved between starts (`SELLERBOT_CACHE_DIR`); by default beside a
+    SQLite database, or the user's cache folder with a PostgreSQL URL (`bot.knowledge.cache_folder`)."""
 
     slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")

@@ -17,8 +17,10 @@ PostgreSQL twin is plain SQL declared beside it with `postgres(migrations, m001_
 under the same names: PostgreSQL refuses to start while a SQLite migration has no twin.
 
 Storage faults are told as they are: a database that cannot be used at start is
-`StorageUnavailable` (the CLI prints it on one line and exits 2); a write that fails at run time is
-`WriteFailed` (the dispatcher answers "not saved — try again"), while reads go on working.
+`StorageUnavailable` (the CLI prints it on one line and exits 2); at run time, a fault of either
+engine is a `StoreError` (the adapters and the dispatcher catch that, never an engine's own error),
+and a write transaction that failed is its kind `WriteFailed` (the dispatcher answers "not saved —
+try again"), while reads go on working.
 """
 
 from __future__ import annotations
@@ -169,6 +171,8 @@ _REASONS = {
 
 def reason(exc: BaseException) -> tuple[str, str]:
     """Why a database operation failed, in English and Chinese (from SQLite's error name)."""
+    if isinstance(exc, StoreError):
+        exc = exc.cause
     if _from_psycopg(exc):
         return ("the database server cannot be reached or refused the request",
                 "无法连接数据库服务器，或服务器拒绝了请求")
@@ -189,6 +193,8 @@ def _from_psycopg(exc: BaseException) -> bool:
 def is_storage_fault(exc: BaseException) -> bool:
     """A fault of the database or its disk (full, read-only, busy, damaged), as opposed to a bug such
     as a broken constraint or bad SQL, which stays a crash with a reference."""
+    if isinstance(exc, StoreError):
+        return True
     if _from_psycopg(exc):
         from bot.store_pg import is_fault
 
@@ -212,20 +218,32 @@ class StorageUnavailable(Exception):
         return f"cannot use the database {self.path}: {why}" + (f" ({detail})" if detail and detail != why else "")
 
 
-class WriteFailed(sqlite3.OperationalError):
-    """A write did not happen (disk full, read-only file, lock held too long): nothing was saved.
-    Still a sqlite3.OperationalError, so code that catches SQLite's own errors keeps working."""
+class StoreError(Exception):
+    """A fault of the database, its disk or its server, on either engine (full, read-only, busy,
+    damaged, unreachable, restarted): the one type adapters and the dispatcher catch to say "the
+    database failed — try again", whichever engine runs. Each engine raises it (or `WriteFailed`)
+    in place of its own error for a fault, with that error as `cause`; a bug (bad SQL, a broken
+    constraint) is not one and stays the engine's own error, a crash with a reference."""
 
     def __init__(self, cause: BaseException):
         super().__init__(str(cause))
         self.cause = cause
-        # SQLite's own errors carry these; a cause that is not one leaves them None
-        self.sqlite_errorcode = getattr(cause, "sqlite_errorcode", None)  # type: ignore[assignment]
-        self.sqlite_errorname = getattr(cause, "sqlite_errorname", None)  # type: ignore[assignment]
 
     def reason(self, lang: str) -> str:
         en, zh = reason(self.cause)
         return zh if lang == "zh" else en
+
+
+class WriteFailed(StoreError):
+    """A write transaction did not happen (disk full, read-only file, lock held too long, server
+    gone): it was rolled back, nothing of it was saved."""
+
+
+def fault(exc: BaseException) -> BaseException:
+    """The store's error for an engine's error: a fault becomes `StoreError`, a bug stays itself."""
+    if isinstance(exc, StoreError) or not is_storage_fault(exc):
+        return exc
+    return StoreError(exc)
 
 
 @migrations()
@@ -356,10 +374,16 @@ class Store(Queries):
         return applied
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        return self.db.execute(sql, params)
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise fault(exc) from exc
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.Error as exc:
+            raise fault(exc) from exc
 
     def data_version(self) -> object:
         """Changes when another connection commits (the scheduler polls it to notice new rows)."""
@@ -392,12 +416,15 @@ class Store(Queries):
                 raise
             else:
                 conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StoreError) as exc:
             if conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
+            if isinstance(exc, WriteFailed):
+                raise
             if is_storage_fault(exc):
-                raise WriteFailed(exc) from exc
+                cause = exc.cause if isinstance(exc, StoreError) else exc
+                raise WriteFailed(cause) from exc
             raise
 
     def close(self) -> None:

@@ -16,8 +16,9 @@ speak to:
   (`bot.store.postgres`), applied in order under an advisory lock (processes starting together
   apply each once) and recorded in `sellerbot_migrations`.
 
-Faults: a server that cannot be reached at start is `StorageUnavailable`; a write that fails because
-the connection or the server failed is `WriteFailed`, as on SQLite.
+Faults: a server that cannot be reached at start is `StorageUnavailable`; at run time a statement
+that fails because the connection or the server failed raises `StoreError`, and a write transaction
+that fails so is `WriteFailed`, as on SQLite.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 from sqlite_utils import Migrations
 
-from bot.store import POSTGRES_MIGRATIONS, Queries, StorageUnavailable, WriteFailed, migrations, redacted
+from bot.store import POSTGRES_MIGRATIONS, Queries, StorageUnavailable, StoreError, WriteFailed, migrations, redacted
 
 POOL_MAX = 8
 """Connections per process: a web process answers a few requests at once, a clock needs two."""
@@ -67,11 +68,13 @@ def translate(sql: str) -> str:
 
 
 def is_fault(exc: BaseException) -> bool:
-    """A fault of the server or the connection (unreachable, restarted, pool exhausted), as opposed
-    to a bug (bad SQL, a broken constraint), which stays a crash with a reference."""
+    """A fault of the server or the connection (unreachable, restarted, pool exhausted, a standby
+    that takes no writes after a fail-over), as opposed to a bug (bad SQL, a broken constraint),
+    which stays a crash with a reference."""
     from psycopg_pool import PoolTimeout
 
-    return isinstance(exc, psycopg.OperationalError | PoolTimeout) and not isinstance(exc, psycopg.errors.SyntaxError)
+    return (isinstance(exc, psycopg.OperationalError | PoolTimeout | psycopg.errors.ReadOnlySqlTransaction)
+            and not isinstance(exc, psycopg.errors.SyntaxError))
 
 
 class MissingTwin(Exception):
@@ -110,6 +113,7 @@ class PgStore(Queries):
         self._conn: contextvars.ContextVar[psycopg.Connection | None] = contextvars.ContextVar(
             f"sellerbot-pg-{id(self)}", default=None
         )
+        self._lock_timeout_ms: int | None = None  # None: the server's (no limit)
 
     @classmethod
     def connect(cls, url: str) -> "PgStore":
@@ -139,14 +143,20 @@ class PgStore(Queries):
             yield conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
-        with self._connection() as conn, conn.cursor() as cursor:
-            cursor.execute(translate(sql), list(params))
-            return Result(cursor)
+        try:
+            with self._connection() as conn, conn.cursor() as cursor:
+                cursor.execute(translate(sql), list(params))
+                return Result(cursor)
+        except Exception as exc:
+            raise self._fault(exc) from exc
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        with self._connection() as conn, conn.cursor(row_factory=dict_row) as cursor:
-            cursor.execute(translate(sql), list(params))
-            return cursor.fetchall() if cursor.description else []
+        try:
+            with self._connection() as conn, conn.cursor(row_factory=dict_row) as cursor:
+                cursor.execute(translate(sql), list(params))
+                return cursor.fetchall() if cursor.description else []
+        except Exception as exc:
+            raise self._fault(exc) from exc
 
     def data_version(self) -> object:
         """Always "changed": PostgreSQL has no cheap counter of other sessions' commits, and the
@@ -154,8 +164,11 @@ class PgStore(Queries):
         return time.monotonic_ns()
 
     def busy_timeout(self, ms: int) -> None:
-        """SQLite's lock wait has no counterpart to set per connection here (writes wait for the
-        advisory lock as long as the statement runs)."""
+        """How long this store's exclusive writes wait for the database's write lock (the advisory
+        lock another process holds), as SQLite's busy timeout: past it the write fails as
+        `WriteFailed` (PostgreSQL's `lock_timeout`), rather than go on waiting after its caller gave
+        up and saving what the user was told was not saved."""
+        self._lock_timeout_ms = max(1, int(ms))  # 0 would mean "no limit" to PostgreSQL
 
     @contextlib.contextmanager
     def write(self, *, exclusive: bool = True) -> Iterator["PgStore"]:
@@ -172,14 +185,32 @@ class PgStore(Queries):
                 try:
                     with conn.transaction():
                         if exclusive:
+                            if self._lock_timeout_ms is not None:
+                                conn.execute(f"SET LOCAL lock_timeout = {self._lock_timeout_ms}")
                             conn.execute(LOCK_SQL)
                         yield self
                 finally:
                     self._conn.reset(token)
         except Exception as exc:
-            if is_fault(exc):
-                raise WriteFailed(exc) from exc
+            if isinstance(exc, WriteFailed):
+                raise
+            cause = exc.cause if isinstance(exc, StoreError) else exc
+            if is_fault(cause):
+                self._fault(cause)
+                raise WriteFailed(cause) from exc
             raise
+
+    def _fault(self, exc: BaseException) -> BaseException:
+        """The store's error for a fault (`StoreError`, what adapters catch on both engines; a bug
+        stays psycopg's own error). A connection the server dropped (a restart, a fail-over) is
+        rarely alone: the pool's idle ones are checked now and replaced, so the user hears "try
+        again" once, not once per pooled connection."""
+        if isinstance(exc, StoreError) or not is_fault(exc):
+            return exc
+        if isinstance(exc, psycopg.OperationalError) and self._conn.get() is None:
+            with contextlib.suppress(Exception):  # the server may be gone for good: the next call says so
+                self.pool.check()
+        return StoreError(exc)
 
     # --- migrations -----------------------------------------------------------------------------
     def migrate(self, *features: Migrations) -> list[str]:
@@ -193,6 +224,8 @@ class PgStore(Queries):
                 f"SQLite migration(s) {', '.join(missing)} have no PostgreSQL twin;"
                 " declare them with bot.store.postgres(...) beside the SQLite ones"
             )
+        if self._recorded() >= {(feature.name, m.name) for feature in sets for m in feature._migrations}:  # type: ignore[attr-defined]
+            return []
         applied = []
         with self.pool.connection() as conn:
             with conn.transaction():  # under the lock: CREATE … IF NOT EXISTS is not safe against a race
@@ -219,6 +252,16 @@ class PgStore(Queries):
                                      [feature.name, name])
                     applied.append(f"{feature.name}:{name}")
         return applied
+
+    def _recorded(self) -> set[tuple[str, str]]:
+        """The migrations already applied, read without the write lock: a process starting over an
+        up-to-date database does not wait for another process's long write (SQLite's start reads
+        its migrations without a lock too)."""
+        with self.pool.connection() as conn:
+            try:
+                return {tuple(row) for row in conn.execute("SELECT migration_set, name FROM sellerbot_migrations")}
+            except psycopg.errors.UndefinedTable:  # a new database: nothing applied yet
+                return set()
 
     def close(self) -> None:
         self.pool.close()

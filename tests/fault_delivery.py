@@ -49,7 +49,7 @@ class FilePlatform:
 
 
 async def main(db: str, posts: str, stall_at: int, stall: str) -> None:
-    services = Services(Config(db=Path(db)))
+    services = Services(Config(db=db))
     scheduler = ReminderScheduler(services, {"*": FilePlatform(Path(posts), stall_at, stall)}, lease_ttl=LEASE_TTL)
     await scheduler.start()
     await asyncio.sleep(60)  # never reached in the tests: they kill it first

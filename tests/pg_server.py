@@ -1,5 +1,10 @@
 """A throwaway PostgreSQL server for the tests: `initdb` into a temp folder and `pg_ctl start`
-listening on 127.0.0.1 on a free port, durability off (fsync), one schema per test.
+listening on 127.0.0.1 on a free port, durability off (fsync), one database per test.
+
+A test's database is a copy of a template migrated once per session (`CREATE DATABASE … TEMPLATE`,
+~25 ms) rather than an empty schema migrated by the bot (~150 ms of DDL each): the whole suite on
+PostgreSQL would otherwise spend minutes creating tables. Tests of the migrations themselves ask for
+an empty schema (`new_schema`).
 
 initdb refuses to run as root: as root, the server runs as the `postgres` user when it exists (or
 one created with `useradd`). Its binaries are found on PATH, else under /usr/lib/postgresql/*/bin
@@ -56,6 +61,7 @@ class PgServer:
         self.folder = folder
         self.port = port
         self.base = f"postgresql://{USER}@127.0.0.1:{port}/postgres"
+        self._template: str | None = None
 
     @classmethod
     def start(cls) -> "PgServer":
@@ -96,6 +102,43 @@ class PgServer:
     def drop_schema(self, url: str) -> None:
         name = url.rsplit("%3D", 1)[-1]
         self._sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+    def _database_url(self, name: str) -> str:
+        return self.base.rsplit("/", 1)[0] + "/" + name
+
+    def new_database(self) -> str:
+        """A URL naming a fresh database with every migration of the bot and its adapters applied
+        (a copy of the session's template; the bot finds nothing to migrate)."""
+        if self._template is None:
+            self._template = self._make_template()
+        name = "t_" + uuid.uuid4().hex[:12]
+        self._sql(f"CREATE DATABASE {name} TEMPLATE {self._template}")
+        return self._database_url(name)
+
+    def drop_database(self, url: str) -> None:
+        """FORCE: a test that left its store open (a process it killed) does not keep it alive."""
+        self._sql(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[-1]} WITH (FORCE)")
+
+    def _make_template(self) -> str:
+        from adapters.discord.store import migrations as discord
+        from adapters.slack.store import migrations as slack
+        from bot.services import feature_migrations
+        from bot.store import Store
+
+        name = "sellerbot_template"
+        self._sql(f"CREATE DATABASE {name}")
+        Store.open(self._database_url(name), (*feature_migrations(), slack, discord)).close()
+        return name
+
+    def drop_connections(self) -> int:
+        """End every other client connection, as a server restart or a fail-over does: the pools
+        of the processes under test hold dead connections until they next use them."""
+        import psycopg
+
+        with psycopg.connect(self.base, autocommit=True) as conn:
+            return len(conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()").fetchall())
 
     def stop(self) -> None:
         subprocess.run(_as_user([self.pg_ctl, "-D", str(self.folder / "data"), "-m", "immediate", "stop"]),

@@ -59,8 +59,8 @@ def test_both_platforms_keep_long_values_with_one_value_table(services, clock):
     assert ref.startswith(VALUE_PREFIX) and len(ref) == len(VALUE_PREFIX) + 24 and state.expand(ref) == "w" * 300
     assert state.shorten("short", 150) == "short" and state.expand("short") == "short"
     table = ValueTable("slack_values", key_column="ref", key_chars=24, prefix=VALUE_PREFIX)
-    assert table.get(services.store.db, ref) == "w" * 300
-    assert table.purge(services.store.db, "9999") == 1 and state.expand(ref) == ref
+    assert table.get(services.store, ref) == "w" * 300
+    assert table.purge(services.store, "9999") == 1 and state.expand(ref) == ref
 
 
 def test_the_discord_sender_reads_retry_after_with_the_toolkit():

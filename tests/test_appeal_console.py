@@ -81,8 +81,8 @@ def reply_to(prompt: dict, state: dict) -> str:
     return TYPED[step]
 
 
-def test_a_program_drives_a_whole_appeal_across_a_restart(tmp_path):
-    db = tmp_path / "appeal.db"
+def test_a_program_drives_a_whole_appeal_across_a_restart(new_db):
+    db = new_db("appeal.db")
     state: dict = {}
     seen_steps: list[str] = []
 
@@ -125,10 +125,12 @@ def test_a_program_drives_a_whole_appeal_across_a_restart(tmp_path):
     assert shown["kind"] == "draft" and shown["text"] == letter
 
 
-def test_the_console_keeps_the_interface_language_for_a_bare_command(tmp_path):
+def test_the_console_keeps_the_interface_language_for_a_bare_command(new_db):
+    db_zh = new_db("zh.db")
+    db_en = new_db("en.db")
     from tests.conftest import json_lines, run_cli
 
-    zh = run_cli(["console", "--json", "--lang", "zh", "--db", str(tmp_path / "zh.db")], stdin="/seller appeal\n")
-    en = run_cli(["console", "--json", "--db", str(tmp_path / "en.db")], stdin="/seller appeal\n")
+    zh = run_cli(["console", "--json", "--lang", "zh", "--db", db_zh], stdin="/seller appeal\n")
+    en = run_cli(["console", "--json", "--db", db_en], stdin="/seller appeal\n")
     assert "哪个站点" in json_lines(zh.stdout)[0]["text"]
     assert "Which marketplace" in json_lines(en.stdout)[0]["text"]

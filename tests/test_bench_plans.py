@@ -13,6 +13,7 @@ from tests.reminder_fakes import RecordingSender, delivery_for
 STATE_INDEX = "idx_reminders_state_next_attempt_at"
 
 
+@pytest.mark.sqlite_only("reads SQLite's query plans (EXPLAIN QUERY PLAN) of the statements its trace callback saw")
 @pytest.mark.parametrize("senders", ["slack", "*"])
 def test_next_due_and_claim_search_the_state_index(services, clock, senders):
     for i in range(50):

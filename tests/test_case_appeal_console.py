@@ -49,8 +49,8 @@ def choice(response: dict, label: str) -> str:
     return value
 
 
-def test_a_case_drafts_its_appeal_and_records_it_sent(tmp_path):
-    console = Console(tmp_path / "case.db")
+def test_a_case_drafts_its_appeal_and_records_it_sent(new_db):
+    console = Console(new_db("case.db"))
     opened = console.send(f"/seller case open messaging-warning received {NOTICE_DAY.isoformat()} 09:00 "
                           "marketplace us store Anker")
     assert opened["kind"] == "case" and opened["case_id"] == 1
@@ -79,8 +79,8 @@ def test_a_case_drafts_its_appeal_and_records_it_sent(tmp_path):
     assert console.close() == 0
 
 
-def test_a_cdiscount_case_asks_none_of_the_facts_it_knows(tmp_path):
-    console = Console(tmp_path / "cd.db")
+def test_a_cdiscount_case_asks_none_of_the_facts_it_knows(new_db):
+    console = Console(new_db("cd.db"))
     opened = console.send(f"/seller case open cdiscount-formal-notice received {NOTICE_DAY.isoformat()} 10:00")
     asked: list[str] = []
     draft = answer(console, console.send("!choice " + choice(opened, "Draft the appeal")), asked)
@@ -89,8 +89,8 @@ def test_a_cdiscount_case_asks_none_of_the_facts_it_knows(tmp_path):
     assert console.close() == 0
 
 
-def test_an_appeal_without_a_case_offers_to_open_one(tmp_path):
-    console = Console(tmp_path / "none.db")
+def test_an_appeal_without_a_case_offers_to_open_one(new_db):
+    console = Console(new_db("none.db"))
     asked: list[str] = []
     draft = answer(console, console.send("/seller appeal start messaging"), asked)
     assert draft["case_id"] is None

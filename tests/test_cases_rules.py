@@ -65,10 +65,10 @@ def test_event_phrases_match_the_longest_alias_at_a_word_boundary():
     assert rules.match_event("reply received", events) == ("reply-received", "")
 
 
-async def test_changed_rules_apply_to_cases_opened_afterwards(tmp_path):
+async def test_changed_rules_apply_to_cases_opened_afterwards(tmp_path, new_db):
     path = tmp_path / "deadlines.yaml"
     path.write_text(RULES.replace("AFTER", "2 hours"), encoding="utf-8")
-    config = Config(db=tmp_path / "s.db", knowledge_dir=tmp_path)
+    config = Config(db=new_db("s.db"), knowledge_dir=tmp_path)
     services = Services(config)
     try:
         first = await services.dispatcher.handle(Request(text="case open test-warning"))
@@ -94,8 +94,8 @@ def test_every_case_type_opens_with_deadlines_each_citing_an_existing_article():
             assert rule.source in articles, (case_type.id, rule.id, rule.source)
 
 
-async def test_a_case_shows_the_source_of_each_deadline(tmp_path):
-    services = Services(Config(db=tmp_path / "s.db"))
+async def test_a_case_shows_the_source_of_each_deadline(new_db):
+    services = Services(Config(db=new_db("s.db")))
     try:
         shown = await services.dispatcher.handle(Request(kind="command", text="case open account-deactivation",
                                                          user="u", channel="c", platform="console"))

@@ -57,9 +57,9 @@ def english_in(response: dict) -> list[str]:
     return found
 
 
-def test_a_chinese_console_answers_every_help_usage_error_and_button_in_chinese(tmp_path):
+def test_a_chinese_console_answers_every_help_usage_error_and_button_in_chinese(new_db):
     lines = every_help_and_misuse() + TYPED
-    result = run_cli(["console", "--json", "--lang", "zh", "--db", str(tmp_path / "zh.db")], stdin="\n".join(lines) + "\n")
+    result = run_cli(["console", "--json", "--lang", "zh", "--db", new_db("zh.db")], stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     responses = json_lines(result.stdout)
     assert len(responses) == len(lines)
@@ -76,8 +76,8 @@ def test_the_detector_finds_english():
     assert english_in({"text": "用法：/seller remind <时间> <内容> | list | cancel", "context": ["示例：/seller kb show order-defect-rate"]}) == []
 
 
-def test_chinese_command_words_answer_in_chinese_even_in_an_english_console(tmp_path):
-    result = run_cli(["console", "--json", "--db", str(tmp_path / "c.db")],
+def test_chinese_command_words_answer_in_chinese_even_in_an_english_console(new_db):
+    result = run_cli(["console", "--json", "--db", new_db("c.db")],
                      stdin="/seller 帮助\n/seller 帮助 提醒\n/seller 提醒 列表\n/seller help\n/seller 设置 语言 中文\n/seller help\n")
     first, remind_help, listed, english, saved, chinese = json_lines(result.stdout)
     assert first["kind"] == "help" and "平台政策问答" in first["text"]

@@ -28,9 +28,9 @@ print(json.dumps({"code": code, "modules": sorted(m for m in sys.modules if "." 
 """
 
 
-def _run(args: list[str], tmp_path, stdin: str = "") -> tuple[list[dict], set[str]]:
+def _run(args: list[str], db: str, stdin: str = "") -> tuple[list[dict], set[str]]:
     """The JSON lines a process printed, and the top-level modules it had imported at its end."""
-    done = subprocess.run([sys.executable, "-c", _PROBE, *args, "--db", str(tmp_path / "probe.db")], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", _PROBE, *args, "--db", db], cwd=ROOT,
                           input=stdin, capture_output=True, text=True, timeout=120)
     probe = json.loads(done.stderr.strip().splitlines()[-1])
     assert probe["code"] == 0, done.stderr[-2000:]
@@ -44,9 +44,9 @@ the registrations and migrations every process runs."""
 
 
 @pytest.mark.parametrize("question", ["What is the maximum order defect rate?", "订单缺陷率的标准是多少?"])
-def test_ask_imports_nothing_of_other_commands_or_platforms(question, tmp_path):
-    _run(["ask", question, "--json"], tmp_path)  # the first run builds and saves the index
-    (answer,), modules = _run(["ask", question, "--json"], tmp_path)
+def test_ask_imports_nothing_of_other_commands_or_platforms(question, db_target):
+    _run(["ask", question, "--json"], db_target)  # the first run builds and saves the index
+    (answer,), modules = _run(["ask", question, "--json"], db_target)
     assert answer["kind"] == "answer" and answer["answered"], answer
     assert modules.isdisjoint(NOT_FOR_ASK), sorted(modules & set(NOT_FOR_ASK))
     assert modules.isdisjoint(OURS_NOT_FOR_ASK), sorted(modules & set(OURS_NOT_FOR_ASK))
@@ -55,13 +55,13 @@ def test_ask_imports_nothing_of_other_commands_or_platforms(question, tmp_path):
     assert ("jieba" in modules) == (question != "What is the maximum order defect rate?")
 
 
-def test_remind_still_loads_its_time_parser_when_used(tmp_path):
+def test_remind_still_loads_its_time_parser_when_used(db_target):
     """The imports moved into functions still happen where they are needed."""
-    _, modules = _run(["console", "--json"], tmp_path, "/seller help\n")
+    _, modules = _run(["console", "--json"], db_target, "/seller help\n")
     assert modules.isdisjoint({"dateparser", "cn2an", "babel"}), modules
     # a Chinese numeral (cn2an) and an English phrase that only dateparser reads
     (chinese, english, metrics), modules = _run(
-        ["console", "--json"], tmp_path,
+        ["console", "--json"], db_target,
         "/seller remind 十二月三十一日上午十点 提交申诉\n/seller remind 3 Jan 2099 at 10am renew\n/seller metrics odr 2 126\n")
     assert chinese["kind"] == "reminder" and english["kind"] == "reminder", (chinese, english)
     assert "0.995" in json.dumps(metrics), metrics

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +18,7 @@ from pydantic import ValidationError
 from bot.contract import DATA, ResponseKind
 from bot.model import Response
 from bot.schema import SCHEMA_PATH, contract_schema, render
-from tests.conftest import json_lines, run_cli
+from tests.conftest import json_lines, opened, run_cli
 from tests.contract_session import run_session
 
 
@@ -51,8 +50,8 @@ def test_the_schema_has_one_shape_per_kind_and_data_model():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_response_of_a_broad_session_fits_the_schema(tmp_path, validator, lang):
-    lines = run_session(tmp_path / "session.db", lang)
+def test_every_response_of_a_broad_session_fits_the_schema(db_target, validator, lang):
+    lines = run_session(db_target, lang)
     assert problems(validator, lines) == []
     kinds = Counter(line["kind"] for line in lines)
     assert set(kinds) == {kind.value for kind in ResponseKind}, "the session shows every kind"
@@ -76,15 +75,15 @@ def shapes_matching(validator: Draft202012Validator, line: dict) -> list[str]:
     return out
 
 
-def test_a_reminder_delivered_late_by_the_clock_fits_the_schema(tmp_path, validator):
-    db = tmp_path / "late.db"
-    result = run_cli(["console", "--json", "--db", str(db), "--channel", "C7"],
+def test_a_reminder_delivered_late_by_the_clock_fits_the_schema(db_target, validator):
+    db = db_target
+    result = run_cli(["console", "--json", "--db", db, "--channel", "C7"],
                      stdin="/seller remind tomorrow 9am call the carrier\n/seller remind every monday 9am check ODR\n")
     assert result.returncode == 0, result.stderr
     past = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    with sqlite3.connect(db) as conn:  # both fell due while nothing ran
-        conn.execute("UPDATE reminders SET due = ?, next_attempt_at = ?", [past, past])
-    delivered = json_lines(run_cli(["clock", "--for", "0.5", "--json", "--db", str(db)]).stdout)
+    with opened(db) as store:  # both fell due while nothing ran
+        store.execute("UPDATE reminders SET due = ?, next_attempt_at = ?", [past, past])
+    delivered = json_lines(run_cli(["clock", "--for", "0.5", "--json", "--db", db]).stdout)
     assert [line["late"] for line in delivered] == [True, True]
     assert {line["repeat"] is None for line in delivered} == {True, False}
     assert problems(validator, delivered) == []

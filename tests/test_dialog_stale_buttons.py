@@ -15,15 +15,16 @@ from tests.mocks.slack_fixtures import mock_slack, slack_bed  # noqa: F401
 from tests.test_discord_features import DiscordUser, prompt
 
 
-def test_console_a_stale_skip_does_not_skip_the_current_step(tmp_path):
-    first = run_cli(["console", "--json", "--db", str(tmp_path / "c.db")],
+def test_console_a_stale_skip_does_not_skip_the_current_step(new_db):
+    db_c = new_db("c.db")
+    first = run_cli(["console", "--json", "--db", db_c],
                     stdin="/seller appeal start messaging\n!choice amazon-us\nyesterday\n!choice warning\n")
     notice_prompt = json_lines(first.stdout)[-1]
     assert notice_prompt["step"] == "notice_text"
     [skip] = [c["value"] for c in notice_prompt["choices"] if c["label"] == "Skip"]
     assert skip == "AP-1/notice_text/skip"
 
-    second = run_cli(["console", "--json", "--db", str(tmp_path / "c.db")],
+    second = run_cli(["console", "--json", "--db", db_c],
                      stdin=f"!choice {skip}\n!choice {skip}\n/seller appeal show AP-1\n")
     moved, stale, shown = json_lines(second.stdout)
     assert moved["step"] == "conversation_orders"  # the notice text was skipped by its own button
@@ -32,8 +33,8 @@ def test_console_a_stale_skip_does_not_skip_the_current_step(tmp_path):
     assert "Order IDs of the conversations" not in shown["sections"][0]["text"]  # still unanswered
 
 
-def test_console_a_stale_button_is_refused_in_chinese(tmp_path):
-    out = run_cli(["console", "--json", "--lang", "zh", "--db", str(tmp_path / "z.db")],
+def test_console_a_stale_button_is_refused_in_chinese(new_db):
+    out = run_cli(["console", "--json", "--lang", "zh", "--db", new_db("z.db")],
                   stdin="/seller appeal\n!choice AP-1/marketplace/amazon-us\n!choice AP-1/marketplace/amazon-uk\n")
     _, type_prompt, stale = json_lines(out.stdout)
     assert type_prompt["step"] == stale["step"] == "violation"

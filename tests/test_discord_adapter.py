@@ -248,14 +248,14 @@ async def test_curator_commands_follow_roles_and_guild_permissions(discord_api, 
     assert role["embeds"][0]["description"] == "opened"
 
 
-def test_missing_token_is_reported_by_name(tmp_path):
-    result = run_cli(["discord", "--db", str(tmp_path / "d.db")], env={"DISCORD_TOKEN": ""})
+def test_missing_token_is_reported_by_name(new_db):
+    result = run_cli(["discord", "--db", new_db("d.db")], env={"DISCORD_TOKEN": ""})
     assert result.returncode != 0
     assert "DISCORD_TOKEN" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_guild_sync_without_a_guild_id_is_refused(tmp_path):
-    result = run_cli(["discord", "--sync", "guild", "--db", str(tmp_path / "d.db")],
+def test_guild_sync_without_a_guild_id_is_refused(new_db):
+    result = run_cli(["discord", "--sync", "guild", "--db", new_db("d.db")],
                      env={"DISCORD_TOKEN": "x", "DISCORD_GUILD_ID": ""})
     assert result.returncode != 0 and "DISCORD_GUILD_ID" in result.stderr
 

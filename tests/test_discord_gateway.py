@@ -17,9 +17,9 @@ from tests.conftest import ROOT
 from tests.mocks.discord_api import APP_ID, CHANNEL_ID, GUILD_ID, OWNER_ID, ROLE_CURATOR_ID, MockDiscordAPI
 
 
-async def test_the_discord_process_connects_syncs_answers_and_stops(tmp_path):
+async def test_the_discord_process_connects_syncs_answers_and_stops(new_db):
     api = await MockDiscordAPI().start()
-    db = tmp_path / "bot.db"
+    db = new_db("bot.db")
     before = Services(Config(db=db))
     before.reminders.create(platform="discord", channel=str(CHANNEL_ID), owner=str(OWNER_ID), text="resend the appeal",
                             due=datetime.now(timezone.utc) - timedelta(hours=1))

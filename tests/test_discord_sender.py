@@ -104,8 +104,8 @@ async def test_buttons_posted_by_the_clock_process_are_answered_by_the_bot(disco
     assert callback["type"] == 4 and callback["data"]["embeds"][0]["title"] == "sellerbot"
 
 
-def test_the_discord_token_selects_the_discord_sender(tmp_path):
-    senders = platform_senders(Config(db=tmp_path / "s.db", DISCORD_TOKEN="x"))
+def test_the_discord_token_selects_the_discord_sender(new_db):
+    senders = platform_senders(Config(db=new_db("s.db"), DISCORD_TOKEN="x"))
     assert isinstance(senders["discord"], DiscordSender)
 
 

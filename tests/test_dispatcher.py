@@ -94,9 +94,9 @@ async def test_button_with_a_command_value_runs_that_command(services):
     assert response.kind == "help"
 
 
-def test_console_json_contract_end_to_end(tmp_path):
+def test_console_json_contract_end_to_end(new_db):
     result = run_cli(
-        ["console", "--json", "--db", str(tmp_path / "c.db"), "--channel", "C1"],
+        ["console", "--json", "--db", new_db("c.db"), "--channel", "C1"],
         stdin="/seller help\n/seller nope\n/remind me\nstray text\n!choice cmd:help\n",
     )
     assert result.returncode == 0, result.stderr
@@ -106,8 +106,8 @@ def test_console_json_contract_end_to_end(tmp_path):
     assert "Commands start with /seller" in out[2]["text"]
 
 
-def test_bad_configuration_is_reported_without_a_trace(tmp_path):
-    result = run_cli(["console", "--db", str(tmp_path / "c.db")], env={"SELLERBOT_TZ": "Mars/Base"})
+def test_bad_configuration_is_reported_without_a_trace(new_db):
+    result = run_cli(["console", "--db", new_db("c.db")], env={"SELLERBOT_TZ": "Mars/Base"})
     assert result.returncode == 2
     assert "Mars/Base" in result.stderr and "Traceback" not in result.stderr
 

@@ -22,8 +22,8 @@ def run_bytes(args: list[str], stdin: bytes, env: dict) -> subprocess.CompletedP
     {"PYTHONIOENCODING": "utf-8"},  # a strict decoder: used to stop the console with a traceback
     {"LC_ALL": "C", "PYTHONIOENCODING": ""},  # UTF-8 mode's surrogateescape: used to crash the ask
 ], ids=["strict", "c-locale"])
-def test_invalid_utf8_on_stdin_is_replaced_and_every_line_answered_in_valid_json(tmp_path, locale_env):
-    result = run_bytes(["console", "--json", "--db", str(tmp_path / "b.db")], BROKEN, locale_env)
+def test_invalid_utf8_on_stdin_is_replaced_and_every_line_answered_in_valid_json(locale_env, new_db):
+    result = run_bytes(["console", "--json", "--db", new_db("b.db")], BROKEN, locale_env)
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     text = result.stdout.decode("utf-8")  # strict: the output is valid UTF-8
     lines = [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -32,9 +32,9 @@ def test_invalid_utf8_on_stdin_is_replaced_and_every_line_answered_in_valid_json
     assert "Traceback" not in result.stderr.decode("utf-8", "replace")
 
 
-def test_invalid_utf8_in_the_ask_argument_is_answered_in_valid_json(tmp_path):
+def test_invalid_utf8_in_the_ask_argument_is_answered_in_valid_json(new_db):
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", b"ODR \xff standard?", "--json", "--db", str(tmp_path / "a.db")],
+        [sys.executable, "-m", "bot.cli", "ask", b"ODR \xff standard?", "--json", "--db", new_db("a.db")],
         capture_output=True, timeout=60, cwd=ROOT, env={**os.environ, "LC_ALL": "C"},
     )
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")

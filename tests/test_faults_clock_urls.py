@@ -15,8 +15,8 @@ from tests.mocks.discord_api import CHANNEL_ID, MockDiscordAPI
 from tests.mocks.slack_api import MockSlack
 
 
-async def test_the_clock_process_posts_through_the_configured_api_urls(tmp_path):
-    db = tmp_path / "clock.db"
+async def test_the_clock_process_posts_through_the_configured_api_urls(new_db):
+    db = new_db("clock.db")
     seed = Services(Config(db=db))
     due = datetime.now(timezone.utc) - timedelta(seconds=5)
     seed.reminders.create(platform="discord", channel=str(CHANNEL_ID), user="1", text="discord ping", due=due)

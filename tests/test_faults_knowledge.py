@@ -57,9 +57,9 @@ def still_referenced(kb, tmp_path):
 
 @pytest.mark.parametrize("damage", [vanished, a_folder, not_utf8, truncated, broken_synonyms, no_articles_folder,
                                     still_referenced])
-async def test_a_damaged_knowledge_folder_is_refused_by_name_and_the_old_index_keeps_answering(tmp_path, clock, damage):
+async def test_a_damaged_knowledge_folder_is_refused_by_name_and_the_old_index_keeps_answering(tmp_path, clock, damage, new_db):
     kb = write_kb(tmp_path / "kb")
-    services = services_for(kb, tmp_path / "bot.db", clock)
+    services = services_for(kb, new_db("bot.db"), clock)
     ask = services.dispatcher.handle
     before = await ask(Request(text=f"ask {QUESTION}"))
     assert before.data["answered"] is True

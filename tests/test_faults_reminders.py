@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from adapters.slack.sender import build_sender
 from bot.config import Config
 from bot.reminders.scheduler import ReminderScheduler
 from bot.services import Services
-from tests.conftest import ROOT, json_lines, run_cli
+from tests.conftest import ROOT, json_lines, opened, run_cli
 from tests.mocks.slack_fixtures import mock_slack, slack_config  # noqa: F401
 
 REMINDERS = 12
@@ -31,20 +30,20 @@ STALL_AT = 5
 
 
 def states(db) -> dict[int, str]:
-    with sqlite3.connect(db) as conn:
-        return dict(conn.execute("SELECT id, state FROM reminders ORDER BY id"))
+    with opened(db) as store:
+        return {row["id"]: row["state"] for row in store.query("SELECT id, state FROM reminders ORDER BY id")}
 
 
 @pytest.mark.parametrize("stall", ["before", "after"])
-def test_a_delivery_killed_midway_loses_nothing_and_repeats_at_most_the_post_in_flight(tmp_path, stall):
-    db, posts = tmp_path / "r.db", tmp_path / "platform.jsonl"
+def test_a_delivery_killed_midway_loses_nothing_and_repeats_at_most_the_post_in_flight(tmp_path, db_target, stall):
+    db, posts = db_target, tmp_path / "platform.jsonl"
     services = Services(Config(db=db))
     now = services.clock.now()
     ids = [services.reminders.create(platform="console", channel=f"C{i % 3}", user="U1", text=f"follow up {i}",
                                      due=now - timedelta(seconds=REMINDERS - i)).id for i in range(REMINDERS)]
     services.store.close()
 
-    dying = subprocess.Popen([sys.executable, "-m", "tests.fault_delivery", str(db), str(posts), str(STALL_AT), stall],
+    dying = subprocess.Popen([sys.executable, "-m", "tests.fault_delivery", db, str(posts), str(STALL_AT), stall],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         ready, _, _ = select.select([dying.stdout], [], [], 30)
@@ -63,7 +62,7 @@ def test_a_delivery_killed_midway_loses_nothing_and_repeats_at_most_the_post_in_
     # the claim took the whole batch: four posted and marked, the rest claimed by a process now dead
     assert list(before_kill.values()) == ["sent"] * (STALL_AT - 1) + ["sending"] * (REMINDERS - STALL_AT + 1)
 
-    restarted = run_cli(["clock", "--for", "3.5", "--json", "--db", str(db)])  # the real clock process
+    restarted = run_cli(["clock", "--for", "3.5", "--json", "--db", db])  # the real clock process
     assert restarted.returncode == 0, restarted.stderr
     second = [line["reminder_id"] for line in json_lines(restarted.stdout)]
     assert second == ids[STALL_AT - 1:]  # everything left, in due order, each once, the in-doubt one first
@@ -78,7 +77,8 @@ def test_a_delivery_killed_midway_loses_nothing_and_repeats_at_most_the_post_in_
     assert "left in doubt by a stopped process" in restarted.stderr
 
 
-HOLD_WRITE_LOCK = """
+HOLD_WRITE_LOCK = {
+    "sqlite": """
 import sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("BEGIN IMMEDIATE")
@@ -87,7 +87,21 @@ print("locked", flush=True)
 sys.stdin.readline()
 conn.execute("COMMIT")
 print(time.time(), flush=True)
-"""
+""",
+    # the database's write lock on PostgreSQL, as bot/store_pg.py takes it (LOCK_SQL)
+    "postgresql": """
+import sys, time
+import psycopg
+from bot.store_pg import LOCK_SQL
+conn = psycopg.connect(sys.argv[1])
+conn.execute(LOCK_SQL)
+conn.execute("UPDATE channel_settings SET value = value")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.commit()
+print(time.time(), flush=True)
+""",
+}
 
 
 def _line(stream, timeout: float = 30) -> str:
@@ -96,20 +110,20 @@ def _line(stream, timeout: float = 30) -> str:
     return stream.readline()
 
 
-def test_a_reminder_set_while_another_process_holds_the_write_lock_waits_and_is_saved(tmp_path):
-    db = tmp_path / "locked.db"
+def test_a_reminder_set_while_another_process_holds_the_write_lock_waits_and_is_saved(db_target, engine):
+    db = db_target
     Services(Config(db=db)).store.close()  # migrations done before the other writer takes the lock
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_WRITE_LOCK, str(db)],
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_WRITE_LOCK[engine], db], cwd=ROOT,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     console = subprocess.Popen(  # no scheduler: its lease is a write too, and would wait at start
-        [sys.executable, "-m", "bot.cli", "console", "--json", "--db", str(db), "--channel", "C9"],
+        [sys.executable, "-m", "bot.cli", "console", "--json", "--db", db, "--channel", "C9"],
         cwd=ROOT, env={**os.environ, "SELLERBOT_SCHEDULER": "off"},
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert _line(holder.stdout).strip() == "locked"
         console.stdin.write("/seller remind list\n/seller remind in 2 hours send the invoices\n/seller remind list\n")
         console.stdin.close()
-        empty = json.loads(_line(console.stdout))  # reading needs no lock (WAL)
+        empty = json.loads(_line(console.stdout))  # reading needs no lock (WAL; MVCC)
         assert empty["kind"] == "list"
         time.sleep(0.5)
         assert not select.select([console.stdout], [], [], 0)[0]  # the write is waiting for the lock
@@ -129,15 +143,15 @@ def test_a_reminder_set_while_another_process_holds_the_write_lock_waits_and_is_
                     stream.close()
     assert created["kind"] == "reminder" and created["text"] == "send the invoices", created
     assert [item["text"] for item in listed["items"]] == ["send the invoices"]
-    with sqlite3.connect(db) as conn:  # written once, after the other writer let go
-        [(text, state, created_at)] = conn.execute("SELECT text, state, created_at FROM reminders").fetchall()
+    with opened(db) as store:  # written once, after the other writer let go
+        [(text, state, created_at)] = store.execute("SELECT text, state, created_at FROM reminders").fetchall()
     assert (text, state) == ("send the invoices", "pending")
     assert datetime.fromisoformat(created_at).timestamp() < released  # the command began under the lock
     assert "Traceback" not in errors and "locked" not in errors
 
 
-async def test_a_slack_reminder_answered_500_then_200_is_posted_once(tmp_path, mock_slack, clock):  # noqa: F811
-    config = slack_config(tmp_path, mock_slack)
+async def test_a_slack_reminder_answered_500_then_200_is_posted_once(db_target, mock_slack, clock):  # noqa: F811
+    config = slack_config(db_target, mock_slack)
     services = Services(config, clock=clock)
     reminder = services.reminders.create(platform="slack", channel="C7", user="U5", text="Resend the appeal",
                                          due=clock.now() + timedelta(minutes=1))

@@ -85,13 +85,13 @@ def _free_port() -> int:
 class WebProcess:
     """The Slack web process (serve_http, as `sellerbot slack --no-scheduler` runs it, on 127.0.0.1)."""
 
-    def __init__(self, tmp_path, mock: MockSlack, name: str, **env: str):
+    def __init__(self, db: str, tmp_path, mock: MockSlack, name: str, **env: str):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
         self.log = tmp_path / f"{name}.log"
         self.env = {**{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "SELLERBOT_"))},
                     "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": mock.api_url,
-                    "SELLERBOT_DB": str(tmp_path / "web.db"), **env}
+                    "SELLERBOT_DB": db, **env}
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> "WebProcess":
@@ -123,9 +123,9 @@ def _label_of(message, value: str) -> str:
     raise AssertionError(f"no choice {value!r} in {message.labels()}")
 
 
-async def test_the_web_process_killed_mid_dialogue_resumes_it_in_the_same_thread(tmp_path):
+async def test_the_web_process_killed_mid_dialogue_resumes_it_in_the_same_thread(db_target, tmp_path):
     mock = await MockSlack().start()
-    first = await WebProcess(tmp_path, mock, "first").start()
+    first = await WebProcess(db_target, tmp_path, mock, "first").start()
     second: WebProcess | None = None
     driver = SlackDriver(first.url, SECRET, mock)
     try:
@@ -143,7 +143,7 @@ async def test_the_web_process_killed_mid_dialogue_resumes_it_in_the_same_thread
         await first.stop(signal.SIGKILL)  # ...and the process dies
         await driver.close()
 
-        second = await WebProcess(tmp_path, mock, "second").start()
+        second = await WebProcess(db_target, tmp_path, mock, "second").start()
         driver = SlackDriver(second.url, SECRET, mock)
         await driver.say("Your Order Defect Rate is 1.59% (2 A-to-z claims out of 126 orders).", thread_ts=root.ts)
         after = await mock.next_message()
@@ -155,7 +155,7 @@ async def test_the_web_process_killed_mid_dialogue_resumes_it_in_the_same_thread
             if process is not None:
                 await process.stop(signal.SIGKILL)
         await mock.close()
-    services = Services(Config(db=tmp_path / "web.db"))
+    services = Services(Config(db=db_target))
     [state] = services.dialogs.store.list_for("slack", "U1")
     services.store.close()
     assert state.answers["marketplace"] == "amazon-us" and state.answers["violation"] == "odr"
@@ -163,9 +163,9 @@ async def test_the_web_process_killed_mid_dialogue_resumes_it_in_the_same_thread
     assert "1.59%" in state.answers["notice_text"] and state.current_step == "metric_counts"
 
 
-async def test_bad_signatures_and_a_failing_web_api_log_no_secret(tmp_path):
+async def test_bad_signatures_and_a_failing_web_api_log_no_secret(db_target, tmp_path):
     mock = await MockSlack().start()
-    web_process = await WebProcess(tmp_path, mock, "secrets", SELLERBOT_LOG_LEVEL="DEBUG",
+    web_process = await WebProcess(db_target, tmp_path, mock, "secrets", SELLERBOT_LOG_LEVEL="DEBUG",
                                    SELLERBOT_LOG_FORMAT="json").start()
     driver = SlackDriver(web_process.url, SECRET, mock)
     try:

@@ -17,9 +17,11 @@ from collections import Counter
 from urllib.parse import parse_qsl
 
 import aiohttp
+import psycopg
 from aiohttp import web
 
-from tests.conftest import ROOT
+from bot.store_pg import LOCK_SQL
+from tests.conftest import ROOT, opened
 from tests.mocks.slack_api import MockSlack, SlackDriver, signed_headers
 from tests.mocks.slack_fixtures import SECRET
 
@@ -64,13 +66,24 @@ class GatedSlack(MockSlack):
             await self._wait_change(deadline)
 
 
+def hold_write_lock(engine: str, db: str):
+    """A connection of another process holding the database's write lock until its commit()."""
+    if engine == "sqlite":
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # commit() ends it (the transaction is open)
+        return holder
+    holder = psycopg.connect(db)
+    holder.execute(LOCK_SQL)  # as bot/store_pg.py takes it for every exclusive write
+    return holder
+
+
 class SlackProcess:
     """`python -m bot.cli slack --port P --no-scheduler` on 127.0.0.1, against the mock."""
 
-    def __init__(self, tmp_path, mock: MockSlack, name: str):
+    def __init__(self, db: str, tmp_path, mock: MockSlack, name: str):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.db = tmp_path / "web.db"
+        self.db = db
         self.log = tmp_path / f"{name}.log"
         self.env = {**{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "SELLERBOT_"))},
                     "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": mock.api_url,
@@ -80,7 +93,7 @@ class SlackProcess:
     async def start(self) -> "SlackProcess":
         with self.log.open("w") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "slack", "--port", str(self.port), "--no-scheduler", "--db", str(self.db),
+                sys.executable, "-m", "bot.cli", "slack", "--port", str(self.port), "--no-scheduler", "--db", self.db,
                 cwd=ROOT, env=self.env, stdout=log, stderr=log)
         async with aiohttp.ClientSession() as session:
             for _ in range(600):
@@ -104,9 +117,9 @@ class SlackProcess:
         return SlackDriver(self.base + "/slack/events", SECRET, mock)
 
 
-async def test_sigterm_answers_the_12_commands_acknowledged_just_before_it_then_exits_0(tmp_path):
+async def test_sigterm_answers_the_12_commands_acknowledged_just_before_it_then_exits_0(db_target, tmp_path):
     mock = await GatedSlack().start()
-    web_process = await SlackProcess(tmp_path, mock, "term").start()
+    web_process = await SlackProcess(db_target, tmp_path, mock, "term").start()
     driver = web_process.driver(mock)
     try:
         mock.gate.clear()  # Slack takes its time with the answers: they are all in flight at the SIGTERM
@@ -140,7 +153,7 @@ async def test_sigterm_answers_the_12_commands_acknowledged_just_before_it_then_
     assert "Traceback" not in log
 
 
-async def test_sigkill_at_random_points_across_200_commands_loses_no_acknowledged_one(tmp_path):
+async def test_sigkill_at_random_points_across_200_commands_loses_no_acknowledged_one(db_target, tmp_path):
     """Four kills at seeded random points, four clients typing at once; after each kill the next
     process starts and finishes what was acknowledged. An answer is expected exactly once, except
     one whose post was under way at a kill (`sending` in the inbox): Slack cannot say whether it
@@ -157,7 +170,7 @@ async def test_sigkill_at_random_points_across_200_commands_loses_no_acknowledge
     try:
         next_index = 0
         for segment, stop_at in enumerate([*kills, total]):
-            web_process = await SlackProcess(tmp_path, mock, f"run{segment}").start()
+            web_process = await SlackProcess(db_target, tmp_path, mock, f"run{segment}").start()
             processes.append(web_process)
             driver = web_process.driver(mock)
             killed = asyncio.Event()
@@ -185,7 +198,7 @@ async def test_sigkill_at_random_points_across_200_commands_loses_no_acknowledge
             if stop_at < total:
                 await web_process.wait()
                 answered_before = set(mock.answers())
-                with sqlite3.connect(web_process.db) as db:
+                with opened(web_process.db) as db:
                     for (body,) in db.execute("SELECT body FROM inbox WHERE state = 'sending'"):
                         in_doubt[json.loads(body)["response_url"]] += 1
                     left = {json.loads(body)["response_url"]
@@ -212,18 +225,17 @@ async def test_sigkill_at_random_points_across_200_commands_loses_no_acknowledge
     # posted again only after a kill found it being posted, and once per such kill at most
     assert all(count <= 1 + in_doubt[url] for url, count in doubled.items()), (doubled, in_doubt)
     assert set(answers) <= sent
-    with sqlite3.connect(processes[-1].db) as db:
+    with opened(processes[-1].db) as db:
         states = dict(db.execute("SELECT state, count(*) FROM inbox GROUP BY state").fetchall())
     assert set(states) == {"done"}, states
 
 
-async def test_health_and_acks_keep_answering_while_another_process_holds_the_write_lock(tmp_path):
+async def test_health_and_acks_keep_answering_while_another_process_holds_the_write_lock(db_target, engine, tmp_path):
     mock = await GatedSlack().start()
-    web_process = await SlackProcess(tmp_path, mock, "lock").start()
+    web_process = await SlackProcess(db_target, tmp_path, mock, "lock").start()
     driver = web_process.driver(mock)
-    holder = sqlite3.connect(web_process.db, isolation_level=None)
+    holder = hold_write_lock(engine, web_process.db)  # another process takes the write lock (for up to 10 s)
     try:
-        holder.execute("BEGIN IMMEDIATE")  # another process takes the write lock (for up to 10 s)
         body = driver.command_body("metrics odr 2 126")
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
 
@@ -242,7 +254,7 @@ async def test_health_and_acks_keep_answering_while_another_process_holds_the_wr
             (status, answer), statuses = await asyncio.gather(command(), healths())
         assert statuses == [200] * 5  # the event loop never waited for the lock
         assert status == 200 and answer["response_type"] == "ephemeral" and "try again" in answer["text"]
-        holder.execute("COMMIT")
+        holder.commit()
         assert (await driver.command("metrics odr 2 126")).status == 200  # the lock gone, all is well again
         answered = await mock.next_message(timeout=10)
         assert "1.59%" in answered.all_text()

@@ -21,6 +21,10 @@ from bot.config import Config
 from bot.services import Services
 from tests.conftest import ROOT, json_lines, run_cli
 
+pytestmark = pytest.mark.sqlite_only(
+    "faults of a SQLite file and its disk (read-only, damaged, unreachable, full; PRAGMA query_only);"
+    " PostgreSQL's faults are in tests/test_faults_storage_pg.py")
+
 
 def seeded(tmp_path, name="s.db"):
     """A real, migrated database holding one case and one reminder in channel C1."""

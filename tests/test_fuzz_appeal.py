@@ -46,10 +46,9 @@ FREE_TEXT = ("notice_text", "store_name", "complaint_ref", "related_account")
 _services: dict = {}
 
 
-def _shared_services(tmp_path_factory) -> Services:
+def _shared_services(shared_db) -> Services:
     if "svc" not in _services:
-        db = tmp_path_factory.mktemp("fuzz-appeal") / "fuzz.db"
-        _services["svc"] = Services(Config(db=db, tz="UTC"), clock=FakeClock())
+        _services["svc"] = Services(Config(db=shared_db("fuzz-appeal.db"), tz="UTC"), clock=FakeClock())
     return _services["svc"]
 
 
@@ -59,8 +58,8 @@ def _crashed(response) -> bool:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
-def test_a_dialogue_driven_with_anything_never_crashes_and_every_refusal_has_a_reason(tmp_path_factory, data):
-    services = _shared_services(tmp_path_factory)
+def test_a_dialogue_driven_with_anything_never_crashes_and_every_refusal_has_a_reason(shared_db, data):
+    services = _shared_services(shared_db)
     flow = services.dialogs.flows.get("appeal")
     user = f"fuzz-{data.draw(st.integers(0, 10**9), label='user')}"
     base = {"user": user, "channel": "c-fuzz", "platform": "console"}

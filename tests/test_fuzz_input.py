@@ -41,8 +41,8 @@ def crashed(response) -> bool:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(sorted(build_app().commands)), words=st.lists(WORDS, max_size=4))
-def test_no_command_crashes_on_any_arguments(tmp_path_factory, name, words):
-    services = _services(tmp_path_factory)
+def test_no_command_crashes_on_any_arguments(shared_db, name, words):
+    services = _services(shared_db)
     text = " ".join([name, *words])
     for kind in ("command", "message", "choice"):
         request = Request(kind=kind, text=text, values=[" ".join(words)], lang="zh" if "订" in text else "en")
@@ -53,10 +53,9 @@ def test_no_command_crashes_on_any_arguments(tmp_path_factory, name, words):
 _cache: dict = {}
 
 
-def _services(tmp_path_factory) -> Services:
+def _services(shared_db) -> Services:
     if "svc" not in _cache:
-        path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
-        _cache["svc"] = Services(Config(db=path), clock=FakeClock())
+        _cache["svc"] = Services(Config(db=shared_db("fuzz.db")), clock=FakeClock())
     return _cache["svc"]
 
 
@@ -83,7 +82,7 @@ def test_100kb_in_every_kind_of_request_is_refused_or_cut_never_a_crash(services
     assert state.current_step == "marketplace" and not state.answers.get("marketplace")
 
 
-def test_hostile_lines_through_the_console_get_answers_and_are_stored_literally(tmp_path):
+def test_hostile_lines_through_the_console_get_answers_and_are_stored_literally(new_db):
     from tests.conftest import json_lines, run_cli
 
     sql = "'; DROP TABLE reminders; -- 订单 العربية 😀 {{7*7}} <!channel>"
@@ -97,7 +96,7 @@ def test_hostile_lines_through_the_console_get_answers_and_are_stored_literally(
         "/seller case open messaging-warning received '); DELETE FROM cases; --",
         "!choice " + "y" * 20_000,
     ]
-    result = run_cli(["console", "--json", "--db", str(tmp_path / "hostile.db"), "--channel", "C1"],
+    result = run_cli(["console", "--json", "--db", new_db("hostile.db"), "--channel", "C1"],
                      stdin="\n".join(lines) + "\n")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
     answers = json_lines(result.stdout)

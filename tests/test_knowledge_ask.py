@@ -10,8 +10,8 @@ from tests.knowledge_fixtures import services_for, write_kb
 
 
 @pytest.fixture
-def kb_services(tmp_path, clock):
-    svc = services_for(write_kb(tmp_path / "kb"), tmp_path / "bot.db", clock)
+def kb_services(tmp_path, clock, new_db):
+    svc = services_for(write_kb(tmp_path / "kb"), new_db("bot.db"), clock)
     yield svc
     svc.store.close()
 
@@ -97,7 +97,7 @@ async def test_i_dont_know_lists_the_closest_topics_as_buttons(send):
 
 async def test_unanswered_questions_are_logged_with_who_and_where(send, kb_services):
     await send("ask 今天北京天气怎么样?", user="U7", channel="C9", platform="slack")
-    rows = list(kb_services.store.db["kb_unanswered"].rows)
+    rows = kb_services.store.query("SELECT * FROM kb_unanswered ORDER BY id")
     assert [(r["question"], r["lang"], r["user"], r["channel"], r["platform"]) for r in rows] == [
         ("今天北京天气怎么样?", "zh", "U7", "C9", "slack")
     ]
@@ -126,7 +126,7 @@ async def test_pressing_helpful_records_a_vote_and_thanks(send, kb_services):
         Request(kind="choice", values=[f"cmd:feedback {answer.data['answer_id']} helpful"], user="U1")
     )
     assert thanks.kind == "info" and "Thanks" in thanks.text
-    votes = list(kb_services.store.db["kb_votes"].rows)
+    votes = kb_services.store.query("SELECT * FROM kb_votes")
     assert [(v["answer_id"], v["user"], v["helpful"], v["article"]) for v in votes] == [
         (answer.data["answer_id"], "U1", 1, "order-defect-rate")
     ]
@@ -140,7 +140,7 @@ async def test_one_vote_per_user_per_answer_and_it_can_change(send, kb_services)
     changed = await send(f"feedback {answer_id} not-helpful", user="U1")
     assert changed.data["changed"] is True and "changed" in changed.text
     await send(f"feedback {answer_id} helpful", user="U2")
-    votes = {v["user"]: v["helpful"] for v in kb_services.store.db["kb_votes"].rows}
+    votes = {v["user"]: v["helpful"] for v in kb_services.store.query("SELECT * FROM kb_votes")}
     assert votes == {"U1": 0, "U2": 1}
 
 
@@ -164,10 +164,10 @@ async def test_article_autocomplete_matches_ids_and_titles(kb_services):
     assert len(everything) == 3
 
 
-async def test_one_shot_ask_from_the_command_line(tmp_path):
+async def test_one_shot_ask_from_the_command_line(tmp_path, new_db):
     from tests.conftest import json_lines, run_cli
 
-    result = run_cli(["ask", "What is the late shipment rate target?", "--json", "--db", str(tmp_path / "x.db")],
+    result = run_cli(["ask", "What is the late shipment rate target?", "--json", "--db", new_db("x.db")],
                      env={"SELLERBOT_KNOWLEDGE_DIR": str(write_kb(tmp_path / "kb"))})
     assert result.returncode == 0, result.stderr
     [answer] = json_lines(result.stdout)

@@ -17,8 +17,8 @@ def kb_dir(tmp_path):
 
 
 @pytest.fixture
-def kb_services(kb_dir, tmp_path, clock):
-    svc = services_for(kb_dir, tmp_path / "bot.db", clock)
+def kb_services(kb_dir, clock, new_db):
+    svc = services_for(kb_dir, new_db("bot.db"), clock)
     yield svc
     svc.store.close()
 

@@ -26,12 +26,12 @@ def kb_dir(tmp_path):
 
 
 @pytest.fixture
-def start(kb_dir, tmp_path, clock):
+def start(kb_dir, clock, db_target):
     """Start the bot over the same database (a restart is a second call)."""
     started = []
 
     def run():
-        svc = services_for(kb_dir, tmp_path / "bot.db", clock)
+        svc = services_for(kb_dir, db_target, clock)
         started.append(svc)
 
         async def send(text: str, **fields):

@@ -123,11 +123,11 @@ async def test_case_list_filters_through_discord_options(discord_api, bot, servi
     assert count_in(embed["title"])[2] == len(shown)
 
 
-def test_case_list_pages_in_the_console(tmp_path):
+def test_case_list_pages_in_the_console(new_db):
     """`!1` / `!2` press the numbered buttons: Next on the first page, then Previous and Next."""
     from bot.config import Config
 
-    db = tmp_path / "console.db"
+    db = new_db("console.db")
     services = Services(Config(db=db, tz="UTC"))
     order = [s.case_id for s in seed_cases(services, platform="console", channel="console", workspace="",
                                            owner="console-user")]

@@ -43,8 +43,8 @@ async def test_each_reminder_delivery_attempt_logs_one_line_with_its_outcome(ser
     assert all(line["latency_ms"] >= 0 and line["platform"] == "console" for line in lines)
 
 
-def test_the_clock_process_logs_a_json_line_per_delivered_reminder(tmp_path):
-    db = tmp_path / "r.db"
+def test_the_clock_process_logs_a_json_line_per_delivered_reminder(new_db):
+    db = new_db("r.db")
     created = run_cli(["console", "--json", "--db", str(db)],
                       stdin="/seller remind in 1 second first\n/seller remind in 1 second second\n")
     assert created.returncode == 0, created.stderr

@@ -2,6 +2,7 @@
 answers `ask` from any folder: nothing depends on running inside the checkout."""
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -9,7 +10,7 @@ import zipfile
 from tests.conftest import ROOT
 
 
-def test_a_built_wheel_answers_from_any_folder(tmp_path):
+def test_a_built_wheel_answers_from_any_folder(tmp_path, db_target):
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
         capture_output=True, text=True, timeout=300,
@@ -30,7 +31,8 @@ def test_a_built_wheel_answers_from_any_folder(tmp_path):
     )
     ran = subprocess.run(
         [sys.executable, "-c", code, str(site)], cwd=elsewhere, capture_output=True, text=True, timeout=300,
-        env={"PYTHONPATH": str(site), "SELLERBOT_DB": str(elsewhere / "bot.db"), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(site), "SELLERBOT_DB": db_target, "PATH": "/usr/bin:/bin",
+             "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
     )
     assert ran.returncode == 0, ran.stderr
     answer = json.loads(ran.stdout.splitlines()[0])

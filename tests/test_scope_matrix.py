@@ -126,7 +126,7 @@ def _snapshot(services, kind: str, object_id: int):
     table = {"case": "cases", "reminder": "reminders", "appeal": "dialogs", "answer": "kb_votes",
              "suggestion": "kb_suggestions"}[kind]
     key = "answer_id" if kind in ("answer", "suggestion") else "id"
-    return [dict(r) for r in services.store.db[table].rows_where(f"{key} = ?", [object_id])]
+    return services.store.query(f"SELECT * FROM {table} WHERE {key} = ? ORDER BY 1", [object_id])
 
 
 @pytest.mark.parametrize("actor,sees", [("same user", True), ("same channel", True), ("other channel", False),
@@ -212,10 +212,10 @@ async def test_curator_roles_count_by_id_never_by_name_or_handle(services):
     assert listed.kind == "case"
 
 
-def test_the_console_honours_workspace_and_console_is_curator(tmp_path):
+def test_the_console_honours_workspace_and_console_is_curator(new_db):
     """Through the console contract: `--workspace` scopes, and with SELLERBOT_CONSOLE_IS_CURATOR=false the
     local operator is an ordinary user."""
-    db = str(tmp_path / "c.db")
+    db = new_db("c.db")
     opened = run_cli(["console", "--json", "--db", db, "--workspace", "T1", "--channel", "C1", "--user", "U1"],
                      stdin="/seller case open messaging-warning\n")
     [case] = json_lines(opened.stdout)

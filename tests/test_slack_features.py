@@ -55,7 +55,7 @@ async def test_ask_is_answered_with_its_source_and_feedback_buttons_that_record_
     await driver.press(answer, "👍 Helpful")
     thanks = await mock.next_message()
     assert thanks.via == "response" and thanks.ephemeral and "Thanks for your feedback" in thanks.text
-    (vote,) = services.store.db.query("SELECT user, helpful FROM kb_votes")
+    (vote,) = services.store.query('SELECT "user", helpful FROM kb_votes')
     assert vote == {"user": "U1", "helpful": 1}
 
 
@@ -156,12 +156,12 @@ async def test_a_reminder_set_in_slack_is_posted_in_its_channel_once_after_a_rat
     assert posted.params["channel"] == "C7" and posted.params["text"].startswith("<@U5> ")
     assert "renew the CSBA trial" in str(posted.params["blocks"])
     assert posted.params["metadata"] == refused.params["metadata"]  # same idempotency key both times
-    (row,) = services.store.db.query("SELECT state, message_id FROM reminders WHERE id = ?", first.retried)
+    (row,) = services.store.query("SELECT state, message_id FROM reminders WHERE id = ?", first.retried)
     assert row == {"state": "sent", "message_id": mock.messages[-1].ts}  # Slack's ts is kept
 
 
-async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(tmp_path, mock_slack, clock):
-    config = slack_config(tmp_path, mock_slack)
+async def test_a_reminder_posted_just_before_a_crash_is_not_posted_again(db_target, mock_slack, clock):
+    config = slack_config(db_target, mock_slack)
     first = Services(config, clock=clock)
     reminder = first.reminders.create(platform="slack", channel="C7", text="Follow up the appeal", due=clock.now(), user="U5")
     dead = Delivery(first, {"slack": build_sender(config)}, Lease(first.store, clock, "dies"))

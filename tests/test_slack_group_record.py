@@ -35,7 +35,7 @@ async def test_a_burst_is_recorded_in_fewer_transactions_than_requests_and_each_
     monkeypatch.setattr(Intake, "_record_now", counting)
     acks = await asyncio.gather(*(slack_bed.driver.command(f"tally up {n}") for n in range(BURST)))
     assert [a.status for a in acks] == [200] * BURST
-    recorded = slack_bed.services.store.db.execute("SELECT count(*) FROM inbox WHERE kind = 'command'").fetchone()[0]
+    recorded = slack_bed.services.store.execute("SELECT count(*) FROM inbox WHERE kind = 'command'").fetchone()[0]
     assert recorded == BURST  # every ack came back after its row was written
     assert sum(groups) == BURST and len(groups) < BURST, groups  # several per transaction
     for _ in range(BURST):

@@ -103,8 +103,8 @@ async def test_answers_to_response_urls_reuse_one_kept_alive_connection(slack_be
     assert len(peers) == 3 and len(set(peers)) == 1, peers
 
 
-async def test_the_knowledge_index_is_built_before_the_app_serves(tmp_path, mock_slack, clock):
-    services = Services(slack_config(tmp_path, mock_slack), clock=clock)
+async def test_the_knowledge_index_is_built_before_the_app_serves(db_target, mock_slack, clock):
+    services = Services(slack_config(db_target, mock_slack), clock=clock)
     bed = await Bed.start(services, mock_slack)
     try:
         worker = bed.web_app[INTAKE].bot
@@ -116,8 +116,8 @@ async def test_the_knowledge_index_is_built_before_the_app_serves(tmp_path, mock
 # --- a restart finishes what was left -------------------------------------------------------------
 
 
-async def test_a_restart_answers_what_a_dead_process_acknowledged_once_each(tmp_path, mock_slack, clock, counted):
-    config = slack_config(tmp_path, mock_slack)
+async def test_a_restart_answers_what_a_dead_process_acknowledged_once_each(db_target, mock_slack, clock, counted):
+    config = slack_config(db_target, mock_slack)
     services = Services(config, clock=clock)
     add_tally(services, counted)
     driver = SlackDriver("http://unused", SECRET, mock_slack)
@@ -153,8 +153,8 @@ async def test_a_restart_answers_what_a_dead_process_acknowledged_once_each(tmp_
     check.store.close()
 
 
-async def test_a_slack_retry_of_a_recorded_command_left_unfinished_is_run_not_dropped(tmp_path, mock_slack, clock, counted):
-    config = slack_config(tmp_path, mock_slack)
+async def test_a_slack_retry_of_a_recorded_command_left_unfinished_is_run_not_dropped(db_target, mock_slack, clock, counted):
+    config = slack_config(db_target, mock_slack)
     services = Services(config, clock=clock)
     add_tally(services, counted)
     bed = await Bed.start(services, mock_slack)

@@ -282,14 +282,14 @@ def test_the_install_asks_for_the_manifest_scopes_and_the_manifest_names_the_red
     assert "https://YOUR-HOST/slack/oauth_redirect" in manifest["oauth_config"]["redirect_urls"]
 
 
-async def test_the_web_process_serves_the_install_page_without_a_bot_token(tmp_path, mock_slack):
+async def test_the_web_process_serves_the_install_page_without_a_bot_token(db_target, mock_slack):
     """`sellerbot` with no subcommand picks Slack from the OAuth variables and serves the flow."""
     from tests.test_slack_server import NO_SLACK, _free_port, _start
 
     port = _free_port()
     env = {**NO_SLACK, "SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET,
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": mock_slack.api_url, "PORT": str(port),
-           "SELLERBOT_DB": str(tmp_path / "w.db"), "SELLERBOT_SCHEDULER": "off"}
+           "SELLERBOT_DB": db_target, "SELLERBOT_SCHEDULER": "off"}
     process = await _start([], env)
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:

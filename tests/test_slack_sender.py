@@ -20,8 +20,8 @@ def _reminder(key: str = "reminder:7:due", channel: str = "C42") -> Outgoing:
 
 
 @pytest.fixture
-def sender(tmp_path, mock_slack):
-    return build_sender(slack_config(tmp_path, mock_slack))
+def sender(db_target, mock_slack):
+    return build_sender(slack_config(db_target, mock_slack))
 
 
 async def test_posts_into_the_channel_mentioning_the_owner_with_the_key_in_metadata(sender, mock_slack):
@@ -66,11 +66,11 @@ async def test_a_channel_the_bot_cannot_post_in_is_a_final_failure(sender, mock_
         await sender.send(_reminder())
 
 
-async def test_slack_unreachable_is_retried_later(tmp_path, mock_slack):
+async def test_slack_unreachable_is_retried_later(db_target, mock_slack):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    config = slack_config(tmp_path, mock_slack).model_copy(update={"slack_api_url": f"http://127.0.0.1:{closed_port}/api/"})
+    config = slack_config(db_target, mock_slack).model_copy(update={"slack_api_url": f"http://127.0.0.1:{closed_port}/api/"})
     with pytest.raises(RetryLater, match="unreachable"):
         await build_sender(config).send(_reminder())
 

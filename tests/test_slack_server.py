@@ -19,13 +19,14 @@ from tests.mocks.slack_fixtures import SECRET, mock_slack  # noqa: F401
 NO_SLACK = {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": "", "SLACK_APP_TOKEN": "", "SLACK_API_URL": ""}
 
 
-def test_missing_variables_are_named_and_the_exit_is_non_zero(tmp_path):
-    result = run_cli(["slack", "--db", str(tmp_path / "s.db")], env=NO_SLACK)
+def test_missing_variables_are_named_and_the_exit_is_non_zero(new_db):
+    db_s = new_db("s.db")
+    result = run_cli(["slack", "--db", db_s], env=NO_SLACK)
     assert result.returncode != 0
     assert "SLACK_BOT_TOKEN is not set" in result.stderr and "SLACK_SIGNING_SECRET is not set" in result.stderr
     assert "Traceback" not in result.stderr
 
-    socket_mode = run_cli(["slack", "--socket", "--db", str(tmp_path / "s.db")],
+    socket_mode = run_cli(["slack", "--socket", "--db", db_s],
                           env={**NO_SLACK, "SLACK_BOT_TOKEN": "xoxb-1"})
     assert socket_mode.returncode != 0
     assert "SLACK_APP_TOKEN is not set" in socket_mode.stderr and "SLACK_SIGNING_SECRET" not in socket_mode.stderr
@@ -44,11 +45,11 @@ async def _start(args: list[str], env: dict) -> asyncio.subprocess.Process:
     )
 
 
-async def test_the_web_process_serves_health_and_signed_commands_and_stops_on_sigterm(tmp_path, mock_slack):
+async def test_the_web_process_serves_health_and_signed_commands_and_stops_on_sigterm(mock_slack, new_db):
     port = _free_port()
     env = {**NO_SLACK, "SLACK_BOT_TOKEN": "xoxb-proc", "SLACK_SIGNING_SECRET": SECRET,
            "SLACK_API_URL": mock_slack.api_url, "SELLERBOT_LOG_LEVEL": "WARNING"}
-    process = await _start(["slack", "--port", str(port), "--no-scheduler", "--db", str(tmp_path / "w.db")], env)
+    process = await _start(["slack", "--port", str(port), "--no-scheduler", "--db", new_db("w.db")], env)
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
@@ -76,19 +77,19 @@ async def test_the_web_process_serves_health_and_signed_commands_and_stops_on_si
     assert process.returncode == 0, stderr.decode()
 
 
-async def test_a_token_slack_refuses_stops_the_process_with_a_clear_message(tmp_path, mock_slack):
+async def test_a_token_slack_refuses_stops_the_process_with_a_clear_message(mock_slack, new_db):
     mock_slack.fail("auth.test", status=200, body={"ok": False, "error": "invalid_auth"})
     env = {**NO_SLACK, "SLACK_BOT_TOKEN": "xoxb-bad", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": mock_slack.api_url}
-    process = await _start(["slack", "--port", str(_free_port()), "--db", str(tmp_path / "x.db")], env)
+    process = await _start(["slack", "--port", str(_free_port()), "--db", new_db("x.db")], env)
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 1
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in stderr.decode()
 
 
-async def test_socket_mode_connects_with_the_app_token_and_answers_a_command(tmp_path, mock_slack):
+async def test_socket_mode_connects_with_the_app_token_and_answers_a_command(mock_slack, new_db):
     env = {**NO_SLACK, "SLACK_BOT_TOKEN": "xoxb-sock", "SLACK_APP_TOKEN": "xapp-1-sock",
            "SLACK_API_URL": mock_slack.api_url, "SELLERBOT_LOG_LEVEL": "WARNING"}
-    process = await _start(["slack", "--socket", "--no-scheduler", "--db", str(tmp_path / "s.db")], env)
+    process = await _start(["slack", "--socket", "--no-scheduler", "--db", new_db("s.db")], env)
     try:
         await mock_slack.wait_for("socket.connect", timeout=20)
         assert mock_slack.called("apps.connections.open")[0].params["_auth"] == "Bearer xapp-1-sock"
@@ -136,13 +137,13 @@ def test_the_manifest_matches_the_code():
     assert {"message.channels", "message.im"} <= set(settings["event_subscriptions"]["bot_events"])
 
 
-async def test_the_web_process_runs_the_scheduler_and_posts_a_late_reminder_at_start(tmp_path, mock_slack):
+async def test_the_web_process_runs_the_scheduler_and_posts_a_late_reminder_at_start(mock_slack, new_db):
     from datetime import datetime, timedelta, timezone
 
     from bot.config import Config
     from bot.services import Services
 
-    db = tmp_path / "r.db"
+    db = new_db("r.db")
     setup = Services(Config(db=db, scheduler="off"))
     due = datetime.now(timezone.utc) - timedelta(minutes=5)
     setup.reminders.create(platform="slack", channel="C9", text="Send the POA today", due=due, user="U3")

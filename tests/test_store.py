@@ -4,10 +4,13 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from bot.services import feature_migrations
 from bot.store import Store
 
 
+@pytest.mark.sqlite_only("SQLite's migrations (sqlite-utils) and WAL; PostgreSQL's are in tests/test_store_pg.py")
 def test_open_applies_every_migration_once_and_records_it(tmp_path):
     path = tmp_path / "s.db"
     first = Store.open(path, feature_migrations())
@@ -20,8 +23,8 @@ def test_open_applies_every_migration_once_and_records_it(tmp_path):
     assert len({m.name for m in feature_migrations()}) == len(feature_migrations())
 
 
-def test_channel_settings_round_trip(tmp_path):
-    store = Store.open(tmp_path / "s.db")
+def test_channel_settings_round_trip(db_target):
+    store = Store.open(db_target)
     assert store.get_setting("slack", "C1", "tz") is None
     store.set_setting("slack", "C1", "tz", "Asia/Shanghai", "2026-11-24T00:00:00+00:00")
     store.set_setting("slack", "C1", "tz", "Europe/Paris", "2026-11-24T01:00:00+00:00")
@@ -29,6 +32,8 @@ def test_channel_settings_round_trip(tmp_path):
     assert store.get_setting("slack", "C2", "tz") is None
 
 
+@pytest.mark.sqlite_only("SQLite's write lock and busy timeout; PostgreSQL's write lock is waited for in"
+                        " tests/test_faults_reminders.py")
 def test_a_locked_database_makes_the_second_writer_wait_not_fail(tmp_path):
     path = tmp_path / "s.db"
     store = Store.open(path)
@@ -56,8 +61,8 @@ conn.execute("COMMIT")
 """
 
 
-def test_a_failed_write_transaction_leaves_nothing_behind(tmp_path):
-    store = Store.open(tmp_path / "s.db")
+def test_a_failed_write_transaction_leaves_nothing_behind(db_target):
+    store = Store.open(db_target)
     try:
         with store.write() as db:
             db.insert("channel_settings", {"platform": "x", "channel": "y", "key": "k", "value": "v", "updated_at": "t"},

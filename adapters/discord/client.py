@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 from typing import Any
 
@@ -32,6 +31,7 @@ from adapters.toolkit.signals import on_stop_signals
 from bot.config import Config
 from bot.logs import log
 from bot.services import Services
+from bot.store import StoreError
 
 INVITE_PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -115,7 +115,7 @@ class SellerClient(discord.Client):
             await asyncio.sleep(INBOX_BEAT_S)
             try:
                 self.replies.inbox.beat()
-            except sqlite3.Error as exc:
+            except StoreError as exc:
                 log.warning("discord: inbox heartbeat failed: %s", exc)
 
     async def close(self) -> None:

@@ -22,7 +22,6 @@ again.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +34,7 @@ from bot.i18n import pick
 from bot.inbox import OPEN_STATES, Inbox
 from bot.logs import log
 from bot.model import ACTION_PREFIX, Request, Response, error
+from bot.store import StoreError
 
 if TYPE_CHECKING:
     from adapters.discord.store import Stash
@@ -156,7 +156,7 @@ class Replies:
         }
         try:
             return self.inbox.record("discord", f"interaction:{interaction.id}", req.kind, body).id
-        except sqlite3.Error as exc:  # the answer still comes from this process; only a crash would lose it
+        except StoreError as exc:  # the answer still comes from this process; only a crash would lose it
             log.warning("discord: could not record interaction %s: %s", interaction.id, exc)
             return None
 

@@ -33,7 +33,6 @@ import hashlib
 import json
 import logging
 import re
-import sqlite3
 import sys
 import threading
 
@@ -49,7 +48,7 @@ from adapters.slack.render import ACTION_PREFIX
 from bot.config import Config
 from bot.inbox import Inbox, new_owner
 from bot.services import Services
-from bot.store import Store
+from bot.store import Store, StoreError
 
 log = logging.getLogger("sellerbot.slack")
 
@@ -209,7 +208,7 @@ class Intake:
         key = delivery_key(body) or "body:" + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         try:
             entry = await asyncio.wait_for(self._enqueue(kind, key, body), RECORD_WAIT_S)
-        except (TimeoutError, sqlite3.Error, OSError) as exc:
+        except (TimeoutError, StoreError, OSError) as exc:
             return self._busy(kind, key, body, exc)
         if not entry.new:
             retry = (request.headers.get("x-slack-retry-num") or ["0"])[0]
@@ -252,7 +251,7 @@ class Intake:
                 continue
             try:
                 entries = await asyncio.to_thread(self._record_now, [(kind, key, body) for _, kind, key, body, _ in group])
-            except (sqlite3.Error, OSError) as exc:
+            except (StoreError, OSError) as exc:
                 for *_, future in group:
                     if not future.done():
                         future.set_exception(exc)
@@ -350,7 +349,7 @@ class Intake:
                     await asyncio.sleep(attempt)
         try:
             self.bot.inbox.failed(entry_id)
-        except sqlite3.Error as exc:
+        except StoreError as exc:
             log.error("could not mark Slack request %s failed: %s", entry_id, exc)
 
     def _sweep(self) -> None:
@@ -359,7 +358,7 @@ class Intake:
             return
         try:
             ids = self.bot.inbox.open_rows(PLATFORM)
-        except sqlite3.Error as exc:
+        except StoreError as exc:
             log.warning("could not look for unfinished Slack requests: %s", exc)
             return
         fresh = [i for i in ids if i not in self._running]
@@ -378,7 +377,7 @@ class Intake:
                 self.bot.inbox.beat()
                 if beats % PRUNE_EVERY == 0:
                     self.bot.inbox.prune()
-            except sqlite3.Error as exc:
+            except StoreError as exc:
                 log.warning("inbox heartbeat failed: %s", exc)
                 continue
             self._sweep()
@@ -402,7 +401,7 @@ class Intake:
         if self.bot is not None:
             try:
                 self.bot.inbox.leave()
-            except sqlite3.Error as exc:
+            except StoreError as exc:
                 log.warning("could not sign off from the inbox: %s", exc)
             await self.bot.services.stop()
             if self.bot.session is not None:

@@ -28,7 +28,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.reminders.delivery import Delivery
 from bot.reminders.lease import DEFAULT_TTL, Lease
 from bot.sender import Sender
-from bot.store import WriteFailed
+from bot.store import StoreError
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -110,7 +110,7 @@ class ReminderScheduler:
         async with self._pass_lock:
             try:
                 self.lease.release()
-            except WriteFailed as exc:  # the lease then expires by itself after its ttl
+            except StoreError as exc:  # the lease then expires by itself after its ttl
                 log.warning("reminder scheduler: could not hand the lease back (%s)", exc.reason("en"))
         self._holding = False
 
@@ -123,7 +123,7 @@ class ReminderScheduler:
             return
         try:
             held = self.lease.acquire()
-        except WriteFailed as exc:
+        except StoreError as exc:
             # The database takes no writes (disk full, read-only): deliver nothing rather than mark
             # nothing, and try again at the next poll; the process goes on answering reads.
             if not self._write_warned:

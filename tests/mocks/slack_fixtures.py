@@ -32,9 +32,10 @@ class SlackBed:
         return self.base_url + EVENTS_PATH
 
 
-def slack_config(tmp_path, mock: MockSlack, **extra) -> Config:
+def slack_config(db: str, mock: MockSlack, **extra) -> Config:
+    """`db`: the test's database (the `db_target` fixture), on the run's engine."""
     return Config(
-        db=tmp_path / "slack.db", tz="UTC", scheduler="off",
+        db=db, tz="UTC", scheduler="off",
         slack_bot_token="xoxb-0000-test", slack_signing_secret=SECRET, slack_api_url=mock.api_url, **extra,
     )
 
@@ -47,9 +48,9 @@ async def mock_slack():
 
 
 @pytest.fixture
-async def slack_bed(tmp_path, mock_slack: MockSlack, clock: FakeClock):
-    """A running Slack app (real Bolt, real aiohttp, real SQLite) and a driver that signs like Slack."""
-    config = slack_config(tmp_path, mock_slack)
+async def slack_bed(db_target, mock_slack: MockSlack, clock: FakeClock):
+    """A running Slack app (real Bolt, real aiohttp, the real database) and a driver that signs like Slack."""
+    config = slack_config(db_target, mock_slack)
     services = Services(config, clock=clock)
     runner = web.AppRunner(build_web_app(services, config), access_log=None)
     await runner.setup()

@@ -139,9 +139,9 @@ class Field:
             ids = {int(tid) for tid in common}
             for term, tid in self.vocab.items():
                 if tid in ids:
-                    docs, values = self.postings(term)
+                    held, values = self.postings(term)
                     row = np.zeros(self.size, dtype=np.float32)
-                    row[docs] = values
+                    row[held] = values
                     self.dense[term] = row
 
     def _sort_postings(self) -> None:

@@ -17,7 +17,7 @@ COPY adapters ./adapters
 COPY knowledge ./knowledge
 RUN pip install . && rm -rf /src
 
-# The knowledge index is cached in ./.sellerbot-cache of the working folder: the user must own it.
+# With a postgresql:// database the knowledge index is saved in ~/.cache/sellerbot: the user has a home.
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin sellerbot
 WORKDIR /home/sellerbot
 USER sellerbot

@@ -42,6 +42,8 @@ POOL_MAX = 8
 POOL_TIMEOUT_S = 30
 """How long a call waits for a free pooled connection (or a server that restarts) before failing,
 as long as SQLite's busy timeout."""
+START_TIMEOUT_S = 5
+"""How long a starting process waits for the server to accept its first connection."""
 LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext(current_schema()))"
 """The one write lock of a database (of a schema: tests keep one schema per test)."""
 
@@ -117,7 +119,11 @@ class PgStore(Queries):
 
     @classmethod
     def connect(cls, url: str) -> "PgStore":
+        """The store, after one direct connection proves the server answers: a wrong host, port,
+        password or database name fails in seconds with the server's own reason, instead of the
+        pool retrying in the background for POOL_TIMEOUT_S and ending on a timeout."""
         try:
+            psycopg.connect(url, connect_timeout=START_TIMEOUT_S).close()
             return cls(url)
         except Exception as exc:
             raise StorageUnavailable(redacted(url), exc) from exc

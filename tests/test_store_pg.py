@@ -59,3 +59,23 @@ def test_processes_starting_together_migrate_once(pg_server):
             store.close()
     finally:
         pg_server.drop_schema(url)
+
+
+def test_an_unreachable_server_stops_a_process_at_once_with_the_reason(tmp_path):
+    """No server on the port: the process exits with one line naming the URL (password hidden)
+    and the server's refusal, instead of its pool retrying for POOL_TIMEOUT_S (30 s) in the
+    background and ending on a bare timeout."""
+    import socket
+
+    from bot.store_pg import POOL_TIMEOUT_S, START_TIMEOUT_S
+    from tests.conftest import run_cli
+
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://bot:s3cret@127.0.0.1:{port}/sellerbot"
+    assert START_TIMEOUT_S < POOL_TIMEOUT_S / 2
+    done = run_cli(["ask", "what is ODR"], env={"SELLERBOT_DB": url}, timeout=POOL_TIMEOUT_S / 2)
+    assert done.returncode != 0
+    assert f"postgresql://bot:***@127.0.0.1:{port}/sellerbot" in done.stderr and "s3cret" not in done.stderr
+    assert "Connection refused" in done.stderr and "Traceback" not in done.stderr

@@ -102,15 +102,18 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _LETTER_LANGUAGE = {"en": ("English", "英文"), "fr": ("French", "法文")}
 
 
-def require_english(step: Step, text: str, suggestions: list[str], letter_lang: str = "en") -> None:
-    """Refuse Chinese typed into a step whose words go into the letter verbatim: the marketplace
-    reads the letter in its language (English, or French for a French Cdiscount letter), and a
+def typed_chinese(step: Step, text: str) -> bool:
+    """Chinese typed into a step whose words go into the letter verbatim: the marketplace reads
+    the letter in its language (English, or French for a French Cdiscount letter), and a
     translation is the agent's to make, not ours to guess."""
-    if not step.english or not _CJK.search(text):
-        return
+    return step.english and bool(_CJK.search(text))
+
+
+def wrong_language(letter_lang: str, suggestions: list[str]) -> Invalid:
+    """The refusal of `typed_chinese`: it names the letter's language and offers suggestions."""
     en, zh = _LETTER_LANGUAGE.get(letter_lang, _LETTER_LANGUAGE["en"])
     listed = "\n".join(f"• {s}" for s in suggestions[:6])
-    raise Invalid(
+    return Invalid(
         f"The letter is in {en}: type this in {en}" + (", or pick one of these suggestions:\n" + listed if listed else "."),
         f"申诉信是{zh}的，这里输入的文字会原样写进信里：请用{zh}输入" + (f"，或点选下面的{zh}建议：\n" + listed if listed else "。"),
     )

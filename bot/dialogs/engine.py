@@ -24,7 +24,8 @@ from bot.dialogs.answers import (
     parse_ids,
     parse_notes,
     parse_text,
-    require_english,
+    typed_chinese,
+    wrong_language,
 )
 from bot.dialogs.flow import ChoiceDef, Flow, FlowRegistry, Step
 from bot.dialogs.store import DialogState, DialogStore
@@ -263,7 +264,7 @@ class DialogEngine:
                 raise Invalid(f"“{_short(raw, 40)}” is not one of the choices: {offered}.", f"“{_short(raw, 40)}” 不是可选项。可选：{offered}。")
             return choice.value
         if step.type in ("text", "long_text", "notes"):
-            require_english(step, raw, self._english_suggestions(flow, step, state), self._letter_lang(state))
+            self._require_letter_language(flow, step, state, raw)
         if step.type in ("text", "long_text"):
             return parse_text(step, raw)
         if step.type == "notes":
@@ -280,21 +281,19 @@ class DialogEngine:
         raise Invalid("This step cannot take an answer.", "此步骤不接受回答。")
 
     @staticmethod
-    def _letter_lang(state: DialogState) -> str:
-        """The letter's language: English unless the dialogue chose another (French on Cdiscount)."""
-        return str(state.completed().get("language") or "en")
-
-    @classmethod
-    def _english_suggestions(cls, flow: Flow, step: Step, state: DialogState) -> list[str]:
-        """The step's suggestions in the letter's language (with the user's language beside them),
-        to pick instead of typing in Chinese."""
-        letter_lang = cls._letter_lang(state)
-        out = []
+    def _require_letter_language(flow: Flow, step: Step, state: DialogState, raw: str) -> None:
+        """Refuse Chinese typed into a letter step, naming the letter's language (English unless
+        the dialogue chose another: French on Cdiscount) with the step's suggestions written in it
+        (the user's language beside them) to pick instead."""
+        if not typed_chinese(step, raw):
+            return
+        letter_lang = str(state.completed().get("language") or "en")
+        suggestions = []
         for choice in flow.choices_for(step, state.completed()):
             own = choice.label.get(state.lang)
             written = (choice.label.fr if letter_lang == "fr" else None) or choice.label.en
-            out.append(written + (f"（{own}）" if own != written else ""))
-        return out
+            suggestions.append(written + (f"（{own}）" if own != written else ""))
+        raise wrong_language(letter_lang, suggestions)
 
     def _match_choice(self, flow: Flow, step: Step, state: DialogState, raw: str) -> ChoiceDef | None:
         offered = flow.choices_for(step, state.completed())
@@ -331,7 +330,7 @@ class DialogEngine:
                 continue
             if pressed and len(raw) <= 40 and " " not in raw.strip():
                 raise Invalid(f"“{raw}” is not one of the choices.", f"“{raw}” 不是可选项。")
-            require_english(step, raw, self._english_suggestions(flow, step, state), self._letter_lang(state))
+            self._require_letter_language(flow, step, state, raw)
             for line in raw.splitlines():
                 text = _BULLET.sub("", line).strip()
                 if not text:

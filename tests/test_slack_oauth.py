@@ -19,19 +19,18 @@ from urllib.parse import parse_qs, urlparse
 import aiohttp
 import pytest
 import yaml
-from aiohttp import web
 from slack_sdk.oauth.installation_store import Installation
 
 from adapters.clock import run_clock
 from adapters.senders import platform_senders
 from adapters.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, SlackInstallations, SlackOAuthStates
-from adapters.slack.server import EVENTS_PATH, build_web_app, missing_variables
+from adapters.slack.server import EVENTS_PATH, missing_variables
 from bot.config import Config
 from bot.reminders.scheduler import ReminderScheduler
 from bot.services import Services
 from tests.conftest import ROOT
 from tests.mocks.slack_api import TEAM, TEAM_B, TOKEN_A, TOKEN_B, MockSlack, SlackDriver
-from tests.mocks.slack_fixtures import SECRET, mock_slack  # noqa: F401
+from tests.mocks.slack_fixtures import SECRET, mock_slack, served  # noqa: F401
 
 pytestmark = pytest.mark.both_engines
 
@@ -85,17 +84,12 @@ class OAuthBed:
 async def oauth_bed(db_target, mock_slack, clock):
     config = oauth_config(db_target, mock_slack)
     services = Services(config, clock=clock)
-    runner = web.AppRunner(build_web_app(services, config), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    # no cookie jar: each step sends exactly the cookie a browser would (the state cookie is Secure)
-    http = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
-    yield OAuthBed(mock_slack, services, config, f"http://{host}:{port}", http)
-    await mock_slack.settle(0.05)
-    await http.close()
-    await runner.cleanup()
+    async with served(services, config) as base_url:
+        # no cookie jar: each step sends exactly the cookie a browser would (the state cookie is Secure)
+        http = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
+        yield OAuthBed(mock_slack, services, config, base_url, http)
+        await mock_slack.settle(0.05)
+        await http.close()
 
 
 def _auth_of(mock: MockSlack, method: str, **params) -> set[str]:

@@ -3,6 +3,8 @@ API and `response_url` pointed at `MockSlack`. Import the fixtures into a test m
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -47,22 +49,31 @@ async def mock_slack():
     await mock.close()
 
 
+@contextlib.asynccontextmanager
+async def served(services: Services, config: Config) -> AsyncIterator[str]:
+    """The real web app (`build_web_app`: Bolt, the inbox worker, the OAuth pages when configured)
+    listening on a free local port; its base URL."""
+    runner = web.AppRunner(build_web_app(services, config), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        yield f"http://{host}:{port}"
+    finally:
+        await runner.cleanup()
+
+
 @pytest.fixture
 async def slack_bed(db_target, mock_slack: MockSlack, clock: FakeClock):
     """A running Slack app (real Bolt, real aiohttp, the real database) and a driver that signs like Slack."""
     config = slack_config(db_target, mock_slack)
     services = Services(config, clock=clock)
-    runner = web.AppRunner(build_web_app(services, config), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    base_url = f"http://{host}:{port}"
-    driver = SlackDriver(base_url + EVENTS_PATH, SECRET, mock_slack)
-    yield SlackBed(mock_slack, driver, services, config, base_url)
-    await mock_slack.settle(0.05)
-    await driver.close()
-    await runner.cleanup()
+    async with served(services, config) as base_url:
+        driver = SlackDriver(base_url + EVENTS_PATH, SECRET, mock_slack)
+        yield SlackBed(mock_slack, driver, services, config, base_url)
+        await mock_slack.settle(0.05)
+        await driver.close()
 
 
 @pytest.fixture

@@ -89,6 +89,19 @@ def test_a_marketplace_is_covered_by_an_article_written_for_it(kb):
     assert japan.search("late shipment rate in the UK", "en").best.coverage < 1.0
 
 
+
+def test_character_pairs_inside_a_known_word_are_left_to_the_word(kb):
+    """迟发率 is a word the index knows: its pairs 迟发 and 发率 say nothing more; the pair of a
+    colloquial word the index has never seen (爆表) and the one across two words (率爆) stay, to
+    find a section by its characters."""
+    index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
+    assert {"迟发率", "²迟发", "²发率", "²率爆", "²爆表", "爆表"} <= set(index.analyzer.query("迟发率爆表"))
+    assert not index.known("爆表")
+    result = index.search("迟发率爆表", "zh")
+    assert "迟发率" in result.terms and "²迟发" not in result.terms and "²发率" not in result.terms
+    assert "²爆表" in result.terms and "²率爆" in result.terms
+    assert result.best.article.id == "late-shipment-rate"
+
 REPEAT = article(
     "messaging-rules",
     title_en="Buyer messaging rules",

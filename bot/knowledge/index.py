@@ -364,6 +364,7 @@ class Index:
         `taught` holds questions curators linked to a section (`kb teach`): (their terms, article
         id, section id); a question worded nearly the same goes to that section."""
         query, concepts = self.analyzer.parse(question)
+        query = self._without_inner_pairs(query)
         terms = list(query)
         asking = self.intents.asking(question)
         intents = frozenset(asking)
@@ -409,6 +410,17 @@ class Index:
             and known_share >= MIN_KNOWN
         )
         return SearchResult(hits[:limit], terms, answered, known_share, intents, rivals[:3])
+
+    def _without_inner_pairs(self, query: dict[str, float]) -> dict[str, float]:
+        """The question's terms without the character pairs that lie inside a Chinese word the
+        index knows (亚马 and 马逊 of 亚马逊): the word already says what they say, so they only
+        added its weight again, and a third of a long question's terms with it. The pairs of
+        words the index has never seen, and those across two words, stay: they are how a
+        colloquial or mis-segmented word still finds its sections."""
+        words = [t for t in query if len(t) > 1 and _CJK_TERM.match(t) and self.known(t)]
+        if not words:
+            return query
+        return {t: w for t, w in query.items() if not (t.startswith(BIGRAM) and any(t[1:] in word for word in words))}
 
     def _topic_scores(
         self, units: list[int], query: dict[str, float], candidates: _Candidates | None = None

@@ -277,15 +277,21 @@ class KnowledgeBase:
 
     @staticmethod
     def _related(index: Index, hit: Hit, hits: list[Hit], limit: int = 3) -> list[Article]:
-        """The article's own `related` first, then the next best topics of the search."""
+        """The article's own `related` first, then the next best topics of the search.
+
+        Articles are told apart by id (one article per id in an index): comparing the dataclasses
+        themselves compares every field, sections and all, at each `in`."""
         out: list[Article] = []
+        ids: set[str] = set()
         for article_id in hit.article.related:
             article = index.article(article_id)
-            if article is not None and article not in out:
+            if article is not None and article.id not in ids:
                 out.append(article)
+                ids.add(article.id)
         for other in hits[1:]:
-            if other.coverage >= 0.5 and other.article not in out and other.article.id != hit.article.id:
+            if other.coverage >= 0.5 and other.article.id not in ids and other.article.id != hit.article.id:
                 out.append(other.article)
+                ids.add(other.article.id)
         return out[:limit]
 
     def export_taught(self) -> tuple[list[dict], list[str]]:

@@ -35,6 +35,7 @@ from typing import Any
 
 import sqlite_utils
 from sqlite_utils import Migrations
+from sqlite_utils.utils import dedupe_keys
 
 BUSY_TIMEOUT_S = 30
 """A second process waits this long for the write lock instead of failing at once."""
@@ -380,7 +381,15 @@ class Store(Queries):
             raise fault(exc) from exc
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts. A plain SELECT runs as one statement: sqlite-utils' `query` wraps each in a
+        SAVEPOINT and a RELEASE (three statements, a transaction begun and ended) to roll back a
+        statement that turns out to write and return no rows, which a SELECT never does; every
+        other statement (`UPDATE … RETURNING`, PRAGMA) still goes through it."""
         try:
+            if sql.lstrip()[:6].lower() == "select":
+                cursor = self.db.conn.execute(sql, params)
+                keys = dedupe_keys(column[0] for column in cursor.description)
+                return [dict(zip(keys, row)) for row in cursor.fetchall()]
             return list(self.db.query(sql, params))
         except sqlite3.Error as exc:
             raise fault(exc) from exc

@@ -16,7 +16,7 @@ from bot.knowledge import Answer, Who
 from bot.knowledge.articles import MAX_SECTION_CHARS
 from bot.model import Choice, Response
 from bot.spec import Command, Param
-from commands.kb import article_choice, local_today, stale_note
+from commands.kb import article_choice, stale_here, stale_note
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -77,7 +77,7 @@ def _answer(ctx: Context, answer: Answer) -> Response:
         pick(lang, en=f"Source: {article.source}", zh=f"来源：{article.source}"),
         pick(lang, en=f"Verified on {article.verified_on.isoformat()}", zh=f"核实日期：{article.verified_on.isoformat()}"),
     ]
-    stale = article.is_stale(local_today(ctx))
+    stale = stale_here(ctx, article)
     if stale:
         context.append(stale_note(article, lang))
     alternatives = [

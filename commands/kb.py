@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import time
-from datetime import date
+from datetime import date, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from bot.context import Context
@@ -42,6 +42,21 @@ def local_today(ctx: Context) -> date:
     """Today in the channel's time zone, from the injected clock."""
     zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     return ctx.now.astimezone(zone).date()
+
+
+def stale_here(ctx: Context, article: Article) -> bool:
+    """Whether the article is past its review date today in the channel's time zone.
+
+    Every zone's date is within a day of UTC's (offsets are under 24 hours): an article due two
+    days or more before today's UTC date is stale in every zone, one due after it in none. Only
+    when it fell due yesterday or today (UTC) does the channel's zone decide, so only then is it
+    read from the database: `ask` runs this on every answer."""
+    utc_today = ctx.now.astimezone(timezone.utc).date()
+    if article.review_due < utc_today - timedelta(days=1):  # local dates start at utc_today - 1
+        return True
+    if article.review_due > utc_today:  # and end at utc_today + 1: not past a later due date
+        return False
+    return article.is_stale(local_today(ctx))
 
 
 def stale_note(article: Article, lang: str) -> str:
@@ -139,7 +154,7 @@ async def show(ctx: Context) -> Response:
              zh=f"核实日期：{article.verified_on.isoformat()}；每 {article.review_every} 天复核一次"),
         pick(lang, en=f"Marketplaces: {', '.join(article.marketplaces)}", zh=f"适用站点：{', '.join(article.marketplaces)}"),
     ]
-    stale = article.is_stale(local_today(ctx))
+    stale = stale_here(ctx, article)
     if stale:
         context.append(stale_note(article, lang))
     related = [a for a in (base.article(i) for i in article.related) if a is not None]

@@ -1,7 +1,7 @@
 """`/seller ask` as a user sees it: answers in the question's language, with source, date, related
 articles and feedback buttons; an honest "I don't know" out of scope; stale notes; votes."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -118,6 +118,28 @@ async def test_stale_note_appears_once_the_review_date_passes(send, clock):
     assert any("due for review on 2026-12-30" in line for line in stale.context)
     zh = await send("ask 订单缺陷率的标准是多少?")
     assert any("2026-12-30" in line and "复核" in line for line in zh.context)
+
+
+@pytest.mark.parametrize("utc_now, zone, stale", [
+    # due 2026-12-30: on the days around it the channel's own date decides, not UTC's
+    ("2026-12-30T20:00", "Asia/Shanghai", True),  # already 12-31 in Shanghai
+    ("2026-12-30T20:00", None, False),  # the channel has no zone: SELLERBOT_TZ, UTC here
+    ("2026-12-31T05:00", "America/Los_Angeles", False),  # still 12-30 in Los Angeles
+    ("2026-12-31T05:00", None, True),
+    ("2026-12-30T10:30", "Pacific/Kiritimati", True),  # UTC+14: 12-31 already
+    ("2027-01-01T11:30", "Etc/GMT+12", True),  # UTC-12: 12-31, a day past due
+    ("2026-12-31T11:30", "Etc/GMT+12", False),  # UTC-12: still 12-30
+    ("2026-12-29T23:00", "Pacific/Kiritimati", False),  # UTC+14: 12-30, the due day itself
+])
+async def test_stale_note_follows_the_channels_date_near_the_review_date(send, clock, utc_now, zone, stale):
+    if zone is not None:
+        assert (await send(f"settings tz {zone}", channel="C-HERE")).kind != "error"
+    clock.set(datetime.fromisoformat(utc_now).replace(tzinfo=timezone.utc))
+    answer = await send("ask What is the maximum order defect rate?", channel="C-HERE")
+    assert answer.data["stale"] is stale
+    assert any("due for review on 2026-12-30" in line for line in answer.context) is stale
+    shown = await send("kb show order-defect-rate", channel="C-HERE")
+    assert shown.data["stale"] is stale
 
 
 async def test_pressing_helpful_records_a_vote_and_thanks(send, kb_services):

@@ -10,7 +10,10 @@ import pytest
 
 from bot.knowledge.articles import parse_article
 from bot.knowledge.export import add_question
+from bot.knowledge.store import KnowledgeStore
+from bot.config import Config
 from bot.model import Request
+from bot.services import Services
 from tests.knowledge_fixtures import services_for, write_kb
 
 pytestmark = pytest.mark.both_engines  # storage contract: SQLite and PostgreSQL
@@ -73,6 +76,41 @@ async def test_an_unanswered_question_taught_is_answered_after_restart_reload_an
     assert (await send("kb export", **CURATOR)).data["exported"] == 0
     assert (await send("kb reload", **CURATOR)).data["reloaded"] is True
     assert (await send(f"ask {QUESTION}")).data["article"] == "late-shipment-rate"
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["another-process", "same-connection"])
+async def test_a_question_taught_elsewhere_counts_at_the_next_ask_and_so_does_moving_it(
+        kb_dir, clock, db_target, shared, monkeypatch):
+    """`ask` rereads the taught questions only when they may have changed; a teach by another
+    process (its own connection, and none of this process's bookkeeping), or by another service
+    sharing this one's connection, still counts at the next ask, and so does teaching the question
+    again to another section (on SQLite the new row may even take the old row's id)."""
+    asking = services_for(kb_dir, db_target, clock)
+    teaching = (Services(Config(db=db_target, tz="UTC", knowledge_dir=kb_dir), clock=clock, store=asking.store)
+                if shared else services_for(kb_dir, db_target, clock))
+
+    async def ask():
+        return (await asking.dispatcher.handle(Request(kind="command", text=f"ask {QUESTION}", **AGENT))).data
+
+    async def teach(target):
+        with monkeypatch.context() as elsewhere:
+            if not shared:  # another process: what it writes is known here only through the database
+                elsewhere.setattr(KnowledgeStore, "_taught_written", classmethod(lambda cls: None))
+            taught = await teaching.dispatcher.handle(
+                Request(kind="command", text=f"kb teach {QUESTION} {target}", **CURATOR))
+        assert taught.kind == "info", taught.text
+
+    try:
+        assert (await ask())["answered"] is False  # read once (nothing taught) and kept
+        assert (await ask())["answered"] is False
+        await teach("late-shipment-rate#s1")
+        assert ((await ask())["article"], (await ask())["section"]) == ("late-shipment-rate", "s1")
+        await teach("order-defect-rate#s1")  # taught again: the link moves
+        assert ((await ask())["article"], (await ask())["section"]) == ("order-defect-rate", "s1")
+    finally:
+        if not shared:
+            teaching.store.close()
+        asking.store.close()
 
 
 async def test_a_typed_question_can_be_taught_and_a_wrong_target_is_refused(start):

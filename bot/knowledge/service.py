@@ -193,6 +193,8 @@ class KnowledgeBase:
                 built = _BUILT[key] = (fingerprint, index, errors)
         _, self._index, self.errors = built
         self._terms_cache: dict = {}
+        self._taught_read: tuple = (None, None, ())
+        """(index, taught_version, taught questions) as last read for `ask`."""
         for problem in self.errors:
             log.warning("knowledge: %s", problem)
 
@@ -235,9 +237,14 @@ class KnowledgeBase:
         return Answer(question, lang, True, hit, related=self._related(index, hit, result.hits), answer_id=answer_id,
                       alternatives=result.alternatives)
 
-    def _taught(self, index: Index) -> list[tuple[frozenset[str], str, str]]:
-        """Taught questions as the index recognises them, read at each question so a `kb teach` in
-        any process counts at once (the table is small: curators' links, not every question)."""
+    def _taught(self, index: Index) -> tuple[tuple[frozenset[str], str, str], ...]:
+        """Taught questions as the index recognises them, checked at each question so a `kb teach` in
+        any process counts at once, but read again only when the table may have changed (the
+        store's `taught_version`): most questions cost one cheap check, not a read of every row."""
+        index_read, version_read, taught = self._taught_read
+        version = self.store.taught_version()  # before the rows: a change meanwhile is read next time
+        if index_read is index and version_read == version:
+            return taught
         cache = self._terms_cache
         if cache.get(None) is not index:  # terms depend on the index's synonyms: a reload recomputes them
             cache.clear()
@@ -248,7 +255,8 @@ class KnowledgeBase:
             if terms is None:
                 terms = cache[row["question"]] = index.taught_terms(row["question"])
             out.append((terms, row["article"], row["section"]))
-        return out
+        self._taught_read = (index, version, tuple(out))
+        return self._taught_read[2]
 
     def candidates(self, question: str, lang: str, exclude: tuple[str, str] | None = None, limit: int = 3) -> list[Hit]:
         """The sections that could answer a question, best first (for "which one was right?")."""
@@ -269,15 +277,21 @@ class KnowledgeBase:
 
     @staticmethod
     def _related(index: Index, hit: Hit, hits: list[Hit], limit: int = 3) -> list[Article]:
-        """The article's own `related` first, then the next best topics of the search."""
+        """The article's own `related` first, then the next best topics of the search.
+
+        Articles are told apart by id (one article per id in an index): comparing the dataclasses
+        themselves compares every field, sections and all, at each `in`."""
         out: list[Article] = []
+        ids: set[str] = set()
         for article_id in hit.article.related:
             article = index.article(article_id)
-            if article is not None and article not in out:
+            if article is not None and article.id not in ids:
                 out.append(article)
+                ids.add(article.id)
         for other in hits[1:]:
-            if other.coverage >= 0.5 and other.article not in out and other.article.id != hit.article.id:
+            if other.coverage >= 0.5 and other.article.id not in ids and other.article.id != hit.article.id:
                 out.append(other.article)
+                ids.add(other.article.id)
         return out[:limit]
 
     def export_taught(self) -> tuple[list[dict], list[str]]:

@@ -132,8 +132,24 @@ class Who:
 
 
 class KnowledgeStore:
+    _taught_writes = 0
+    """Writes to kb_taught made by this process, through any store: with the engine's count of
+    other connections' commits, what `taught_version` compares."""
+
     def __init__(self, db: Store):
         self.db = db
+
+    def taught_version(self) -> object:
+        """A value that differs whenever the taught questions may have changed since it was last
+        read, so `ask` rereads them only then and still sees a `kb teach` of another process at
+        once: SQLite's `data_version` changes with every other connection's commit (PostgreSQL's
+        always differs: there they are read at every question, as before); this connection's own
+        teaching is counted here, since `data_version` leaves it out. Read it before the rows."""
+        return self.db.data_version(), KnowledgeStore._taught_writes
+
+    @classmethod
+    def _taught_written(cls) -> None:
+        cls._taught_writes += 1
 
     def log_answer(self, question: str, lang: str, article: str, section: int, section_title: str,
                    score: float, who: Who, at: str, section_id: str = "") -> int:
@@ -203,9 +219,12 @@ class KnowledgeStore:
     def teach(self, question: str, lang: str, article: str, section: str, user: str, at: str) -> int:
         """Link a question to the section that answers it; teaching it again moves the link."""
         key = question_key(question)
-        self.db.execute("delete from kb_taught where key = ? and exported = 0", [key])
-        taught_id = self.db.insert("kb_taught", {"question": question, "key": key, "lang": lang, "article": article,
-                                                 "section": section, "user": user, "at": at, "exported": 0})
+        try:
+            self.db.execute("delete from kb_taught where key = ? and exported = 0", [key])
+            taught_id = self.db.insert("kb_taught", {"question": question, "key": key, "lang": lang, "article": article,
+                                                     "section": section, "user": user, "at": at, "exported": 0})
+        finally:  # after the rows changed: a question read meanwhile is read again at the next
+            KnowledgeStore._taught_written()
         self.db.execute("update kb_suggestions set taught = 1 where question = ?", [question])
         return int(taught_id)
 
@@ -217,9 +236,12 @@ class KnowledgeStore:
         return {row["key"] for row in self.db.query("select key from kb_taught")}
 
     def mark_exported(self, taught_ids: list[int]) -> None:
-        with self.db.write():
-            for taught_id in taught_ids:
-                self.db.execute("update kb_taught set exported = 1 where id = ?", [taught_id])
+        try:
+            with self.db.write():
+                for taught_id in taught_ids:
+                    self.db.execute("update kb_taught set exported = 1 where id = ?", [taught_id])
+        finally:
+            KnowledgeStore._taught_written()
 
     def suggest(self, answer_id: int, article: str, section: str, user: str, at: str) -> int:
         """A 👎 voter's pick among the alternatives: a suggestion for curators to confirm."""

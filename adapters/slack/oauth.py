@@ -14,6 +14,11 @@ clock` posts a reminder with the token of its workspace), and the deployment's o
 SQLite or PostgreSQL behind `bot.store` — the stores speak only its portable interface, over the
 tables of the Slack adapter's own migration (adapters/slack/store.py `m002_oauth`).
 
+Token rotation (an app with `token_rotation_enabled`): an install brings an expiring bot token and
+a refresh token, both kept in the bot's row; Bolt's authorize (incoming requests) and
+`WorkspaceClients` (answers, reminders) renew a token near its expiry through one `TokenRotator`
+(adapters/slack/client.py) that saves the new pair here for every process.
+
 Tokens are secrets: they live in the database and in memory, never in a log line (bot/logs.py
 scrubs anything shaped like one) nor in anything shown to a user.
 """
@@ -37,6 +42,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.client import ROTATE_BEFORE_MINUTES, TokenRotator
 from adapters.slack.people import lang_of_locale
 from adapters.slack.store import migrations
 from bot.clock import Clock
@@ -71,7 +77,34 @@ def _instant(moment: datetime) -> str:
 
 
 def _dump(data: dict[str, Any]) -> str:
+    """slack_sdk's dictionary as JSON: its instants as the numbers its models take back, an
+    install time as a float, a token's expiry (token rotation) as whole seconds."""
+    data = {k: int(v.timestamp()) if k.endswith("_expires_at") and isinstance(v, datetime) else v
+            for k, v in data.items()}
     return json.dumps(data, default=lambda v: v.timestamp() if isinstance(v, datetime) else str(v))
+
+
+def _load(text: str) -> dict[str, Any]:
+    """The dictionary `_dump` wrote, fit for `Bot(**…)` / `Installation(**…)`: slack_sdk takes a
+    token's expiry only as an int and an install time only as a float (rows written before
+    rotation was supported kept expiries as floats)."""
+    data = json.loads(text)
+    for key, value in data.items():
+        if key.endswith("_expires_at") and isinstance(value, float):
+            data[key] = int(value)
+        elif key == "installed_at" and isinstance(value, int):
+            data[key] = float(value)
+    return data
+
+
+def _fresher(stored: Bot, bot: Bot) -> bool:
+    """Whether the stored bot is to be kept over `bot`: a later install, or another token of the
+    same install that lasts at least as long. (Install times go through a text and back: a second
+    apart is another install.)"""
+    if abs(stored.installed_at - bot.installed_at) >= 1:
+        return stored.installed_at > bot.installed_at
+    return (stored.bot_token != bot.bot_token and stored.bot_token_expires_at is not None
+            and bot.bot_token_expires_at is not None and stored.bot_token_expires_at >= bot.bot_token_expires_at)
 
 
 class SlackInstallations(AsyncInstallationStore):
@@ -110,8 +143,20 @@ class SlackInstallations(AsyncInstallationStore):
                  installation.team_id, installation.enterprise_id, installation.user_id)
 
     async def async_save_bot(self, bot: Bot) -> None:
+        """Save a renewed bot token (token rotation: Bolt and `TokenRotator` call this), unless the
+        workspace's row already holds a fresher one: two processes renewing at once must not let
+        the slower one put back an older token, nor a renewal undo a reinstall saved meanwhile."""
         with self.store.write() as db:
+            stored = self._stored_bot(db, bot)
+            if stored is not None and _fresher(stored, bot):
+                return
             self._save_bot(db, bot)
+
+    def _stored_bot(self, db: Any, bot: Bot) -> Bot | None:
+        team = None if bot.is_enterprise_install else bot.team_id
+        row = db.one("SELECT data FROM slack_bots WHERE client_id = ? AND enterprise_id = ? AND team_id = ?",
+                     [self.client_id, _key(bot.enterprise_id), _key(team)])
+        return Bot(**_load(row["data"])) if row else None
 
     def _save_bot(self, db: Any, bot: Bot) -> None:
         team = None if bot.is_enterprise_install else bot.team_id
@@ -130,7 +175,7 @@ class SlackInstallations(AsyncInstallationStore):
             "SELECT data FROM slack_bots WHERE client_id = ? AND enterprise_id = ? AND team_id = ?",
             [self.client_id, _key(enterprise_id), _key(team_id)],
         )
-        return Bot(**json.loads(row["data"])) if row else None
+        return Bot(**_load(row["data"])) if row else None
 
     def bot_of_team(self, team_id: str) -> Bot | None:
         """The bot installed in a workspace known only by its team id (what a reminder records):
@@ -139,7 +184,7 @@ class SlackInstallations(AsyncInstallationStore):
             "SELECT data FROM slack_bots WHERE client_id = ? AND team_id = ? ORDER BY installed_at DESC LIMIT 1",
             [self.client_id, team_id],
         )
-        return Bot(**json.loads(row["data"])) if row else None
+        return Bot(**_load(row["data"])) if row else None
 
     async def async_find_installation(self, *, enterprise_id: str | None, team_id: str | None,
                                       user_id: str | None = None,
@@ -156,7 +201,7 @@ class SlackInstallations(AsyncInstallationStore):
                              args)
         if row is None:
             return None
-        installation = Installation(**json.loads(row["data"]))
+        installation = Installation(**_load(row["data"]))
         if user_id is not None:
             bot = await self.async_find_bot(enterprise_id=enterprise_id, team_id=team_id,
                                             is_enterprise_install=is_enterprise_install)
@@ -267,7 +312,10 @@ def oauth_settings(config: Config, store: "Store", clock: Clock, client: AsyncWe
     """Bolt's OAuth settings on our stores. `authorize` reads the bot token of each request's
     workspace from the installation store and keeps Slack's `auth.test` answer per token in
     memory (without the cache, every request would wait on an extra Web API call before its
-    acknowledgement); an uninstalled workspace has no row, so it is refused whatever the cache."""
+    acknowledgement); an uninstalled workspace has no row, so it is refused whatever the cache.
+    A token that expires within ROTATE_BEFORE_MINUTES is renewed first (token rotation), by our
+    `TokenRotator` in place of the one Bolt builds: it saves the new pair for every process and
+    copes with another process renewing the same token at the same moment."""
     assert config.slack_client_id and config.slack_client_secret
     installations = SlackInstallations(store, config.slack_client_id)
     bolt_log = logging.getLogger("sellerbot.slack.bolt")
@@ -283,11 +331,15 @@ def oauth_settings(config: Config, store: "Store", clock: Clock, client: AsyncWe
         installation_store_bot_only=True,
         state_store=SlackOAuthStates(store, clock),
         state_expiration_seconds=int(STATE_EXPIRES.total_seconds()),
+        token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
         callback_options=AsyncCallbackOptions(success=_on_success, failure=_on_failure),
         logger=bolt_log,
     )
     settings.authorize = AsyncInstallationStoreAuthorize(
         logger=bolt_log, installation_store=installations, client_id=config.slack_client_id,
         client_secret=config.slack_client_secret, bot_only=True, cache_enabled=True, client=client,
+        token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
     )
+    settings.authorize.token_rotator = TokenRotator(
+        installations, client_id=config.slack_client_id, client_secret=config.slack_client_secret, client=client)
     return settings

@@ -8,7 +8,8 @@
 - `slack_values`: button and option values longer than Slack accepts (2,000 / 150 characters),
   replaced in the message by a short reference.
 - `slack_installations`, `slack_bots`, `slack_oauth_states`: the workspaces the app was installed
-  in through the OAuth flow, their bot tokens, and the OAuth `state` values handed out and not yet
+  in through the OAuth flow, their bot tokens (with token rotation, each with its refresh token and
+  expiry, inside the row's `data`), and the OAuth `state` values handed out and not yet
   used (adapters/slack/oauth.py). In the shared database, so any web process can finish an install
   another one started, and the `clock` finds the token of a reminder's workspace.
 """

@@ -12,6 +12,12 @@ Many workspaces: `oauth.v2.access` turns a code granted with `mock.grant(code, t
 that workspace's installation (by default any code but "bad" installs the second workspace,
 TEAM_B); every Web API call records the `Authorization` header it came with (`params["_auth"]`),
 and `auth.test` answers for the workspace of the token it is given.
+
+Token rotation: a code granted with `rotating=<seconds>` installs an expiring token with a refresh
+token; `oauth.v2.access` with `grant_type=refresh_token` exchanges a refresh token once (then it is
+revoked, as Slack does) for a new pair; `mock.expire(token)` makes every call with that token fail
+with `token_expired`; `mock.before(method, fn)` awaits `fn(params)` once before answering the next
+call of `method` (to let "another process" act at that exact moment).
 """
 
 from __future__ import annotations
@@ -114,6 +120,11 @@ class MockSlack:
         self.grants: dict[str, dict] = {}
         """OAuth codes -> the workspace they install (team, token, bot user)."""
         self.teams_of_tokens: dict[str, str] = {}
+        self.refresh_tokens: dict[str, dict] = {}
+        """Refresh tokens not yet used -> the grant they renew (team, lifetime of the new token)."""
+        self.expired: set[str] = set()
+        self._before: dict[str, Any] = {}
+        self._rotations = itertools.count(1)
         self._failures: dict[str, list[tuple[int, dict, Any]]] = {}
         self._ids = itertools.count(1)
         self._changed = asyncio.Event()
@@ -154,6 +165,14 @@ class MockSlack:
         if body is None:
             body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
         self._failures.setdefault(method, []).extend([(status, headers or {}, body)] * times)
+
+    def expire(self, token: str) -> None:
+        """From now on Slack refuses `token` as expired (what 12 hours do to a rotating token)."""
+        self.expired.add(token)
+
+    def before(self, method: str, hook) -> None:
+        """Await `hook(params)` once, before answering the next call of `method`."""
+        self._before[method] = hook
 
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -216,6 +235,13 @@ class MockSlack:
         method = request.match_info["method"]
         params = await self._params(request)
         params["_auth"] = request.headers.get("Authorization")
+        hook = self._before.pop(method, None)
+        if hook is not None:
+            await hook(params)
+        token = params.get("token") or (params.get("_auth") or "").removeprefix("Bearer ")
+        if token in self.expired:
+            self._record(Call(method, params))
+            return web.json_response({"ok": False, "error": "token_expired"})
         failures = self._failures.get(method)
         if failures:
             status, headers, body = failures.pop(0)
@@ -238,12 +264,36 @@ class MockSlack:
                 "is_enterprise_install": False}
 
     # --- many workspaces (the OAuth flow) -------------------------------------------------------
-    def grant(self, code: str, team: str = TEAM_B, token: str = TOKEN_B, *, installer: str = "UINSTALLER") -> None:
-        """Slack hands the app `code` after `installer` approved the install into `team`."""
-        self.grants[code] = {"team": team, "token": token, "installer": installer}
+    def grant(self, code: str, team: str = TEAM_B, token: str = TOKEN_B, *, installer: str = "UINSTALLER",
+              rotating: int | None = None) -> None:
+        """Slack hands the app `code` after `installer` approved the install into `team`; with
+        `rotating` (seconds), the app has token rotation on: the token expires after that long."""
+        self.grants[code] = {"team": team, "token": token, "installer": installer, "rotating": rotating}
         self.teams_of_tokens[token] = team
 
+    def _expiring(self, team: str, lifetime: int | None) -> dict:
+        """The refresh token and lifetime that come with a token when rotation is on."""
+        if lifetime is None:
+            return {}
+        refresh = f"xoxe-1-{team}-refresh-{next(self._rotations)}"
+        self.refresh_tokens[refresh] = {"team": team, "rotating": lifetime}
+        return {"refresh_token": refresh, "expires_in": lifetime}
+
+    def _refresh(self, params: dict) -> dict:
+        """`grant_type=refresh_token`: a new token pair, once per refresh token."""
+        grant = self.refresh_tokens.pop(params.get("refresh_token", ""), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        token = f"xoxb-{grant['team']}-rotated-{next(self._rotations)}"
+        self.teams_of_tokens[token] = grant["team"]
+        return {"ok": True, "app_id": "AMOCK", "token_type": "bot", "access_token": token,
+                "scope": "commands,chat:write,users:read", "bot_user_id": f"UBOT{grant['team']}",
+                "team": {"id": grant["team"], "name": f"Workspace {grant['team']}"}, "enterprise": None,
+                "is_enterprise_install": False, **self._expiring(grant["team"], 12 * 3600)}
+
     def _oauth_v2_access(self, params: dict) -> dict:
+        if params.get("grant_type") == "refresh_token":
+            return self._refresh(params)
         code = params.get("code", "")
         if code not in self.grants and code != "bad":
             self.grant(code)
@@ -254,7 +304,7 @@ class MockSlack:
             "ok": True, "app_id": "AMOCK", "authed_user": {"id": grant["installer"]},
             "scope": "commands,chat:write,users:read", "token_type": "bot", "access_token": grant["token"],
             "bot_user_id": f"UBOT{grant['team']}", "team": {"id": grant["team"], "name": f"Workspace {grant['team']}"},
-            "enterprise": None, "is_enterprise_install": False,
+            "enterprise": None, "is_enterprise_install": False, **self._expiring(grant["team"], grant["rotating"]),
         }
 
     def _chat_postMessage(self, params: dict) -> dict:

@@ -8,10 +8,10 @@ into the article file, where it becomes one of the section's example questions.
 
 import pytest
 
+from bot.config import Config
 from bot.knowledge.articles import parse_article
 from bot.knowledge.export import add_question
 from bot.knowledge.store import KnowledgeStore
-from bot.config import Config
 from bot.model import Request
 from bot.services import Services
 from tests.knowledge_fixtures import services_for, write_kb

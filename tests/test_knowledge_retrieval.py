@@ -2,6 +2,8 @@
 list markers, chat fillers, phrases with words in between, out-of-scope topics, answer-type words,
 marketplaces and the section that matches the question's focus."""
 
+import pickle
+
 import pytest
 
 from bot.knowledge import index as index_module
@@ -101,6 +103,21 @@ def test_character_pairs_inside_a_known_word_are_left_to_the_word(kb):
     assert "迟发率" in result.terms and "²迟发" not in result.terms and "²发率" not in result.terms
     assert "²爆表" in result.terms and "²率爆" in result.terms
     assert result.best.article.id == "late-shipment-rate"
+
+
+def test_a_saved_index_leaves_out_the_postings_it_remembered(kb):
+    """Fields remember each term's postings as views of their arrays; saved, views would be
+    written out as copies (and loaded as arrays the field no longer shares)."""
+    index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
+    first = index.search("迟发率的标准是多少?", "zh")
+    assert index.body._memo
+    loaded = pickle.loads(pickle.dumps(index))
+    assert loaded.body._memo == {} and loaded.ask._memo == {} and loaded.meta._memo == {}
+    again = loaded.search("迟发率的标准是多少?", "zh")
+    assert [(h.article.id, h.section.id, h.score) for h in again.hits] == [
+        (h.article.id, h.section.id, h.score) for h in first.hits]
+    docs, _ = loaded.body.postings("迟发率")
+    assert len(docs) and docs.base is not None  # a view of the field's array, not a copy
 
 REPEAT = article(
     "messaging-rules",

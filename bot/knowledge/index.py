@@ -122,6 +122,7 @@ class Field:
         logging.getLogger("bm25s").setLevel(logging.WARNING)
 
         self.size = len(docs)
+        self._memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.bm25 = bm25s.BM25(k1=k1, b=b)
         if docs and any(docs):
             self.bm25.index(docs, show_progress=False)
@@ -181,11 +182,28 @@ class Field:
         return 0 if tid is None else int(self.indptr[tid + 1] - self.indptr[tid])
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        tid = self.vocab.get(term)
-        if tid is None:
-            return _EMPTY_INT, _EMPTY_FLOAT
-        start, end = self.indptr[tid], self.indptr[tid + 1]
-        return self.indices[start:end], self.data[start:end]
+        """The documents holding the term (ascending) and its BM25 value in each: views into the
+        field's arrays, remembered per term (a question asks for each term's postings a few
+        times over, and questions keep using the same few thousand words)."""
+        found = self._memo.get(term)
+        if found is None:
+            tid = self.vocab.get(term)
+            if tid is None:
+                found = (_EMPTY_INT, _EMPTY_FLOAT)
+            else:
+                start, end = int(self.indptr[tid]), int(self.indptr[tid + 1])
+                found = (self.indices[start:end], self.data[start:end])
+            if len(self._memo) >= POSTINGS_MEMO:
+                self._memo.clear()
+            self._memo[term] = found
+        return found
+
+    def __getstate__(self) -> dict:
+        """Saved without the remembered postings: views, which pickle would write out as copies."""
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _memo={})
 
     def scores(self, query: Mapping[str, float]) -> np.ndarray:
         """Each document's weighted BM25 sum, added term by term in the query's order.
@@ -206,6 +224,8 @@ class Field:
         return out
 
 
+POSTINGS_MEMO = 20_000
+"""Terms whose postings a field remembers (views: ~300 bytes each); beyond, it starts over."""
 DENSE_SHARE = 6
 """Terms in more than 1/6 of a field's documents are kept dense too (~130 of the body's 270,000
 terms at 10,000 articles, 20 MB): past that share, adding a whole array is faster than scattering

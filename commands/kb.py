@@ -207,67 +207,99 @@ async def stale(ctx: Context) -> Response:
                         "没能回答的问题、被评为没帮助的回答和待确认的建议"),
            words=("缺口",), curator=True)
 async def gaps(ctx: Context) -> Response:
+    """What curators should add or fix, one section per kind of gap, with the ids `kb teach` takes;
+    questions already taught follow as resolved."""
     store = ctx.svc.kb.store
     unanswered = store.unanswered_groups()
     not_helpful = store.not_helpful_groups()
     suggestions = store.open_suggestions()
     taught = store.taught()
-    sections = []
-    if unanswered:
-        sections.append(Section(
-            title=ctx.pick(en="Questions nobody could answer", zh="没能回答的问题"),
-            text="\n".join(f"q{qid} · {count}× {question}" for question, count, _, qid in unanswered),
-        ))
-    if not_helpful:
-        lines = []
-        for group in not_helpful:
-            example, _ = group["questions"].most_common(1)[0]
-            lines.append(f"a{group['answer_id']} · {group['votes']}× {group['article']} › {group['section_title']} — “{example}”")
-        sections.append(Section(title=ctx.pick(en="Answers voted not helpful", zh="被评为没帮助的回答"), text="\n".join(lines)))
-    if suggestions:
-        sections.append(Section(
-            title=ctx.pick(en="Suggested by voters (confirm with `kb teach sN`)", zh="投票者建议的答案（用 `kb teach sN` 确认）"),
-            text="\n".join(f"s{row['id']} · “{row['question']}” → {row['article']}#{row['section']}" for row in suggestions),
-        ))
-    if taught:
-        recent = taught[-10:]
-        sections.append(Section(
-            title=ctx.pick(en=f"Resolved: taught questions ({len(taught)})", zh=f"已解决：已教学的问题（{len(taught)} 个）"),
-            text="\n".join(
-                f"“{row['question']}” → {row['article']}#{row['section']}"
-                + ("" if row["exported"] else ctx.pick(en=" (not exported yet)", zh="（尚未导出）"))
-                for row in reversed(recent)
-            ),
-        ))
-    open_items = unanswered or not_helpful or suggestions
-    text = (
-        ctx.pick(en="What the knowledge base is missing, most frequent first. Link a question to the section "
-                    "that answers it with `kb teach <id> <article>#<section>`.",
-                 zh="知识库的缺口，按出现次数排序。用 `kb teach <编号> <文章>#<段落>` 把问题关联到能回答它的段落。")
-        if open_items
-        else ctx.pick(en="No gaps: every question was answered and no answer was voted down.",
-                      zh="没有缺口：所有问题都有回答，也没有“没帮助”的投票。")
-    )
+    sections = [section for section in (
+        _unanswered_section(ctx, unanswered),
+        _not_helpful_section(ctx, not_helpful),
+        _suggestions_section(ctx, suggestions),
+        _taught_section(ctx, taught),
+    ) if section is not None]
     return Response(
         kind="list",
         title=ctx.pick(en="Knowledge gaps", zh="知识缺口"),
-        text=text,
+        text=_gaps_intro(ctx, open_items=bool(unanswered or not_helpful or suggestions)),
         sections=sections,
-        data={
-            "unanswered": [{"id": f"q{qid}", "question": q, "count": c, "last_asked": at} for q, c, at, qid in unanswered],
-            "not_helpful": [
-                {"id": f"a{g['answer_id']}", "article": g["article"], "section": g["section"],
-                 "section_title": g["section_title"], "votes": g["votes"],
-                 "questions": [q for q, _ in g["questions"].most_common()]}
-                for g in not_helpful
-            ],
-            "suggestions": [{"id": f"s{row['id']}", "question": row["question"], "article": row["article"],
-                             "section": row["section"]} for row in suggestions],
-            "taught": [{"question": row["question"], "article": row["article"], "section": row["section"],
-                        "exported": bool(row["exported"])} for row in taught],
-        },
+        data=_gaps_data(unanswered, not_helpful, suggestions, taught),
         ephemeral=True,
     )
+
+
+def _unanswered_section(ctx: Context, unanswered: list[tuple[str, int, str, int]]) -> Section | None:
+    if not unanswered:
+        return None
+    return Section(
+        title=ctx.pick(en="Questions nobody could answer", zh="没能回答的问题"),
+        text="\n".join(f"q{qid} · {count}× {question}" for question, count, _, qid in unanswered),
+    )
+
+
+def _not_helpful_section(ctx: Context, not_helpful: list[dict]) -> Section | None:
+    """Each section voted down, with the question most often asked before it as an example."""
+    if not not_helpful:
+        return None
+    lines = []
+    for group in not_helpful:
+        example, _ = group["questions"].most_common(1)[0]
+        lines.append(f"a{group['answer_id']} · {group['votes']}× {group['article']} › {group['section_title']} — “{example}”")
+    return Section(title=ctx.pick(en="Answers voted not helpful", zh="被评为没帮助的回答"), text="\n".join(lines))
+
+
+def _suggestions_section(ctx: Context, suggestions: list[dict]) -> Section | None:
+    if not suggestions:
+        return None
+    return Section(
+        title=ctx.pick(en="Suggested by voters (confirm with `kb teach sN`)", zh="投票者建议的答案（用 `kb teach sN` 确认）"),
+        text="\n".join(f"s{row['id']} · “{row['question']}” → {row['article']}#{row['section']}" for row in suggestions),
+    )
+
+
+def _taught_section(ctx: Context, taught: list[dict]) -> Section | None:
+    """The ten most recently taught questions, newest first (the count says how many in all), and
+    which of them `kb export` has not yet written into the articles."""
+    if not taught:
+        return None
+    return Section(
+        title=ctx.pick(en=f"Resolved: taught questions ({len(taught)})", zh=f"已解决：已教学的问题（{len(taught)} 个）"),
+        text="\n".join(
+            f"“{row['question']}” → {row['article']}#{row['section']}"
+            + ("" if row["exported"] else ctx.pick(en=" (not exported yet)", zh="（尚未导出）"))
+            for row in reversed(taught[-10:])
+        ),
+    )
+
+
+def _gaps_intro(ctx: Context, *, open_items: bool) -> str:
+    """How to close a gap when there is one; that there is none otherwise (taught questions are not gaps)."""
+    if open_items:
+        return ctx.pick(en="What the knowledge base is missing, most frequent first. Link a question to the section "
+                           "that answers it with `kb teach <id> <article>#<section>`.",
+                        zh="知识库的缺口，按出现次数排序。用 `kb teach <编号> <文章>#<段落>` 把问题关联到能回答它的段落。")
+    return ctx.pick(en="No gaps: every question was answered and no answer was voted down.",
+                    zh="没有缺口：所有问题都有回答，也没有“没帮助”的投票。")
+
+
+def _gaps_data(unanswered: list[tuple[str, int, str, int]], not_helpful: list[dict], suggestions: list[dict],
+               taught: list[dict]) -> dict:
+    """The console contract's lists: every gap in full, where the sections show the taught ones only in part."""
+    return {
+        "unanswered": [{"id": f"q{qid}", "question": q, "count": c, "last_asked": at} for q, c, at, qid in unanswered],
+        "not_helpful": [
+            {"id": f"a{g['answer_id']}", "article": g["article"], "section": g["section"],
+             "section_title": g["section_title"], "votes": g["votes"],
+             "questions": [q for q, _ in g["questions"].most_common()]}
+            for g in not_helpful
+        ],
+        "suggestions": [{"id": f"s{row['id']}", "question": row["question"], "article": row["article"],
+                         "section": row["section"]} for row in suggestions],
+        "taught": [{"question": row["question"], "article": row["article"], "section": row["section"],
+                    "exported": bool(row["exported"])} for row in taught],
+    }
 
 
 def _taught_question(ctx: Context, words: list[str]) -> tuple[str, str, str | None]:

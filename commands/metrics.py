@@ -152,60 +152,27 @@ def format_rate(value: Fraction, limit: Fraction, locale: str) -> str:
 
 
 def _render(ctx: Context, outcome: Outcome) -> Response:
-    from babel.numbers import format_decimal, format_percent
-
-    lang = ctx.lang
-    locale = LOCALES.get(lang, "en_US")
+    """The rate and what it counts, the marketplace's target, the verdict and, when the target is
+    missed, how many more clean orders meet it."""
+    locale = LOCALES.get(ctx.lang, "en_US")
     target = outcome.target
-    metric = target.metric
-    name = NAMES[metric][1 if lang == "zh" else 0]
-    n = lambda x: format_decimal(x, locale=locale)  # noqa: E731
+    name = NAMES[target.metric][1 if ctx.lang == "zh" else 0]
     rate = format_rate(outcome.rate, target.limit, locale)
-    limit = format_percent(_exact(target.limit), format="#,##0.##%", locale=locale, decimal_quantization=False)
+    limit = _format_target(target.limit, locale)
     comparison = ctx.pick(en="under" if target.direction == "max" else "above", zh="低于" if target.direction == "max" else "高于")
-    if metric == "vtr":
-        counted = ctx.pick(
-            en=f"{n(outcome.total - outcome.bad)} of {n(outcome.total)} shipments with valid tracking",
-            zh=f"{n(outcome.total)} 个包裹中 {n(outcome.total - outcome.bad)} 个有有效追踪",
-        )
-    else:
-        counted = ctx.pick(
-            en=f"{n(outcome.bad)} {_unit(metric, 0, outcome.bad, lang)} in {n(outcome.total)} {_unit(metric, 1, outcome.total, lang)}",
-            zh=f"{n(outcome.total)}{_unit(metric, 1, outcome.total, lang)}中有 {n(outcome.bad)}{_unit(metric, 0, outcome.bad, lang)}",
-        )
+    counted = _counted(ctx, outcome, locale)
     lines = [
         ctx.pick(en=f"{name.capitalize()}: {rate} ({counted}).", zh=f"{name}：{rate}（{counted}）。"),
         ctx.pick(en=f"Target on {target.marketplace}: {comparison} {limit}.", zh=f"{target.marketplace} 的目标：{comparison} {limit}。"),
+        _verdict(ctx, outcome),
+        *_remedy(ctx, outcome, locale, f"{comparison} {limit}"),
     ]
-    after = outcome.rate_after
-    if outcome.meets:
-        lines.append(ctx.pick(en="Within target.", zh="达标。"))
-    else:
-        verdict = ctx.pick(
-            en=("Over" if target.direction == "max" else "Under") + " target.",
-            zh="超标。" if target.direction == "max" else "未达标。",
-        )
-        lines.append(verdict)
-        if outcome.more_clean is None:
-            lines.append(ctx.pick(en="No number of clean orders can meet a 0% target.", zh="目标为 0% 时，增加订单也无法达标。"))
-        elif after is not None:
-            shown_after = format_rate(after, target.limit, locale)
-            new_total = outcome.total + outcome.more_clean
-            shown_count = outcome.bad if target.direction == "max" else new_total - outcome.bad
-            clean_word = _unit(metric, 2, outcome.more_clean, lang)
-            moves = ctx.pick(en="brings it to" if outcome.more_clean == 1 else "bring it to", zh="即可降到" if target.direction == "max" else "即可升到")
-            lines.append(ctx.pick(
-                en=f"{n(outcome.more_clean)} more {clean_word} {moves} {shown_after} "
-                f"({n(shown_count)}/{n(new_total)}), {comparison} {limit}.",
-                zh=f"再增加 {n(outcome.more_clean)}{clean_word}{moves} {shown_after}"
-                f"（{n(shown_count)}/{n(new_total)}），{comparison} {limit}。",
-            ))
     return Response(
         kind="metrics",
         title=ctx.pick(en=name.capitalize(), zh=name),
         text="\n".join(lines),
         data={
-            "metric": metric,
+            "metric": target.metric,
             "marketplace": target.marketplace,
             "bad": outcome.bad,
             "total": outcome.total,
@@ -215,6 +182,64 @@ def _render(ctx: Context, outcome: Outcome) -> Response:
             "direction": target.direction,
             "meets_target": outcome.meets,
             "more_clean": outcome.more_clean,
-            "rate_after": format_rate(after, target.limit, locale) if after is not None else None,
+            "rate_after": format_rate(outcome.rate_after, target.limit, locale) if outcome.rate_after is not None else None,
         },
     )
+
+
+def _grouped(count: int, locale: str) -> str:
+    """A count with the locale's digit grouping (1,234)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(count, locale=locale)
+
+
+def _format_target(limit: Fraction, locale: str) -> str:
+    """The target as curators wrote it: no decimals it does not have (1%, 2.5%)."""
+    from babel.numbers import format_percent
+
+    return format_percent(_exact(limit), format="#,##0.##%", locale=locale, decimal_quantization=False)
+
+
+def _counted(ctx: Context, outcome: Outcome, locale: str) -> str:
+    """What the rate was computed from, in the metric's own words; valid tracking counts the good
+    shipments, since its rate is of those."""
+    metric, lang = outcome.target.metric, ctx.lang
+    bad, total = _grouped(outcome.bad, locale), _grouped(outcome.total, locale)
+    if metric == "vtr":
+        tracked = _grouped(outcome.total - outcome.bad, locale)
+        return ctx.pick(en=f"{tracked} of {total} shipments with valid tracking", zh=f"{total} 个包裹中 {tracked} 个有有效追踪")
+    return ctx.pick(
+        en=f"{bad} {_unit(metric, 0, outcome.bad, lang)} in {total} {_unit(metric, 1, outcome.total, lang)}",
+        zh=f"{total}{_unit(metric, 1, outcome.total, lang)}中有 {bad}{_unit(metric, 0, outcome.bad, lang)}",
+    )
+
+
+def _verdict(ctx: Context, outcome: Outcome) -> str:
+    """Met, or missed on the side the target guards (over a maximum, under a minimum)."""
+    if outcome.meets:
+        return ctx.pick(en="Within target.", zh="达标。")
+    maximum = outcome.target.direction == "max"
+    return ctx.pick(en=("Over" if maximum else "Under") + " target.", zh="超标。" if maximum else "未达标。")
+
+
+def _remedy(ctx: Context, outcome: Outcome, locale: str, goal: str) -> list[str]:
+    """When the target is missed, how many more clean orders meet it and the rate they bring
+    (`goal` is the target's side and value, "under 1%"); a 0% maximum cannot be met that way."""
+    if outcome.meets:
+        return []
+    if outcome.more_clean is None:
+        return [ctx.pick(en="No number of clean orders can meet a 0% target.", zh="目标为 0% 时，增加订单也无法达标。")]
+    if outcome.rate_after is None:
+        return []
+    target, more = outcome.target, outcome.more_clean
+    shown_after = format_rate(outcome.rate_after, target.limit, locale)
+    new_total = outcome.total + more
+    shown_count = outcome.bad if target.direction == "max" else new_total - outcome.bad
+    clean_word = _unit(target.metric, 2, more, ctx.lang)
+    moves = ctx.pick(en="brings it to" if more == 1 else "bring it to", zh="即可降到" if target.direction == "max" else "即可升到")
+    ratio = f"{_grouped(shown_count, locale)}/{_grouped(new_total, locale)}"
+    return [ctx.pick(
+        en=f"{_grouped(more, locale)} more {clean_word} {moves} {shown_after} ({ratio}), {goal}.",
+        zh=f"再增加 {_grouped(more, locale)}{clean_word}{moves} {shown_after}（{ratio}），{goal}。",
+    )]

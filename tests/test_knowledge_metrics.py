@@ -7,8 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.knowledge.metrics import Target, TargetsError, evaluate, load_targets
+from bot.model import Request
 from commands.metrics import format_rate
 from tests.conftest import ROOT
+from tests.knowledge_fixtures import services_for, write_kb
 
 ODR = Target("odr", "amazon-us", "max", Fraction(1))
 VTR = Target("vtr", "amazon-us", "min", Fraction(95))
@@ -125,3 +127,53 @@ async def test_misuse_gets_a_clear_error_with_usage(ask, args, message):
     response = await ask(f"metrics {args}")
     assert response.kind == "error" and message in response.text
     assert any(line.startswith("Usage: /seller metrics") for line in response.context)
+
+
+@pytest.mark.parametrize("line, lang, title, text", [
+    ("metrics odr 2 126", "en", "Order defect rate",
+     "Order defect rate: 1.59% (2 orders with a defect in 126 orders).\nTarget on amazon-us: under 1%.\nOver target.\n"
+     "75 more orders without a defect bring it to 0.995% (2/201), under 1%."),
+    ("metrics odr 2 126", "zh", "订单缺陷率",
+     "订单缺陷率：1.59%（126个订单中有 2个缺陷订单）。\namazon-us 的目标：低于 1%。\n超标。\n"
+     "再增加 75个无缺陷订单即可降到 0.995%（2/201），低于 1%。"),
+    ("metrics odr 1 100", "en", "Order defect rate",
+     "Order defect rate: 1.00% (1 order with a defect in 100 orders).\nTarget on amazon-us: under 1%.\nOver target.\n"
+     "1 more order without a defect brings it to 0.99% (1/101), under 1%."),
+    ("metrics vtr 10 100", "en", "Valid tracking rate",
+     "Valid tracking rate: 90.00% (90 of 100 shipments with valid tracking).\nTarget on amazon-us: above 95%.\n"
+     "Under target.\n101 more shipments with valid tracking bring it to 95.02% (191/201), above 95%."),
+    ("metrics vtr 10 100", "zh", "有效追踪率",
+     "有效追踪率：90.00%（100 个包裹中 90 个有有效追踪）。\namazon-us 的目标：高于 95%。\n未达标。\n"
+     "再增加 101个有有效追踪的包裹即可升到 95.02%（191/201），高于 95%。"),
+    ("metrics cancel 1 1000", "en", "Pre-fulfilment cancel rate",
+     "Pre-fulfilment cancel rate: 0.10% (1 cancelled order in 1,000 orders).\nTarget on amazon-us: under 2.5%.\nWithin target."),
+    ("metrics lsr 1234 100000 amazon-jp", "zh", "迟发率",
+     "迟发率：1.23%（100,000个订单中有 1,234个迟发订单）。\namazon-jp 的目标：低于 4%。\n达标。"),
+])
+async def test_the_whole_answer_in_each_language(ask, line, lang, title, text):
+    response = await ask(line, lang=lang)
+    assert (response.kind, response.title, response.text) == ("metrics", title, text)
+
+
+async def test_a_zero_target_says_no_clean_orders_can_meet_it_in_both_languages(tmp_path, clock, new_db):
+    folder = write_kb(tmp_path / "kb", articles={})
+    (folder / "targets.yaml").write_text("default: strict\nmarketplaces:\n  strict:\n    odr: {max: 0}\n")
+    svc = services_for(folder, new_db("bot.db"), clock)
+    try:
+        en, zh = [await svc.dispatcher.handle(Request(kind="command", text="metrics odr 1 10", lang=lang)) for lang in ("en", "zh")]
+    finally:
+        svc.store.close()
+    assert en.text == ("Order defect rate: 10.00% (1 order with a defect in 10 orders).\nTarget on strict: under 0%.\n"
+                       "Over target.\nNo number of clean orders can meet a 0% target.")
+    assert zh.text == "订单缺陷率：10.00%（10个订单中有 1个缺陷订单）。\nstrict 的目标：低于 0%。\n超标。\n目标为 0% 时，增加订单也无法达标。"
+    assert en.data == {"metric": "odr", "marketplace": "strict", "bad": 1, "total": 10, "rate": "10.00%",
+                       "rate_fraction": "1/10", "target": "0%", "direction": "max", "meets_target": False,
+                       "more_clean": None, "rate_after": None}
+    assert zh.data == en.data
+
+
+async def test_the_data_of_an_answer_over_target(ask):
+    response = await ask("metrics odr 2 126", lang="zh")
+    assert response.data == {"metric": "odr", "marketplace": "amazon-us", "bad": 2, "total": 126, "rate": "1.59%",
+                             "rate_fraction": "1/63", "target": "1%", "direction": "max", "meets_target": False,
+                             "more_clean": 75, "rate_after": "0.995%"}

@@ -171,3 +171,64 @@ def test_export_keeps_the_curators_layout_and_adds_to_flow_or_block_lists():
     assert "        - 最高多少\n        - \"超了怎么办\"\nrelated" in block
     new = add_question(text, "window", "zh", "按几天算")
     assert "  window:\n    ask:\n      zh: [\"按几天算\"]\nrelated" in new
+
+
+GAPS_EN = [
+    ("Questions nobody could answer", "q1 · 2× How do I bake sourdough bread?\nq3 · 1× 今天北京天气怎么样?"),
+    ("Answers voted not helpful",
+     "a1 · 1× buyer-messaging › Asking buyers for WhatsApp breaks the rules — “Can we ask a buyer for their WhatsApp?”"),
+    ("Suggested by voters (confirm with `kb teach sN`)", "s1 · “Can we ask a buyer for their WhatsApp?” → buyer-messaging#s1"),
+    ("Resolved: taught questions (2)",
+     "“发货慢到什么程度算迟发” → late-shipment-rate#s1 (not exported yet)\n“Is a tardy dispatch penalised?” → late-shipment-rate#s1"),
+]
+GAPS_ZH = [
+    ("没能回答的问题", GAPS_EN[0][1]),
+    ("被评为没帮助的回答", GAPS_EN[1][1]),
+    ("投票者建议的答案（用 `kb teach sN` 确认）", GAPS_EN[2][1]),
+    ("已解决：已教学的问题（2 个）",
+     "“发货慢到什么程度算迟发” → late-shipment-rate#s1（尚未导出）\n“Is a tardy dispatch penalised?” → late-shipment-rate#s1"),
+]
+
+
+async def test_gaps_lists_every_kind_of_gap_in_both_languages_and_at_most_ten_taught_questions(start):
+    send = start()
+    empty = await send("kb gaps", lang="zh", **CURATOR)
+    assert (empty.title, empty.text, empty.sections) == ("知识缺口", "没有缺口：所有问题都有回答，也没有“没帮助”的投票。", [])
+    for question in ("How do I bake sourdough bread?", "How do I bake sourdough bread?", "今天北京天气怎么样?"):
+        await send(f"ask {question}")
+    answer = await send("ask Can we ask a buyer for their WhatsApp?")
+    down = await send(f"feedback {answer.data['answer_id']} not-helpful")
+    await send(down.choices[0].value.removeprefix("cmd:"))
+    await send(f"kb teach {QUESTION} late-shipment-rate#s1", **CURATOR)
+    await send("kb export", **CURATOR)
+    await send("kb teach 发货慢到什么程度算迟发 late-shipment-rate", **CURATOR)
+
+    en, zh = [await send("kb gaps", lang=lang, **CURATOR) for lang in ("en", "zh")]
+    assert (en.kind, en.title, en.ephemeral) == ("list", "Knowledge gaps", True)
+    assert en.text == ("What the knowledge base is missing, most frequent first. Link a question to the section "
+                       "that answers it with `kb teach <id> <article>#<section>`.")
+    assert [(s.title, s.text) for s in en.sections] == GAPS_EN
+    assert zh.title == "知识缺口" and zh.text == "知识库的缺口，按出现次数排序。用 `kb teach <编号> <文章>#<段落>` 把问题关联到能回答它的段落。"
+    assert [(s.title, s.text) for s in zh.sections] == GAPS_ZH
+    assert zh.data == en.data
+    data = {key: [{k: v for k, v in item.items() if k != "last_asked"} for item in items] for key, items in en.data.items()}
+    assert data == {
+        "unanswered": [{"id": "q1", "question": "How do I bake sourdough bread?", "count": 2},
+                       {"id": "q3", "question": "今天北京天气怎么样?", "count": 1}],
+        "not_helpful": [{"id": "a1", "article": "buyer-messaging", "section": 1,
+                         "section_title": "Asking buyers for WhatsApp breaks the rules", "votes": 1,
+                         "questions": ["Can we ask a buyer for their WhatsApp?"]}],
+        "suggestions": [{"id": "s1", "question": "Can we ask a buyer for their WhatsApp?", "article": "buyer-messaging",
+                         "section": "s1"}],
+        "taught": [{"question": QUESTION, "article": "late-shipment-rate", "section": "s1", "exported": True},
+                   {"question": "发货慢到什么程度算迟发", "article": "late-shipment-rate", "section": "s1", "exported": False}],
+    }
+
+    for n in range(10):
+        await send(f"kb teach Question {n} about dispatch late-shipment-rate#s1", **CURATOR)
+    many = await send("kb gaps", **CURATOR)
+    assert many.sections[3].title == "Resolved: taught questions (12)"
+    assert many.sections[3].text.splitlines() == [
+        f"“Question {n} about dispatch” → late-shipment-rate#s1 (not exported yet)" for n in range(9, -1, -1)
+    ]
+    assert len(many.data["taught"]) == 12

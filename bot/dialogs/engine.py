@@ -68,6 +68,15 @@ def _short(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _text_input(step: Step, lang: str) -> Input | None:
+    """A text box for the steps answered by typing (a modal field where the platform has one);
+    long answers get several lines."""
+    if step.type not in ("text", "long_text", "ids", "notes", "counts", "date", "email"):
+        return None
+    return Input(label=_short(step.name(lang), 45), long=step.long or step.type in ("long_text", "notes"),
+                 placeholder=_short(step.hint.get(lang), 100) if step.hint else None)
+
+
 class DialogEngine:
     def __init__(self, services: "Services", flows: FlowRegistry):
         self.svc = services
@@ -414,73 +423,108 @@ class DialogEngine:
         return str(value)
 
     def prompt(self, state: DialogState, flow: Flow, step: Step, *, error: str | None = None, notice: str | None = None) -> Response:
+        """A step's question with all that answering it takes: what went wrong or changed first, then
+        the question, what its answer type offers, its hint, the answer already given, and a text
+        box when the answer is typed. Every button is stamped with the dialogue and the step."""
         lang = state.lang
         steps = self.applicable(flow, state)
         index = next((i for i, s in enumerate(steps, 1) if s.id == step.id), len(steps))
         parts = [p for p in (error and f"⚠ {error}", notice) if p]
         parts.append(f"({index}/{len(steps)}) {step.prompt.get(lang)}")
-        choices: list[Choice] = []
-        if step.type == "review":
-            parts.append(self.summary(flow, state))
-            choices.append(Choice(label=pick(lang, en="Done: write it", zh="完成：生成"), value=DONE, style="primary"))
-            for other in steps:
-                if other.id in state.complete and other.type != "review":
-                    choices.append(Choice(label=_short(pick(lang, en="Edit: ", zh="修改：") + other.name(lang)), value=f"edit {other.id}"))
-        elif step.type in ("choice", "multi"):
-            picked = {p.get("key") for p in state.answers.get(step.id) or []} if step.type == "multi" else set()
-            for choice in flow.choices_for(step, state.completed()):
-                mark = "✓ " if choice.value in picked else ""
-                choices.append(Choice(label=_short(mark + choice.label.get(lang)), value=choice.value))
-            if step.type == "multi":
-                items = state.answers.get(step.id) or []
-                if items:
-                    parts.append(pick(lang, en="Selected so far:", zh="目前已选：") + "\n" + "\n".join(
-                        f"{i}. {self.display(flow, step, [item], state)}" for i, item in enumerate(items, 1)))
-                parts.append(pick(
-                    lang,
-                    en="Press the suggestions that are true (one at a time), type your own in full sentences, then press “done”.",
-                    zh="逐个点选符合实际的建议，也可以直接输入自己的句子，完成后按“完成”。",
-                ))
-                choices.append(Choice(label=pick(lang, en="Done", zh="完成"), value=DONE, style="primary"))
+        offered, choices = self._offer(state, flow, step, steps)
+        parts += offered
         if step.hint:
             parts.append(step.hint.get(lang))
-        if step.id in state.answers and step.id not in state.complete and step.type not in ("multi", "review"):
-            shown = self.display(flow, step, state.answers[step.id], state)
-            parts.append(pick(lang, en=f"Current answer: {shown}", zh=f"当前回答：{shown}"))
-            if step.type != "choice":
-                choices.append(Choice(label=_short(pick(lang, en="Keep: ", zh="保留：") + shown), value=KEEP))
+        given, keep = self._answer_given(state, flow, step)
+        parts += given
+        choices += keep
         if step.optional and step.type not in ("multi", "review"):
             choices.append(Choice(label=pick(lang, en="Skip", zh="跳过"), value=SKIP))
-        choices = [c.model_copy(update={"value": self.stamp(state, step, c.value)}) for c in choices]
-        text_input = None
-        if step.type in ("text", "long_text", "ids", "notes", "counts", "date", "email"):
-            text_input = Input(label=_short(step.name(lang), 45), long=step.long or step.type in ("long_text", "notes"),
-                               placeholder=_short(step.hint.get(lang), 100) if step.hint else None)
+        return Response(
+            kind="dialog",
+            title=f"{flow.title.get(lang)} · {self.label(state)}",
+            text="\n\n".join(parts),
+            choices=[c.model_copy(update={"value": self.stamp(state, step, c.value)}) for c in choices],
+            multi=step.type == "multi",
+            input=_text_input(step, lang),
+            context=[pick(
+                lang,
+                en=f"Type back, edit <step>, cancel — or /{self._root} {flow.id} resume later.",
+                zh=f"可输入 返回、修改 <步骤>、取消；稍后可用 /{self._root} {flow.id} resume 继续。",
+            )],
+            data=self._prompt_data(state, flow, step, index, len(steps), error),
+        )
+
+    def _offer(self, state: DialogState, flow: Flow, step: Step, steps: list[Step]) -> tuple[list[str], list[Choice]]:
+        """What the step's answer type adds under the question: paragraphs and buttons (none for a
+        typed answer, which gets a text box instead)."""
+        if step.type == "review":
+            return self._offer_review(state, flow, steps)
+        if step.type == "multi":
+            return self._offer_multi(state, flow, step)
+        if step.type == "choice":
+            return [], self._choice_buttons(state, flow, step, picked=set())
+        return [], []
+
+    def _offer_review(self, state: DialogState, flow: Flow, steps: list[Step]) -> tuple[list[str], list[Choice]]:
+        """The summary of every answer, "done" to write the result, and a way back to each answered step."""
+        lang = state.lang
+        choices = [Choice(label=pick(lang, en="Done: write it", zh="完成：生成"), value=DONE, style="primary")]
+        for other in steps:
+            if other.id in state.complete and other.type != "review":
+                choices.append(Choice(label=_short(pick(lang, en="Edit: ", zh="修改：") + other.name(lang)), value=f"edit {other.id}"))
+        return [self.summary(flow, state)], choices
+
+    def _offer_multi(self, state: DialogState, flow: Flow, step: Step) -> tuple[list[str], list[Choice]]:
+        """A multi step is answered one pick or typed sentence at a time, so it shows what is picked
+        so far (ticked on its button), how to go on, and "done" to end the list."""
+        lang = state.lang
+        items = state.answers.get(step.id) or []
+        parts = []
+        if items:
+            parts.append(pick(lang, en="Selected so far:", zh="目前已选：") + "\n" + "\n".join(
+                f"{i}. {self.display(flow, step, [item], state)}" for i, item in enumerate(items, 1)))
+        parts.append(pick(
+            lang,
+            en="Press the suggestions that are true (one at a time), type your own in full sentences, then press “done”.",
+            zh="逐个点选符合实际的建议，也可以直接输入自己的句子，完成后按“完成”。",
+        ))
+        choices = self._choice_buttons(state, flow, step, picked={item.get("key") for item in items})
+        choices.append(Choice(label=pick(lang, en="Done", zh="完成"), value=DONE, style="primary"))
+        return parts, choices
+
+    @staticmethod
+    def _choice_buttons(state: DialogState, flow: Flow, step: Step, *, picked: set[str | None]) -> list[Choice]:
+        """A button per choice the earlier answers leave open; the ones already picked are ticked."""
+        return [
+            Choice(label=_short(("✓ " if choice.value in picked else "") + choice.label.get(state.lang)), value=choice.value)
+            for choice in flow.choices_for(step, state.completed())
+        ]
+
+    def _answer_given(self, state: DialogState, flow: Flow, step: Step) -> tuple[list[str], list[Choice]]:
+        """The answer to a step the user came back to (with `back` or `edit`), and for a typed answer
+        a button that keeps it — a choice is kept by pressing it again. Multi and review steps show
+        their answers themselves."""
+        if step.id not in state.answers or step.id in state.complete or step.type in ("multi", "review"):
+            return [], []
+        lang = state.lang
+        shown = self.display(flow, step, state.answers[step.id], state)
+        keep = [] if step.type == "choice" else [Choice(label=_short(pick(lang, en="Keep: ", zh="保留：") + shown), value=KEEP)]
+        return [pick(lang, en=f"Current answer: {shown}", zh=f"当前回答：{shown}")], keep
+
+    def _prompt_data(self, state: DialogState, flow: Flow, step: Step, index: int, total: int, error: str | None) -> dict[str, Any]:
+        """The console contract's fields of a prompt: a program reads where it is and what to answer."""
         data: dict[str, Any] = {
             "dialog_id": self.label(state),
             "flow": flow.id,
             "step": step.id,
             "step_index": index,
-            "steps_total": len(steps),
+            "steps_total": total,
             "answer_type": step.type,
         }
         if error:
             data["error"] = error
-        root = self._root
-        return Response(
-            kind="dialog",
-            title=f"{flow.title.get(lang)} · {self.label(state)}",
-            text="\n\n".join(parts),
-            choices=choices,
-            multi=step.type == "multi",
-            input=text_input,
-            context=[pick(
-                lang,
-                en=f"Type back, edit <step>, cancel — or /{root} {flow.id} resume later.",
-                zh=f"可输入 返回、修改 <步骤>、取消；稍后可用 /{root} {flow.id} resume 继续。",
-            )],
-            data=data,
-        )
+        return data
 
     def summary(self, flow: Flow, state: DialogState) -> str:
         lang = state.lang

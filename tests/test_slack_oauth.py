@@ -72,8 +72,9 @@ class OAuthBed:
                                  headers={**cookie, **headers}) as page:
             return page.status, await page.text()
 
-    async def install(self, code: str, team: str, token: str) -> None:
-        self.mock.grant(code, team, token)
+    async def install(self, code: str, team: str, token: str, *, rotating: int | None = None) -> None:
+        """The whole install flow into `team`; `rotating` (seconds): a token that expires (rotation on)."""
+        self.mock.grant(code, team, token, rotating=rotating)
         status, state, cookie = await self.start_install()
         assert status == 200 and f"{COOKIE}={state}" in cookie
         status, page = await self.redirect(code, state)

@@ -50,9 +50,7 @@ def _clients(bed: OAuthBed, store=None) -> WorkspaceClients:
 
 
 async def test_an_install_with_rotation_keeps_the_refresh_token_and_its_expiry(oauth_bed):
-    oauth_bed.mock.grant("code-b", TEAM_B, TOKEN_B, rotating=TWELVE_HOURS)
-    _, state, _ = await oauth_bed.start_install()
-    assert (await oauth_bed.redirect("code-b", state))[0] == 200
+    await oauth_bed.install("code-b", TEAM_B, TOKEN_B, rotating=TWELVE_HOURS)
     bot = _bot(oauth_bed)
     assert bot.bot_token == TOKEN_B and bot.bot_refresh_token.startswith("xoxe-1-")
     assert abs(bot.bot_token_expires_at - (time.time() + TWELVE_HOURS)) < 600
@@ -61,9 +59,7 @@ async def test_an_install_with_rotation_keeps_the_refresh_token_and_its_expiry(o
 
 async def test_a_command_from_a_workspace_whose_token_expires_soon_renews_it_and_answers_with_the_new_one(oauth_bed):
     bed, mock = oauth_bed, oauth_bed.mock
-    mock.grant("code-b", TEAM_B, TOKEN_B, rotating=SOON)
-    _, state, _ = await bed.start_install()
-    assert (await bed.redirect("code-b", state))[0] == 200
+    await bed.install("code-b", TEAM_B, TOKEN_B, rotating=SOON)
     installed = _bot(bed)
     start = len(mock.calls)
 
@@ -89,9 +85,7 @@ async def test_a_command_from_a_workspace_whose_token_expires_soon_renews_it_and
 
 async def test_the_clock_renews_an_expired_token_before_posting_a_reminder_twelve_hours_later(oauth_bed, clock):
     bed, mock = oauth_bed, oauth_bed.mock
-    mock.grant("code-b", TEAM_B, TOKEN_B, rotating=TWELVE_HOURS)
-    _, state, _ = await bed.start_install()
-    assert (await bed.redirect("code-b", state))[0] == 200
+    await bed.install("code-b", TEAM_B, TOKEN_B, rotating=TWELVE_HOURS)
     bo = bed.driver(team=TEAM_B, user="UB1")
     try:
         await bo.command("remind in 12 hours renew the CSBA trial")
@@ -129,9 +123,7 @@ async def test_when_another_process_renewed_first_the_spent_refresh_token_leads_
     ours is refused (`invalid_refresh_token`): ours must read the store again and use what the
     other one saved, not fail nor go on with the old token."""
     bed, mock = oauth_bed, oauth_bed.mock
-    mock.grant("code-b", TEAM_B, TOKEN_B, rotating=SOON)
-    _, state, _ = await bed.start_install()
-    assert (await bed.redirect("code-b", state))[0] == 200
+    await bed.install("code-b", TEAM_B, TOKEN_B, rotating=SOON)
     installed = _bot(bed)
     other_store = Store.connect(bed.config.db)
     mine, other = _clients(bed), _clients(bed, other_store)
@@ -157,9 +149,7 @@ async def test_when_another_process_renewed_first_the_spent_refresh_token_leads_
 
 async def test_one_process_renews_a_token_once_however_many_uses_wait_for_it(oauth_bed):
     bed, mock = oauth_bed, oauth_bed.mock
-    mock.grant("code-b", TEAM_B, TOKEN_B, rotating=SOON)
-    _, state, _ = await bed.start_install()
-    assert (await bed.redirect("code-b", state))[0] == 200
+    await bed.install("code-b", TEAM_B, TOKEN_B, rotating=SOON)
     clients = _clients(bed)
     first, second, third = await asyncio.gather(*(clients.get(TEAM_B) for _ in range(3)))
     assert first.token == second.token == third.token == _bot(bed).bot_token != TOKEN_B
@@ -170,9 +160,7 @@ async def test_one_process_renews_a_token_once_however_many_uses_wait_for_it(oau
 
 async def test_a_failed_renewal_keeps_the_still_valid_token_and_is_tried_again_at_the_next_use(oauth_bed, caplog):
     bed, mock = oauth_bed, oauth_bed.mock
-    mock.grant("code-b", TEAM_B, TOKEN_B, rotating=SOON)
-    _, state, _ = await bed.start_install()
-    assert (await bed.redirect("code-b", state))[0] == 200
+    await bed.install("code-b", TEAM_B, TOKEN_B, rotating=SOON)
     clients = _clients(bed)
     mock.fail("oauth.v2.access", status=500)
     assert (await clients.get(TEAM_B)).token == TOKEN_B  # Slack is down: the token still has 10 minutes

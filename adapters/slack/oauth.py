@@ -147,16 +147,10 @@ class SlackInstallations(AsyncInstallationStore):
         workspace's row already holds a fresher one: two processes renewing at once must not let
         the slower one put back an older token, nor a renewal undo a reinstall saved meanwhile."""
         with self.store.write() as db:
-            stored = self._stored_bot(db, bot)
+            stored = self._bot(db, bot.enterprise_id, None if bot.is_enterprise_install else bot.team_id)
             if stored is not None and _fresher(stored, bot):
                 return
             self._save_bot(db, bot)
-
-    def _stored_bot(self, db: Any, bot: Bot) -> Bot | None:
-        team = None if bot.is_enterprise_install else bot.team_id
-        row = db.one("SELECT data FROM slack_bots WHERE client_id = ? AND enterprise_id = ? AND team_id = ?",
-                     [self.client_id, _key(bot.enterprise_id), _key(team)])
-        return Bot(**_load(row["data"])) if row else None
 
     def _save_bot(self, db: Any, bot: Bot) -> None:
         team = None if bot.is_enterprise_install else bot.team_id
@@ -169,12 +163,13 @@ class SlackInstallations(AsyncInstallationStore):
     # --- reads ----------------------------------------------------------------------------------
     async def async_find_bot(self, *, enterprise_id: str | None, team_id: str | None,
                              is_enterprise_install: bool | None = False) -> Bot | None:
-        if is_enterprise_install:
-            team_id = None
-        row = self.store.one(
-            "SELECT data FROM slack_bots WHERE client_id = ? AND enterprise_id = ? AND team_id = ?",
-            [self.client_id, _key(enterprise_id), _key(team_id)],
-        )
+        return self._bot(self.store, enterprise_id, None if is_enterprise_install else team_id)
+
+    def _bot(self, db: Any, enterprise_id: str | None, team_id: str | None) -> Bot | None:
+        """The bot row of an org (no team) or a workspace, read through `db`: the store, or the
+        write transaction of a save that must compare before it writes."""
+        row = db.one("SELECT data FROM slack_bots WHERE client_id = ? AND enterprise_id = ? AND team_id = ?",
+                     [self.client_id, _key(enterprise_id), _key(team_id)])
         return Bot(**_load(row["data"])) if row else None
 
     def bot_of_team(self, team_id: str) -> Bot | None:

@@ -96,8 +96,7 @@ class TokenRotator(AsyncTokenRotator):
         minutes = self.minutes_before_expiration if minutes_before_expiration is None else minutes_before_expiration
         if not bot.bot_refresh_token or not _expires_within(bot, minutes):
             return None
-        key = f"{bot.enterprise_id or ''}/{bot.team_id or ''}"
-        async with self._locks.setdefault(key, asyncio.Lock()):
+        async with self._locks.setdefault(_workspace(bot), asyncio.Lock()):
             current = await self._stored(bot)
             if current is None:
                 return None  # uninstalled meanwhile: nothing to renew (nor to save back)
@@ -134,6 +133,11 @@ class TokenRotator(AsyncTokenRotator):
             return await self.perform_bot_token_rotation(bot=bot) or bot
         except SlackTokenRotationError:
             return bot
+
+
+def _workspace(bot: Bot) -> str:
+    """A key for the bot's org and workspace (an org-wide install has no workspace)."""
+    return f"{bot.enterprise_id or ''}/{bot.team_id or ''}"
 
 
 def _rotation_error(exc: BaseException) -> str:
@@ -188,13 +192,17 @@ class WorkspaceClients:
             return None
         if bot.bot_refresh_token:
             bot = await self.rotator().fresh(bot)
-        key = f"{bot.enterprise_id or ''}/{bot.team_id or ''}"
+        key = _workspace(bot)
         client = self._clients.get(key)
         if client is None or client.token != bot.bot_token:
-            client = make_client(self.config, wait_on_rate_limit=self.wait_on_rate_limit, token=bot.bot_token)
-            if self.session is not None:
-                client.session = self.session
-            self._clients[key] = client
+            client = self._clients[key] = self._client(bot.bot_token)
+        return client
+
+    def _client(self, token: str | None = None) -> AsyncWebClient:
+        """A client through SLACK_API_URL, on these clients' HTTP session when they were given one."""
+        client = make_client(self.config, wait_on_rate_limit=self.wait_on_rate_limit, token=token)
+        if self.session is not None:
+            client.session = self.session
         return client
 
     def rotator(self) -> TokenRotator:
@@ -204,9 +212,6 @@ class WorkspaceClients:
             assert self.installations is not None
             if not (self.config.slack_client_id and self.config.slack_client_secret):
                 raise RuntimeError("a rotating Slack token needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
-            client = make_client(self.config, wait_on_rate_limit=self.wait_on_rate_limit)
-            if self.session is not None:
-                client.session = self.session
             self._rotator = TokenRotator(self.installations, client_id=self.config.slack_client_id,
-                                         client_secret=self.config.slack_client_secret, client=client)
+                                         client_secret=self.config.slack_client_secret, client=self._client())
         return self._rotator

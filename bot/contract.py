@@ -182,7 +182,10 @@ class UnansweredGap(_Closed):
 class NotHelpfulGap(_Closed):
     id: str
     article: str
-    section: int | str
+    section: int | str = Field(description="the section's position in its article (kept for older readers; "
+                                           "prefer `section_id`)")
+    section_id: str | None = Field(description="the section's id, as `kb teach` and `kb show` take it "
+                                               "(null for answers logged before ids were recorded)")
     section_title: str | None
     votes: int
     questions: list[str]

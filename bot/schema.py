@@ -10,8 +10,8 @@ when the committed file differs from what this module generates.
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,13 +91,15 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else SCHEMA_PATH
+    parser = argparse.ArgumentParser(prog="python -m bot.schema",
+                                     description="Write the JSON schema of `sellerbot console --json`.")
+    parser.add_argument("path", nargs="?", type=Path, default=SCHEMA_PATH,
+                        help=f"where to write it (default: {SCHEMA_PATH.relative_to(SCHEMA_PATH.parent.parent)})")
+    path = parser.parse_args(argv).path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(), encoding="utf-8")
     print(f"wrote {path}")
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

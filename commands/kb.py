@@ -246,7 +246,8 @@ def _not_helpful_section(ctx: Context, not_helpful: list[dict]) -> Section | Non
     lines = []
     for group in not_helpful:
         example, _ = group["questions"].most_common(1)[0]
-        lines.append(f"a{group['answer_id']} · {group['votes']}× {group['article']} › {group['section_title']} — “{example}”")
+        target = f"{group['article']}#{group['section_id']}" if group["section_id"] else group["article"]
+        lines.append(f"a{group['answer_id']} · {group['votes']}× {target} › {group['section_title']} — “{example}”")
     return Section(title=ctx.pick(en="Answers voted not helpful", zh="被评为没帮助的回答"), text="\n".join(lines))
 
 
@@ -290,7 +291,7 @@ def _gaps_data(unanswered: list[tuple[str, int, str, int]], not_helpful: list[di
     return {
         "unanswered": [{"id": f"q{qid}", "question": q, "count": c, "last_asked": at} for q, c, at, qid in unanswered],
         "not_helpful": [
-            {"id": f"a{g['answer_id']}", "article": g["article"], "section": g["section"],
+            {"id": f"a{g['answer_id']}", "article": g["article"], "section": g["section"], "section_id": g["section_id"],
              "section_title": g["section_title"], "votes": g["votes"],
              "questions": [q for q, _ in g["questions"].most_common()]}
             for g in not_helpful

@@ -176,7 +176,7 @@ def test_export_keeps_the_curators_layout_and_adds_to_flow_or_block_lists():
 GAPS_EN = [
     ("Questions nobody could answer", "q1 · 2× How do I bake sourdough bread?\nq3 · 1× 今天北京天气怎么样?"),
     ("Answers voted not helpful",
-     "a1 · 1× buyer-messaging › Asking buyers for WhatsApp breaks the rules — “Can we ask a buyer for their WhatsApp?”"),
+     "a1 · 1× buyer-messaging#s2 › Asking buyers for WhatsApp breaks the rules — “Can we ask a buyer for their WhatsApp?”"),
     ("Suggested by voters (confirm with `kb teach sN`)", "s1 · “Can we ask a buyer for their WhatsApp?” → buyer-messaging#s1"),
     ("Resolved: taught questions (2)",
      "“发货慢到什么程度算迟发” → late-shipment-rate#s1 (not exported yet)\n“Is a tardy dispatch penalised?” → late-shipment-rate#s1"),
@@ -215,7 +215,7 @@ async def test_gaps_lists_every_kind_of_gap_in_both_languages_and_at_most_ten_ta
     assert data == {
         "unanswered": [{"id": "q1", "question": "How do I bake sourdough bread?", "count": 2},
                        {"id": "q3", "question": "今天北京天气怎么样?", "count": 1}],
-        "not_helpful": [{"id": "a1", "article": "buyer-messaging", "section": 1,
+        "not_helpful": [{"id": "a1", "article": "buyer-messaging", "section": 1, "section_id": "s2",
                          "section_title": "Asking buyers for WhatsApp breaks the rules", "votes": 1,
                          "questions": ["Can we ask a buyer for their WhatsApp?"]}],
         "suggestions": [{"id": "s1", "question": "Can we ask a buyer for their WhatsApp?", "article": "buyer-messaging",

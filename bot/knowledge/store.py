@@ -263,7 +263,7 @@ class KnowledgeStore:
         rows = list(
             self.db.query(
                 """
-                select v.article, v.section, a.section_title, a.question, a.id as answer_id
+                select v.article, v.section, a.section_id, a.section_title, a.question, a.id as answer_id
                 from kb_votes v join kb_answers a on a.id = v.answer_id
                 where v.helpful = 0
                 order by v.at
@@ -274,8 +274,8 @@ class KnowledgeStore:
         for row in rows:
             entry = groups.setdefault(
                 (row["article"], row["section"]),
-                {"article": row["article"], "section": row["section"], "section_title": row["section_title"],
-                 "votes": 0, "questions": Counter()},
+                {"article": row["article"], "section": row["section"], "section_id": row["section_id"] or None,
+                 "section_title": row["section_title"], "votes": 0, "questions": Counter()},
             )
             entry["votes"] += 1
             entry["answer_id"] = row["answer_id"]

@@ -239,6 +239,9 @@ class AbstainedData(_Closed):
     verified_on: None
     lang: Literal["zh", "en"]
     closest: list[str]
+    """The closest articles, each once."""
+    closest_sections: list[str]
+    """The closest sections as `article#section`, best first."""
 
 
 class ArticleData(_Closed):

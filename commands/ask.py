@@ -141,7 +141,7 @@ def _dont_know(ctx: Context, answer: Answer) -> Response:
         kind="answer",
         text=text,
         context=[pick(lang, en="Your question was logged for the curators.", zh="你的问题已记录，知识库管理员会跟进。")],
-        choices=[article_choice(article, lang) for article in answer.closest],
+        choices=_closest_choices(answer.closest, lang),
         data={
             "answered": False,
             "article": None,
@@ -152,9 +152,25 @@ def _dont_know(ctx: Context, answer: Answer) -> Response:
             "source": None,
             "verified_on": None,
             "lang": lang,
-            "closest": [article.id for article in answer.closest],
+            "closest": list(dict.fromkeys(hit.article.id for hit in answer.closest)),
+            "closest_sections": [f"{hit.article.id}#{hit.section.id}" for hit in answer.closest],
         },
     )
+
+
+def _closest_choices(closest: list, lang: str) -> list[Choice]:
+    """One button per closest topic: the article, or, where several of the closest sections share
+    an article, each of those sections by its title (three buttons all reading "appeal mailboxes"
+    would tell the agent nothing)."""
+    shared = {hit.article.id for hit in closest if sum(h.article.id == hit.article.id for h in closest) > 1}
+    choices = []
+    for hit in closest:
+        if hit.article.id not in shared:
+            choices.append(article_choice(hit.article, lang))
+            continue
+        label = f"{hit.section.title} · {hit.article.title_in(lang)}"
+        choices.append(Choice(label=label[:75], value=f"cmd:kb show {hit.article.id}#{hit.section.id} {lang}"))
+    return choices
 
 
 async def suggest_articles(ctx: Context, prefix: str) -> list[Choice]:

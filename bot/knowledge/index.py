@@ -80,6 +80,8 @@ SHOWN_INTENTS = {
 }
 """Intents read from a section's text when its article declares none."""
 _CJK_TERM = re.compile(r"^[\u3400-\u9fff]")
+_FIGURE = re.compile(r"^\d+(?:[.,]\d+)?%?$")
+"""A bare figure (7, 3.5%): it says which number, never which topic."""
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _SENTENCE_START = re.compile(r"(^|[.?!。？！:：]\s*)$")
 
@@ -560,7 +562,9 @@ class Index:
                 found = found | np.array([self._place_covers(term, self.articles[a]) for a in candidates.articles])
             held.append(found)
             shares.append(w)
-            if term in query and term not in asking:  # words asking "how long" say nothing of the topic
+            # Words asking "how long" say nothing of the topic, nor does a bare number ("1 2 3",
+            # "{{ 7*7 }}"): it tells which figure, once the words have said which topic.
+            if term in query and term not in asking and not _FIGURE.match(term):
                 telling.append(len(held) - 1)
                 rarities.append(query[term] * self._rarity(term))
         # Running totals down the rows (`accumulate` adds row after row, in order; a `sum` may add

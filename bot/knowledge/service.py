@@ -174,7 +174,8 @@ class Answer:
     answered: bool
     hit: Hit | None
     related: list[Article] = field(default_factory=list)
-    closest: list[Article] = field(default_factory=list)
+    closest: list[Hit] = field(default_factory=list)
+    """When it does not answer: the closest sections, best first (several may share an article)."""
     answer_id: int | None = None
     alternatives: list[Hit] = field(default_factory=list)
     """Other sections that compete with the answer (shown as "other possible answers")."""
@@ -228,8 +229,7 @@ class KnowledgeBase:
         at = now.isoformat()
         if not result.answered or result.best is None:
             self.store.log_unanswered(question, lang, who, at)
-            closest = [h.article for h in result.hits[:3] if h.score > 0]
-            return Answer(question, lang, False, None, closest=closest)
+            return Answer(question, lang, False, None, closest=[h for h in result.hits[:3] if h.score > 0])
         hit = result.best
         answer_id = self.store.log_answer(
             question, lang, hit.article.id, hit.section.position, hit.section.title, hit.score, who, at, hit.section.id

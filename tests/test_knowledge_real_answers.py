@@ -1,0 +1,49 @@
+"""`ask` on the real knowledge base: what it must not do whatever the question (repeat a button,
+answer a bare number) and question kinds it must read (a "standard" is a limit). These are
+mechanisms, checked on wordings of our own; the question sets measure the rest."""
+
+import pytest
+
+from bot.model import Request
+from tests.conftest import ROOT
+from tests.knowledge_fixtures import services_for
+
+
+@pytest.fixture
+def send(clock, new_db):
+    svc = services_for(ROOT / "knowledge", new_db("bot.db"), clock)
+
+    async def run(text: str, **fields):
+        return await svc.dispatcher.handle(Request(kind="command", text=text, **fields))
+
+    yield run
+    svc.store.close()
+
+
+async def test_closest_topics_never_repeat_a_button(send):
+    # Three mailbox sections of one article were three identical "appeal mailboxes" buttons.
+    response = await send("ask 申述邮箱")  # 申述: the everyday misspelling of 申诉
+    assert response.data["answered"] is False
+    values = [c.value for c in response.choices]
+    labels = [c.label for c in response.choices]
+    assert len(set(values)) == len(values) and len(set(labels)) == len(labels)
+    assert any(v.startswith("cmd:kb show appeal-mailboxes#") for v in values)
+    assert response.data["closest"] == ["appeal-mailboxes"]
+    assert all(s.startswith("appeal-mailboxes#") for s in response.data["closest_sections"])
+
+
+@pytest.mark.parametrize("junk", ["1 2 3", "{{ 7*7 }}", "42", "3.5 %"])
+async def test_numbers_alone_are_not_a_question(send, junk):
+    # A figure says which number once words have said which topic; alone it picked any section
+    # with a 7 in it (the 7-day cancellation window for "{{ 7*7 }}").
+    response = await send(f"ask {junk}")
+    assert response.data["answered"] is False
+
+
+@pytest.mark.parametrize("question, section", [
+    ("odr标准", "order-defect-rate#limit"),
+    ("迟发率标准？", "late-shipment-rate#limit"),
+])
+async def test_a_standard_asked_for_is_the_limit(send, question, section):
+    response = await send(f"ask {question}")
+    assert f"{response.data['article']}#{response.data['section']}" == section

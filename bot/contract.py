@@ -223,7 +223,8 @@ class AnsweredData(_Closed):
     stale: bool
     lang: Literal["zh", "en"]
     related: list[str]
-    answer_id: int
+    answer_id: int | None
+    """None when the database could not log the question (a full disk): no votes then."""
 
 
 class AbstainedData(_Closed):

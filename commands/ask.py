@@ -69,7 +69,7 @@ def _passage(text: str) -> str:
 def _answer(ctx: Context, answer: Answer) -> Response:
     lang = answer.lang
     hit = answer.hit
-    assert hit is not None and answer.answer_id is not None
+    assert hit is not None
     article = hit.article
     title = article.title_in(lang)
     passage = _passage(hit.section.text)
@@ -88,10 +88,15 @@ def _answer(ctx: Context, answer: Answer) -> Response:
     choices = [alternative_choice(alt, lang) for alt in answer.alternatives]
     choices += [article_choice(related, lang) for related in answer.related if related.id not in
                 {alt.article.id for alt in answer.alternatives}]
-    choices += [
-        Choice(label=pick(lang, en="👍 Helpful", zh="👍 有帮助"), value=f"cmd:feedback {answer.answer_id} helpful"),
-        Choice(label=pick(lang, en="👎 Not helpful", zh="👎 没帮助"), value=f"cmd:feedback {answer.answer_id} not-helpful"),
-    ]
+    if answer.answer_id is None:  # the database refused the log (a full disk): nothing to vote on
+        context.append(pick(lang, en="Not logged (the database could not be written): no votes on this answer.",
+                            zh="本次问答未能记录（数据库写入失败），无法对此回答投票。"))
+    else:
+        choices += [
+            Choice(label=pick(lang, en="👍 Helpful", zh="👍 有帮助"), value=f"cmd:feedback {answer.answer_id} helpful"),
+            Choice(label=pick(lang, en="👎 Not helpful", zh="👎 没帮助"),
+                   value=f"cmd:feedback {answer.answer_id} not-helpful"),
+        ]
     return Response(
         kind="answer",
         title=title,
@@ -140,7 +145,10 @@ def _dont_know(ctx: Context, answer: Answer) -> Response:
     return Response(
         kind="answer",
         text=text,
-        context=[pick(lang, en="Your question was logged for the curators.", zh="你的问题已记录，知识库管理员会跟进。")],
+        context=[pick(lang, en="Your question was logged for the curators.", zh="你的问题已记录，知识库管理员会跟进。")
+                 if answer.logged else
+                 pick(lang, en="Your question could not be logged for the curators (the database could not be written).",
+                      zh="你的问题未能记录给知识库管理员（数据库写入失败）。")],
         choices=_closest_choices(answer.closest, lang),
         data={
             "answered": False,

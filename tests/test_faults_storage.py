@@ -113,6 +113,8 @@ def test_on_a_full_disk_writes_say_not_saved_and_reads_and_help_keep_working(tmp
             "/seller settings tz Asia/Shanghai",
             "/seller 提醒 明天上午10点 提交申诉",  # a Chinese command word: answered in Chinese
             "/seller help remind",
+            "/seller ask What is the maximum order defect rate?",  # answered from the index all the same
+            "/seller ask 今天北京天气怎么样",
         ]) + "\n"
         stdout, stderr = console.communicate(lines, timeout=60)
     finally:
@@ -121,7 +123,12 @@ def test_on_a_full_disk_writes_say_not_saved_and_reads_and_help_keep_working(tmp
     assert console.returncode == 0, stderr
     out = json_lines(stdout)
     kinds = [r["kind"] for r in out]
-    assert kinds == ["help", "list", "list", "case", "error", "error", "error", "error", "help"], out
+    assert kinds == ["help", "list", "list", "case", "error", "error", "error", "error", "help", "answer", "answer"], out
+    answered, unanswered = out[9:11]
+    assert answered["answered"] and answered["article"] == "order-defect-rate" and answered["answer_id"] is None
+    assert not any(c["value"].startswith("cmd:feedback") for c in answered["choices"])  # nothing to vote on
+    assert any("Not logged" in line for line in answered["context"])
+    assert not unanswered["answered"] and unanswered["context"] == ["你的问题未能记录给知识库管理员（数据库写入失败）。"]
     assert len(out[1]["items"]) == 1 and len(out[2]["items"]) == 4  # the case's three, and "follow up"
     for failed in out[4:7]:
         assert failed["text"].startswith("Not saved — the disk could not be written"), failed["text"]

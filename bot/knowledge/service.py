@@ -25,6 +25,7 @@ from bot.knowledge.index import Hit, Index
 from bot.knowledge.intents import IntentReader
 from bot.knowledge.store import KnowledgeStore, Who
 from bot.knowledge.text import Analyzer, Synonyms, teach, warm_up
+from bot.store import StoreError, fault
 
 log = logging.getLogger("sellerbot.knowledge")
 
@@ -165,6 +166,19 @@ def _save(index: Index, path: Path) -> None:
         log.warning("knowledge: could not save the index (%s)", exc)
 
 
+def _log_or_not(write, *args):
+    """Log an asked question, or, when the database cannot take the write (a full disk), answer
+    anyway: the answer is read from the index, and the log only serves the curators and the votes.
+    Returns what `write` returned, None when it failed."""
+    try:
+        return write(*args)
+    except Exception as exc:
+        if not isinstance(fault(exc), StoreError):
+            raise  # a bug, not the disk
+        log.warning("knowledge: question not logged (%s)", exc)
+        return None
+
+
 @dataclass(frozen=True)
 class Answer:
     """What `ask` found: the best hit when it answers, the closest topics otherwise."""
@@ -179,6 +193,8 @@ class Answer:
     answer_id: int | None = None
     alternatives: list[Hit] = field(default_factory=list)
     """Other sections that compete with the answer (shown as "other possible answers")."""
+    logged: bool = True
+    """Whether the question reached the log (curators' gaps, votes): not when the disk is full."""
 
 
 class KnowledgeBase:
@@ -228,14 +244,16 @@ class KnowledgeBase:
         result = index.search(question, lang, limit=6, taught=self._taught(index))
         at = now.isoformat()
         if not result.answered or result.best is None:
-            self.store.log_unanswered(question, lang, who, at)
-            return Answer(question, lang, False, None, closest=[h for h in result.hits[:3] if h.score > 0])
+            logged = _log_or_not(self.store.log_unanswered, question, lang, who, at) is not None
+            return Answer(question, lang, False, None, closest=[h for h in result.hits[:3] if h.score > 0],
+                          logged=logged)
         hit = result.best
-        answer_id = self.store.log_answer(
+        answer_id = _log_or_not(
+            self.store.log_answer,
             question, lang, hit.article.id, hit.section.position, hit.section.title, hit.score, who, at, hit.section.id
         )
         return Answer(question, lang, True, hit, related=self._related(index, hit, result.hits), answer_id=answer_id,
-                      alternatives=result.alternatives)
+                      alternatives=result.alternatives, logged=answer_id is not None)
 
     def _taught(self, index: Index) -> tuple[tuple[frozenset[str], str, str], ...]:
         """Taught questions as the index recognises them, checked at each question so a `kb teach` in

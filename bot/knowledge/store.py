@@ -171,8 +171,8 @@ class KnowledgeStore:
             },
         ))
 
-    def log_unanswered(self, question: str, lang: str, who: Who, at: str) -> None:
-        self.db.insert(
+    def log_unanswered(self, question: str, lang: str, who: Who, at: str) -> int:
+        return self.db.insert(
             "kb_unanswered",
             {"question": question, "lang": lang, "user": who.user, "channel": who.channel,
              "platform": who.platform, "at": at}

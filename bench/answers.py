@@ -28,6 +28,8 @@ SETS = [
     ROOT / "tests" / "data" / "paraphrases.jsonl",
     ROOT / "tests" / "data" / "heldout.jsonl",
     ROOT / "tests" / "data" / "blind.jsonl",
+    ROOT / "tests" / "data" / "blind2.jsonl",
+    ROOT / "tests" / "data" / "blind3.jsonl",
 ]
 
 

@@ -33,6 +33,12 @@ HELDOUT = ROOT / "tests" / "data" / "heldout.jsonl"
 BLIND = ROOT / "tests" / "data" / "blind.jsonl"
 """Written by a writer who saw neither the knowledge base nor the other sets, and scored once
 before anything was changed because of it (README: answer quality)."""
+BLIND2 = ROOT / "tests" / "data" / "blind2.jsonl"
+BLIND3 = ROOT / "tests" / "data" / "blind3.jsonl"
+"""Two more sets written the same way, from the seed articles alone (2026-12-06), and scored once
+each as they arrived: blind2 then guided one experiment (intent over topic, reverted: it lost on
+every set), blind3 nothing. Both fall short of the goal; their tests hold today's figures so
+that nothing gets worse, and the README gives the figures and what the misses are."""
 
 
 def _public(path: Path) -> Path:
@@ -123,6 +129,17 @@ def test_blind_set_through_the_console(db_target):
     questions = _load(BLIND)
     assert len(questions) >= 100 and {q["lang"] for q in questions} == {"en", "zh"}
     _check(questions, _ask_all(questions, db_target), right_bar=0.90, wrong_bar=0.05, abstain_bar=0.9)
+
+
+@pytest.mark.parametrize("path, right_bar, wrong_bar, abstain_bar", [
+    (BLIND2, 0.77, 0.20, 29 / 30),  # scored once: 77.5% right, 20.0% wrong, 29/30 off-topic abstain
+    (BLIND3, 0.82, 0.11, 22 / 25),  # scored once: 82.7% right, 10.7% wrong, 22/25
+], ids=["blind2", "blind3"])
+def test_later_blind_sets_hold_their_first_scores(db_target, path, right_bar, wrong_bar, abstain_bar):
+    """Below the goal (90% right, 5% wrong): a guard against getting worse, not a claim."""
+    questions = _load(path)
+    assert len(questions) >= 100 and {q["lang"] for q in questions} == {"en", "zh"}
+    _check(questions, _ask_all(questions, db_target), right_bar, wrong_bar, abstain_bar)
 
 
 def _knowledge_wordings() -> set[str]:

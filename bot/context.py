@@ -7,6 +7,7 @@ dispatcher that builds it.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -68,3 +69,9 @@ class Context:
     def require_curator(self) -> None:
         if not self.svc.auth.is_curator(self.req):
             raise PermissionDenied()
+
+    def require_one_of(self, people: Iterable[str | None], *, en: str, zh: str) -> None:
+        """Allowed to the people named (a case's owner and opener, a reminder's author) and to
+        curators; anyone else is refused in words that name that rule (not "only curators")."""
+        if self.req.user not in set(people) and not self.svc.auth.is_curator(self.req):
+            raise PermissionDenied(self.pick(en=en, zh=zh))

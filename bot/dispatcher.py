@@ -85,7 +85,7 @@ class Dispatcher:
             return "usage", self._usage_response(req, exc)
         if isinstance(exc, PermissionDenied):
             return "denied", error(
-                pick(
+                str(exc) or pick(
                     req.lang,
                     en="Only curators can do that. Ask an admin to add you to SELLERBOT_CURATORS or a curator role.",
                     zh="只有知识库管理员可以执行此操作。请联系管理员把你加入 SELLERBOT_CURATORS 或管理员角色。",

@@ -17,4 +17,9 @@ class UsageError(Exception):
 
 
 class PermissionDenied(Exception):
-    """The command is for curators (configured users or roles)."""
+    """The user may not do this: by default, because it is for curators (configured users or
+    roles); a rule with more people in it (the owner, the opener or a curator) says so in its own
+    message, already in the user's language."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)

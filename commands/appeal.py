@@ -115,6 +115,7 @@ async def resume(ctx: Context) -> Response:
         if state.status == "cancelled":
             raise UsageError(ctx.pick(en=f"{engine.label(state)} was cancelled; start a new appeal instead.",
                                       zh=f"{engine.label(state)} 已取消，请重新开始一份申诉。"))
+        _refuse_anothers(ctx, state)
     else:
         state = engine.store.active(req.platform, req.user, req.channel, req.workspace)
         if state is None or state.flow != FLOW_ID:
@@ -203,7 +204,8 @@ async def show(ctx: Context) -> Response:
     flow = service.flow
     status = {"active": ctx.pick(en="in progress", zh="进行中"), "paused": ctx.pick(en="paused", zh="已暂停"),
               "cancelled": ctx.pick(en="cancelled", zh="已取消"), "done": ctx.pick(en="done", zh="已完成")}.get(state.status, state.status)
-    choices = [] if state.status == "cancelled" else [Choice(label=ctx.pick(en=f"Resume {label}", zh=f"继续 {label}"), value=f"cmd:appeal resume {label}")]
+    resumable = state.status != "cancelled" and state.user == ctx.req.user  # a curator looking on does not resume
+    choices = [] if not resumable else [Choice(label=ctx.pick(en=f"Resume {label}", zh=f"继续 {label}"), value=f"cmd:appeal resume {label}")]
     return Response(
         kind="info",
         title=f"{flow.title.get(ctx.lang)} · {label}",
@@ -237,6 +239,21 @@ async def cancel(ctx: Context) -> Response:
         ctx.svc.appeals.drafts.cancel(state.id, ctx.now)
     return Response(kind="info", text=ctx.pick(en=f"{label} is cancelled.", zh=f"{label} 已取消。"),
                     data={"dialog_id": label, "status": "cancelled"}, ephemeral=True)
+
+
+def _refuse_anothers(ctx: Context, state: DialogState) -> None:
+    """A curator may look at anyone's appeal (`show`), but resuming is answering as its owner: the
+    dialogue would move to the curator's channel, and the owner's own next answer would be lost.
+    So resume is refused with what can be done instead; nothing is changed."""
+    if state.user == ctx.req.user:
+        return
+    label = ctx.svc.dialogs.label(state)
+    root = ctx.svc.config.root_command
+    raise UsageError(ctx.pick(
+        en=f"{label} is @{state.user}'s appeal: only they can resume it (that would take their dialogue over). "
+           f"You can see it with /{root} appeal show {label}, or start your own with /{root} appeal.",
+        zh=f"{label} 是 @{state.user} 的申诉，只有本人可以继续（否则会接管对方的对话）。"
+           f"可以用 /{root} appeal show {label} 查看，或用 /{root} appeal 开始你自己的申诉。"))
 
 
 def _owned(ctx: Context, text: str) -> DialogState:

@@ -3,7 +3,9 @@ data (`knowledge/deadlines.yaml`): `types`, `open`, `list`, `show`, `update`, `c
 
 import re
 import shlex
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot import paging
 from bot.context import Context
@@ -424,9 +426,9 @@ async def show(ctx: Context) -> Response:
 
 @case.action(
     "update", Text("record what happened", "记录进展"),
-    summary=Text("record what happened (appeal sent, reply received, received WHEN…), a new owner, store, marketplace "
-                 "or note; reminders follow",
-                 "记录进展（已申诉、收到回复、收到时间…），或更换负责人、店铺、站点、备注；提醒随之调整"),
+    summary=Text("record what happened (appeal sent, reply received, received WHEN…), a new owner (its owner, opener or "
+                 "a curator), store, marketplace or note; reminders follow",
+                 "记录进展（已申诉、收到回复、收到时间…），或更换负责人（限负责人、创建人或管理员）、店铺、站点、备注；提醒随之调整"),
     params=(CASE, Param("event", Text("event", "事件"), Text("What happened (for update), e.g. appeal sent, reply received yesterday",
                                                            "发生了什么（更新时填写），如 appeal sent、reply received yesterday"), raw=True),
             OWNER, STORE, MARKETPLACE, NOTE),
@@ -442,6 +444,8 @@ async def update(ctx: Context) -> Response:
     rest, owner = _split_owner(ctx, rest)
     rest, given = _segments(ctx, rest, {**_keys(STORE_WORDS, "store"), **_keys(MARKET_WORDS, "marketplace")})
     details = _details(ctx, given, note)
+    if owner:  # checked before anything is saved, so a refused line changes nothing
+        _require_owner_opener_or_curator(ctx, found, en="change the owner of", zh="更换负责人")
     if details:
         found = ctx.svc.cases.set_details(found, **details)
     if owner:
@@ -464,19 +468,56 @@ async def update(ctx: Context) -> Response:
             when = when[len(word):].strip()
     zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     at = times.parse_past(when, now=ctx.now, zone=zone, lang=ctx.lang) if when else ctx.now
+    _check_order(ctx, found, case_type, event, at, zone)
     found = ctx.svc.cases.record(found, event, at)
     return _with_appeal(ctx, found, case_response(ctx, found, title_en=f"Case #{found.id} updated",
                                                   title_zh=f"案件 #{found.id} 已更新"))
 
 
+def _check_order(ctx: Context, found: Case, case_type: CaseType, event: str, at: datetime, zone: ZoneInfo) -> None:
+    """Nothing on a case happens before its notice: an event dated before the opening event (the
+    notice received), or an opening event moved after an event already recorded, is a typo (1971
+    for 2026) that would silently mark deadlines met or overdue. (A time ahead of now is refused
+    by times.parse_past.)"""
+    rules = ctx.svc.cases.rules
+    opening = case_type.opens_with
+    if event == opening:
+        later = [(e, t) for e, t in found.events.items() if e != opening and t < at]
+        if not later:
+            return
+        other, other_at = min(later, key=lambda pair: pair[1])
+        raise UsageError(ctx.pick(
+            en=f"Case #{found.id}: `{rules.event_label(event, 'en')}` cannot be {times.human(at, zone, 'en')}, after "
+               f"`{rules.event_label(other, 'en')}` ({times.human(other_at, zone, 'en')}). Check the date.",
+            zh=f"案件 #{found.id}：`{rules.event_label(event, 'zh')}` 不能晚于已记录的 `{rules.event_label(other, 'zh')}`"
+               f"（{times.human(other_at, zone, 'zh')}），你填写的是 {times.human(at, zone, 'zh')}。请检查日期。"))
+    start = found.events.get(opening)
+    if start is not None and at < start:
+        raise UsageError(ctx.pick(
+            en=f"Case #{found.id}: `{rules.event_label(event, 'en')}` cannot be {times.human(at, zone, 'en')}, before "
+               f"`{rules.event_label(opening, 'en')}` ({times.human(start, zone, 'en')}). Check the date.",
+            zh=f"案件 #{found.id}：`{rules.event_label(event, 'zh')}` 不能早于 `{rules.event_label(opening, 'zh')}`"
+               f"（{times.human(start, zone, 'zh')}），你填写的是 {times.human(at, zone, 'zh')}。请检查日期。"))
+
+
+def _require_owner_opener_or_curator(ctx: Context, found: Case, *, en: str, zh: str) -> None:
+    """Anyone in the channel may record what happened on a case, but closing it and handing it to
+    someone else are for its owner, its opener or a curator: were the owner free for all, anyone
+    could make themselves owner and then close the case."""
+    people = ", ".join(dict.fromkeys(mention(p) for p in (found.owner, found.opened_by) if p))
+    ctx.require_one_of((found.owner, found.opened_by), en=(
+        f"Only the case's owner or opener ({people}) or a curator can {en} case #{found.id}."),
+        zh=f"只有案件负责人或创建人（{people}）或管理员可以{zh}案件 #{found.id}。")
+
+
 @case.action("close", Text("close a case", "关闭案件"),
-             summary=Text("close a case and cancel its reminders (someone else's: curators)", "关闭案件并取消其提醒（他人的案件需管理员）"),
+             summary=Text("close a case and cancel its reminders (its owner, its opener or a curator)",
+                          "关闭案件并取消其提醒（限负责人、创建人或管理员）"),
              params=(CASE,), words=("关闭",))
 async def close(ctx: Context) -> Response:
     argv = ctx.argv
     found = _case(ctx, argv[0] if argv else None)
-    if ctx.req.user not in (found.owner, found.opened_by):
-        ctx.require_curator()
+    _require_owner_opener_or_curator(ctx, found, en="close", zh="关闭")
     if found.state == "closed":
         raise UsageError(ctx.pick(en=f"Case #{found.id} is already closed.", zh=f"案件 #{found.id} 已经关闭。"))
     closed = ctx.svc.cases.close(found)

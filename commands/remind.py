@@ -12,7 +12,7 @@ from bot.errors import UsageError
 from bot.i18n import Text
 from bot.model import Choice, Response
 from bot.reminders import times
-from bot.reminders.views import item_id, reminder_item, reminder_list, reminder_response, user_id
+from bot.reminders.views import item_id, mention, reminder_item, reminder_list, reminder_response, status_words, user_id
 from bot.scope import reachable
 from bot.spec import Command, Option, Param
 
@@ -81,6 +81,7 @@ async def remind(ctx: Context) -> Response:
         raise UsageError(ctx.pick(en=f"The text is too long (at most {MAX_TEXT} characters).",
                                   zh=f"提醒内容太长（最多 {MAX_TEXT} 个字符）。"))
     req = ctx.req
+    _require_room(ctx)
     twins = ctx.svc.reminders.duplicates(req.platform, req.channel, text, due, req.workspace)
     reminder = ctx.svc.reminders.create(
         platform=req.platform, channel=req.channel, thread=req.thread, user=req.user,
@@ -100,6 +101,26 @@ async def remind(ctx: Context) -> Response:
             zh=f"⚠️ 与本频道的提醒 {ids} 内容和时间完全相同；如果是重复设置，请取消其中一个。"))
         response.data["duplicate_of"] = [twin.id for twin in twins]
     return response
+
+
+def _require_room(ctx: Context) -> None:
+    """Refuse a new reminder (set, or an occurrence snoozed into a one-off) past the caps of
+    bot/reminders/service.py, saying which and how to make room."""
+    req = ctx.req
+    full = ctx.svc.reminders.full(req.platform, req.channel, req.workspace, req.user)
+    if full is None:
+        return
+    root = ctx.svc.config.root_command
+    which, limit = full
+    if which == "user":
+        raise UsageError(ctx.pick(
+            en=f"You already have {limit} reminders waiting in this channel, the most one person may have. Nothing was "
+               f"set; cancel some first (/{root} remind list mine).",
+            zh=f"你在本频道已有 {limit} 条待发送的提醒，已达每人上限，本条未设置。请先取消一些（/{root} 提醒 列表 我的）。"))
+    raise UsageError(ctx.pick(
+        en=f"This channel already has {limit} reminders waiting, the most a channel may have. Nothing was set; cancel "
+           f"some first (/{root} remind list).",
+        zh=f"本频道已有 {limit} 条待发送的提醒，已达频道上限，本条未设置。请先取消一些（/{root} 提醒 列表）。"))
 
 
 _MENTION_TOKEN = re.compile(r"^(?:<@[!&]?[A-Za-z0-9]+(?:\|[^>]*)?>|@[^\s@<>]+)(?=\s|$)")
@@ -163,22 +184,25 @@ def _own_reminder(ctx: Context, token: str | None):
     if reminder is None or not reachable(ctx.svc, ctx.req, platform=reminder.platform,
                                          workspace=reminder.workspace, channel=reminder.channel):
         raise UsageError(ctx.pick(en=f"There is no reminder #{reminder_id}.", zh=f"没有编号为 #{reminder_id} 的提醒。"))
-    if ctx.req.user not in (reminder.user, reminder.owner, *reminder.mentions):
-        ctx.require_curator()
+    people = ", ".join(dict.fromkeys(mention(p) for p in (reminder.user, reminder.owner, *reminder.mentions) if p))
+    ctx.require_one_of((reminder.user, reminder.owner, *reminder.mentions),
+                       en=f"Only the reminder's author or the people it reminds ({people}) or a curator can change "
+                          f"reminder #{reminder.id}.",
+                       zh=f"只有提醒的设置人或被提醒人（{people}）或管理员可以更改提醒 #{reminder.id}。")
     return reminder
 
 
 @remind_command.action("cancel", Text("Cancel a reminder", "取消提醒"),
-                       summary=Text("cancel a reminder or a repeating series (someone else's: curators)",
-                                    "取消提醒或整个重复提醒（他人的提醒需管理员）"),
+                       summary=Text("cancel a reminder or a repeating series (its author, the people it reminds or a curator)",
+                                    "取消提醒或整个重复提醒（限设置人、被提醒人或管理员）"),
                        params=(REMINDER,), words=("取消",))
 async def cancel(ctx: Context) -> Response:
-    argv = ctx.argv
-    reminder = _own_reminder(ctx, argv[0] if argv else None)
+    reminder = _own_reminder(ctx, _one_id(ctx, en="cancel", zh="取消"))
     cancelled = ctx.svc.reminders.cancel(reminder.id)
     if cancelled is None:
-        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {reminder.state}; only pending ones can be cancelled.",
-                                  zh=f"提醒 #{reminder.id} 的状态是 {reminder.state}，只能取消待发送的提醒。"))
+        state = status_words(reminder, ctx.lang)
+        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {state}; only pending ones can be cancelled.",
+                                  zh=f"提醒 #{reminder.id} {state}，只能取消待发送的提醒。"))
     if reminder.repeat:
         text = ctx.pick(en=f"Repeating reminder #{reminder.id} cancelled ({times.rule_words(reminder.repeat, 'en')}): "
                            f"{reminder.text}",
@@ -193,8 +217,10 @@ async def cancel(ctx: Context) -> Response:
                        summary=Text("mark a reminder done (its ✓ Done button)", "标记提醒已完成（即 ✓ 完成 按钮）"),
                        params=(REMINDER,), words=("完成",))
 async def done(ctx: Context) -> Response:
-    argv = ctx.argv
-    reminder = _own_reminder(ctx, argv[0] if argv else None)
+    reminder = _own_reminder(ctx, _one_id(ctx, en="mark done", zh="标记完成"))
+    if reminder.done_at is not None:  # this one-off, or the series' posted occurrence
+        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is already done: {reminder.text}",
+                                  zh=f"提醒 #{reminder.id} 已经完成：{reminder.text}"))
     marked = ctx.svc.reminders.done(reminder.id)
     if marked is None:
         raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} was cancelled.", zh=f"提醒 #{reminder.id} 已取消。"))
@@ -204,6 +230,20 @@ async def done(ctx: Context) -> Response:
         text += ctx.pick(en=f" (next time: {times.human(marked.due, zone, ctx.lang)})",
                          zh=f"（下次：{times.human(marked.due, zone, ctx.lang)}）")
     return Response(kind="info", text=text, data=reminder_item(ctx, marked))
+
+
+def _one_id(ctx: Context, *, en: str, zh: str) -> str | None:
+    """The one reminder number `cancel` and `done` take: a line naming several is refused whole
+    (nothing changed), rather than acting on the first and dropping the others unsaid."""
+    argv = ctx.argv
+    if len(argv) > 1:
+        rest = " ".join(argv[1:])[:60]
+        name = ctx.action.name if ctx.action else ""
+        raise UsageError(ctx.pick(
+            en=f"Nothing was changed: `remind {name}` takes one reminder number, and `{rest}` is extra. "
+               f"To {en} several, send one line each (remind {name} {argv[0]}, …).",
+            zh=f"未做任何更改：一次只能{zh}一条提醒，`{rest}` 是多余的。多条请逐条发送（提醒 {name} {argv[0]}，…）。"))
+    return argv[0] if argv else None
 
 
 _TO = re.compile(r"^(?:(?:改到|推迟到|推到|到|至)\s*|(?:until|till|to)\s+)", re.IGNORECASE)
@@ -226,18 +266,40 @@ async def snooze(ctx: Context) -> Response:
     zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
     target = _snooze_target(ctx, phrase, zone)
     reminders = ctx.svc.reminders
-    snoozed: Reminder | None
-    if reminder.repeat:  # this occurrence comes back once; the series keeps its times
-        snoozed = reminders.snooze_copy(reminder, ctx.now + target if isinstance(target, timedelta) else target)
-    elif isinstance(target, timedelta):
-        snoozed = reminders.snooze(reminder.id, target)
-    else:
-        snoozed = reminders.snooze_to(reminder.id, target)
+    if reminder.repeat:
+        return _snooze_series(ctx, reminder, target, zone)
+    snoozed = reminders.snooze(reminder.id, target) if isinstance(target, timedelta) else \
+        reminders.snooze_to(reminder.id, target)
     if snoozed is None:
-        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {reminder.state} and cannot be snoozed.",
-                                  zh=f"提醒 #{reminder.id} 的状态是 {reminder.state}，无法推迟。"))
+        state = status_words(reminder, ctx.lang)
+        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {state} and cannot be snoozed.",
+                                  zh=f"提醒 #{reminder.id} {state}，无法推迟。"))
     return reminder_response(ctx, snoozed, title_en=f"⏰ Reminder #{reminder.id} snoozed",
                              title_zh=f"⏰ 提醒 #{reminder.id} 已推迟")
+
+
+def _snooze_series(ctx: Context, series: "Reminder", target: timedelta | datetime, zone: ZoneInfo) -> Response:
+    """One occurrence of a series comes back once as a one-off (service.snooze_occurrence says
+    which one and from when); the reply names that occurrence and when the series goes on."""
+    reminders = ctx.svc.reminders
+    posted = reminders.posted_occurrence(series)
+    _require_room(ctx)
+    copy = reminders.snooze_occurrence(series, by=target if isinstance(target, timedelta) else None,
+                                       to=target if isinstance(target, datetime) else None)
+    if copy is None:
+        state = status_words(series, ctx.lang)
+        raise UsageError(ctx.pick(en=f"Reminder #{series.id} is {state} and cannot be snoozed.",
+                                  zh=f"提醒 #{series.id} {state}，无法推迟。"))
+    after = reminders.require(series.id)
+    which = times.human(series.sent_at if posted and series.sent_at else series.due, zone, ctx.lang)
+    response = reminder_response(ctx, copy, title_en=f"⏰ Reminder #{series.id} snoozed",
+                                 title_zh=f"⏰ 提醒 #{series.id} 已推迟")
+    nxt = times.human(after.due, zone, ctx.lang)
+    response.context.insert(0, ctx.pick(
+        en=f"The occurrence {'posted' if posted else 'due'} {which} comes back once as reminder #{copy.id}; "
+           f"the series #{series.id} goes on at {nxt}.",
+        zh=f"{which}{'已发出' if posted else '到期'}的这一次改为一次性提醒 #{copy.id}；重复提醒 #{series.id} 照常，下次 {nxt}。"))
+    return response
 
 
 def _snooze_target(ctx: Context, phrase: str, zone: ZoneInfo) -> timedelta | datetime:

@@ -106,6 +106,7 @@ def test_a_program_drives_a_whole_appeal_across_a_restart(new_db):
     assert second.close() == 0
 
     assert draft["kind"] == "draft" and draft["draft_id"] == "AP-1"
+    assert draft["ephemeral"] is True  # a draft is personal (it holds the login e-mail): its owner sees it
     assert seen_steps[:3] == ["marketplace", "violation", "notice_date"] and seen_steps[-1] == "review"
     letter = draft["text"]
     for fact in [TYPED["notice_text"], TYPED["store_name"], TYPED["login_email"], *OWN_WORDS.values(),
@@ -122,7 +123,7 @@ def test_a_program_drives_a_whole_appeal_across_a_restart(new_db):
     shown = third.send("/seller appeal show AP-1")
     assert third.close() == 0
     assert listed["kind"] == "list" and listed["items"][0]["status"] == "draft"
-    assert shown["kind"] == "draft" and shown["text"] == letter
+    assert shown["kind"] == "draft" and shown["text"] == letter and shown["ephemeral"] is True
 
 
 def test_the_console_keeps_the_interface_language_for_a_bare_command(new_db):

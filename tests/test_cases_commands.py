@@ -181,3 +181,51 @@ async def test_the_case_view_suggests_only_an_update_its_type_accepts(ask):
     assert "appeal sent" not in trial.context[-1] and "case close 2" in trial.context[-1]
     closed = await ask("case close 1")
     assert not any("case update" in line or "case close" in line for line in closed.context)
+
+
+@pytest.mark.parametrize("lang,refusal", [
+    ("en", "Only the case's owner or opener (@U2, @U1) or a curator can {what} case #{id}."),
+    ("zh", "只有案件负责人或创建人（@U2, @U1）或管理员可以{what}案件 #{id}。"),
+])
+async def test_a_member_cannot_make_themselves_owner_to_close_a_case(ask, services, lang, refusal):
+    """It was: anyone in the channel could `case update N owner @me`, then close the case as its owner.
+    Handing a case over follows the close rule (owner, opener or curator), and the refusal says so."""
+    slack = dict(platform="slack", channel="C1", workspace="T1")
+    case_id = (await ask("case open messaging-warning store Anker owner <@U2>", user="U1", **slack)).data["case_id"]
+    words = {"en": ("change the owner of", "close"), "zh": ("更换负责人", "关闭")}[lang]
+    for line, what in ((f"case update {case_id} owner <@U3>", words[0]),
+                       (f"case update {case_id} store Other owner <@U3>", words[0]),
+                       (f"case close {case_id}", words[1])):
+        refused = await ask(line, user="U3", lang=lang, **slack)
+        assert refused.kind == "error" and refused.text == refusal.format(what=what, id=case_id), line
+    case = services.cases.get(case_id)
+    assert (case.owner, case.store, case.state) == ("U2", "Anker", "open")  # nothing was saved
+    assert (await ask(f"case update {case_id} appeal sent", user="U3", **slack)).kind == "case"  # events: anyone
+    assert (await ask(f"case update {case_id} owner <@U3>", user="U2", **slack)).data["owner"] == "U3"
+    assert (await ask(f"case close {case_id}", user="U3", **slack)).data["state"] == "closed"  # now the owner
+
+
+# (line, what it says: None = accepted); the case was received 2026-11-20 09:00, now is 2026-11-24 09:00
+EVENT_ORDER = [
+    ("appeal sent 1971-01-01", "cannot be Fri, Jan 1, 1971"),
+    ("appeal sent 2026-11-19 18:00", "before `received` (Fri, Nov 20, 2026 09:00 (UTC))"),
+    ("appeal sent tomorrow 10:00", "is in the future"),
+    ("appeal sent 2026-11-21 10:00", None),
+    ("received 2026-11-22 09:00", "after `appeal sent` (Sat, Nov 21, 2026 10:00 (UTC))"),
+    ("received 2026-11-19 09:00", None),
+    ("reply received 2026-11-19 10:00", None),  # after the corrected receipt
+]
+
+
+async def test_an_event_is_not_dated_before_the_notice_or_ahead_of_now(ask, services):
+    case_id = (await ask("case open messaging-warning received 2026-11-20 09:00")).data["case_id"]
+    for line, says in EVENT_ORDER:
+        before = services.cases.get(case_id).events
+        answer = await ask(f"case update {case_id} {line}")
+        if says is None:
+            assert answer.kind == "case", (line, answer.text)
+        else:
+            assert answer.kind == "error" and says in answer.text, (line, answer.text)
+            assert services.cases.get(case_id).events == before, line
+    zh = await ask(f"case update {case_id} 已申诉 2026-11-18 09:00", lang="zh")
+    assert zh.kind == "error" and "不能早于" in zh.text and "请检查日期" in zh.text

@@ -4,8 +4,11 @@ reminder, snoozing to a time, a warning on an exact duplicate. The clock says Tu
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.model import Request
 from bot.services import Services
 from tests.reminder_fakes import RecordingSender, delivery_for
 
@@ -119,18 +122,57 @@ async def test_snooze_by_a_duration_or_to_a_time_in_either_language(ask):
     assert past.kind == "error" and "已经过去" in past.text
 
 
-async def test_snoozing_a_series_brings_this_occurrence_back_once_and_keeps_the_series(ask, services):
+async def test_snoozing_the_occurrence_ahead_postpones_it_from_its_own_time_and_the_series_skips_it(ask, services, clock):
+    """It was: a copy at now + 1 h (Tue 10:00, or past midnight when typed at night), an occurrence
+    nobody asked for, while Wednesday's 08:00 still came: the snooze postponed nothing."""
     series = await ask("remind every day at 8am check the ODR", channel="C1")
-    snoozed = await ask(f"remind snooze {series.data['reminder_id']} 1h", channel="C1")
-    assert snoozed.data["reminder_id"] != series.data["reminder_id"] and snoozed.data["repeat"] is None
-    assert snoozed.data["due"] == "2026-11-24T10:00:00+00:00"
-    assert services.reminders.get(series.data["reminder_id"]).due.isoformat() == "2026-11-25T08:00:00+00:00"
+    sid = series.data["reminder_id"]
+    snoozed = await ask(f"remind snooze {sid} 1h", channel="C1")
+    assert snoozed.data["reminder_id"] != sid and snoozed.data["repeat"] is None
+    assert snoozed.data["due"] == "2026-11-25T09:00:00+00:00"  # Wednesday's 08:00 occurrence, an hour later
+    assert "comes back once as reminder" in snoozed.context[0] and "goes on at Thu, Nov 26" in snoozed.context[0]
+    assert services.reminders.get(sid).due.isoformat() == "2026-11-26T08:00:00+00:00"  # same times, one skipped
+    sender = RecordingSender()
+    delivery = delivery_for(services, sender)
+    posted = []
+    for hours in (23, 1, 23):  # Wed 08:00, Wed 09:00, Thu 08:00
+        clock.advance(hours=hours)
+        posted.append((await delivery.run_due()).sent)
+    assert posted == [[], [snoozed.data["reminder_id"]], [sid]]
+    assert len([r for r in services.reminders.pending("console", "C1") if r.repeat]) == 1  # never a second series
+
+
+async def test_snoozing_to_a_time_moves_the_occurrence_ahead_there(ask, services):
+    series = await ask("remind 每天上午8点 检查ODR", channel="C1", lang="zh")
+    moved = await ask(f"remind snooze {series.data['reminder_id']} 到明天上午10点", channel="C1", lang="zh")
+    assert moved.data["due"] == "2026-11-25T10:00:00+00:00" and "照常，下次" in moved.context[0]
+    assert services.reminders.get(series.data["reminder_id"]).due.isoformat() == "2026-11-26T08:00:00+00:00"
+
+
+async def test_snoozing_a_posted_occurrence_brings_it_back_from_now_and_leaves_the_series_alone(services, clock):
+    """Slack's semantics for the Snooze button of a posted occurrence: now + 1 h, the series untouched."""
+    send = services.dispatcher.handle
+    series = await send(_req("remind every day at 9:30 check the ODR", channel="C1"))
+    sid = series.data["reminder_id"]
+    clock.advance(minutes=30)
+    sender = RecordingSender()
+    await delivery_for(services, sender).run_due()
+    [button] = [c for c in sender.sent[0].response.choices if c.value.endswith(" 1h")]
+    clock.advance(hours=12, minutes=30)  # Tue 22:00: the post is still open
+    again = await send(Request(kind="choice", values=[button.value], channel="C1"))
+    assert again.data["due"] == "2026-11-24T23:00:00+00:00" and "posted" in again.context[0]
+    assert services.reminders.get(sid).due.isoformat() == "2026-11-25T09:30:00+00:00"
+    await send(_req(f"remind done {sid}", channel="C1"))  # the posted one is dealt with: a snooze means the next
+    ahead = await send(_req(f"remind snooze {sid} 1h", channel="C1"))
+    assert ahead.data["due"] == "2026-11-25T10:30:00+00:00"
+    assert services.reminders.get(sid).due.isoformat() == "2026-11-26T09:30:00+00:00"
+    assert len([r for r in services.reminders.pending("console", "C1") if r.repeat]) == 1
 
 
 async def test_done_records_the_work_and_a_done_one_off_is_not_posted(ask, services, clock):
     created = await ask("remind in 2 hours check the claims", channel="C1")
     done = await ask(f"remind done {created.data['reminder_id']}", channel="C1")
-    assert done.text == "✓ Done: check the claims" and done.data["state"] == "cancelled"
+    assert done.text == "✓ Done: check the claims" and done.data["state"] == "done"
     clock.advance(hours=3)
     assert (await delivery_for(services, RecordingSender()).run_due()).sent == []
     series = await ask("remind 每天上午9点 检查ODR", channel="C1", lang="zh")
@@ -148,3 +190,73 @@ async def test_a_posted_reminder_carries_done_snooze_and_tomorrow_buttons_that_r
     assert [(c.label, c.value) for c in posted.response.choices] == [
         ("✓ 完成", f"cmd:remind done {rid}"), ("推迟 1 小时", f"cmd:remind snooze {rid} 1h"),
         ("明天 9:00", f"cmd:remind snooze {rid} tomorrow 9:00")]
+
+
+@pytest.mark.parametrize("lang,words", [("en", "Reminder #1 is already done: check the claims"),
+                                        ("zh", "提醒 #1 已经完成：check the claims")])
+async def test_done_twice_says_it_is_already_done_not_cancelled(ask, services, clock, lang, words):
+    created = await ask("remind in 2 hours check the claims", channel="C1")
+    rid = created.data["reminder_id"]
+    await ask(f"remind done {rid}", channel="C1")
+    again = await ask(f"remind done {rid}", channel="C1", lang=lang)
+    assert again.kind == "error" and again.text == words
+    cancel = await ask(f"remind cancel {rid}", channel="C1", lang=lang)
+    assert ("is done;" if lang == "en" else "已完成") in cancel.text
+
+
+async def test_done_after_the_post_and_on_a_series_occurrence(ask, services, clock):
+    one_off = await ask("remind in 1 hour call the carrier", channel="C1")
+    series = await ask("remind every day at 9:30 check the ODR", channel="C1")
+    clock.advance(hours=1)
+    await delivery_for(services, RecordingSender()).run_due()
+    for rid in (one_off.data["reminder_id"], series.data["reminder_id"]):
+        first = await ask(f"remind done {rid}", channel="C1")
+        assert first.kind == "info", first.text
+        assert (await ask(f"remind done {rid}", channel="C1")).text.startswith(f"Reminder #{rid} is already done")
+    assert services.reminders.get(one_off.data["reminder_id"]).status == "done"
+    assert services.reminders.get(series.data["reminder_id"]).status == "pending"  # the series goes on
+
+
+@pytest.mark.parametrize("line", ["remind cancel {a} {b} {c}", "remind done {a} {b}", "remind cancel {a} #{b}"])
+async def test_several_ids_are_refused_whole_and_nothing_changes(ask, services, line):
+    ids = [(await ask(f"remind in {n} hours task {n}", channel="C1")).data["reminder_id"] for n in (1, 2, 3)]
+    refused = await ask(line.format(a=ids[0], b=ids[1], c=ids[2]), channel="C1")
+    assert refused.kind == "error" and refused.text.startswith("Nothing was changed") and "is extra" in refused.text
+    zh = await ask(line.format(a=ids[0], b=ids[1], c=ids[2]), channel="C1", lang="zh")
+    assert zh.text.startswith("未做任何更改")
+    assert [r.id for r in services.reminders.pending("console", "C1")] == ids
+    assert all(services.reminders.get(i).done_at is None for i in ids)
+
+
+async def test_the_caps_on_waiting_reminders_per_person_and_per_channel(ask, services, monkeypatch):
+    from bot.reminders import service
+
+    monkeypatch.setattr(service, "MAX_ACTIVE_PER_USER", 3)
+    monkeypatch.setattr(service, "MAX_ACTIVE_PER_CHANNEL", 5)
+    for n in range(3):
+        assert (await ask(f"remind in {n + 1} hours task {n}", channel="C1", user="U1")).kind == "reminder"
+    mine = await ask("remind in 5 hours one more", channel="C1", user="U1")
+    assert mine.kind == "error" and mine.text.startswith("You already have 3 reminders waiting in this channel")
+    elsewhere = await ask("remind in 5 hours one more", channel="C2", user="U1")
+    assert elsewhere.kind == "reminder"  # the caps are per channel
+    await ask("case open messaging-warning", channel="C1", user="U2")  # case reminders do not count
+    for n in range(2):
+        assert (await ask(f"remind in {n + 1} hours task {n}", channel="C1", user="U2")).kind == "reminder"
+    full = await ask("remind 明天上午9点 再来一条", channel="C1", user="U2", lang="zh")
+    assert full.kind == "error" and full.text.startswith("本频道已有 5 条待发送的提醒，已达频道上限")
+    series = services.reminders.pending("console", "C1")[0]
+    await ask(f"remind cancel {series.id}", channel="C1", user="U1")
+    assert (await ask("remind every day at 8am check the ODR", channel="C1", user="U1")).kind == "reminder"
+    sid = next(r.id for r in services.reminders.pending("console", "C1") if r.repeat)
+    snooze = await ask(f"remind snooze {sid} 1h", channel="C1", user="U1")  # its copy would be U1's fourth
+    assert snooze.kind == "error" and snooze.text.startswith("You already have 3 reminders")
+    assert services.reminders.get(sid).due.isoformat() == "2026-11-25T08:00:00+00:00"  # nothing moved
+
+
+async def test_the_real_cap_of_one_person_is_a_hundred(ask, services, clock):
+    for n in range(100):
+        services.reminders.create(platform="console", channel="C1", user="U1", text=f"task {n}",
+                                  due=clock.now() + timedelta(hours=1), workspace="")
+    refused = await ask("remind in 2 hours the hundred and first", channel="C1", user="U1")
+    assert refused.kind == "error" and "100 reminders" in refused.text
+    assert (await ask("remind in 2 hours someone else's", channel="C1", user="U2")).kind == "reminder"

@@ -75,7 +75,9 @@ MATRIX = [
                                 "other workspace": NOT_FOUND, "curator": OK}),
     ("case update {id} appeal sent", "case", {"same user": OK, "same channel": OK, "other channel": NOT_FOUND,
                                               "other workspace": NOT_FOUND, "curator": OK}),
-    ("case update {id} owner <@U3>", "case", {"same user": OK, "same channel": OK, "other channel": NOT_FOUND,
+    ("case update {id} owner <@U3>", "case", {"same user": OK, "same channel": DENIED, "other channel": NOT_FOUND,
+                                              "other workspace": NOT_FOUND, "curator": OK}),
+    ("case update {id} owner <@U2>", "case", {"same user": OK, "same channel": DENIED, "other channel": NOT_FOUND,
                                               "other workspace": NOT_FOUND, "curator": OK}),
     ("case close {id}", "case", {"same user": OK, "same channel": DENIED, "other channel": NOT_FOUND,
                                  "other workspace": NOT_FOUND, "curator": OK}),
@@ -86,7 +88,7 @@ MATRIX = [
     ("appeal show AP-{id}", "appeal", {"same user": OK, "same channel": NOT_FOUND, "other channel": NOT_FOUND,
                                        "other workspace": NOT_FOUND, "curator": OK}),
     ("appeal resume AP-{id}", "appeal", {"same user": OK, "same channel": NOT_FOUND, "other channel": NOT_FOUND,
-                                         "other workspace": NOT_FOUND, "curator": OK}),
+                                         "other workspace": NOT_FOUND, "curator": DENIED}),
     ("appeal cancel AP-{id}", "appeal", {"same user": OK, "same channel": NOT_FOUND, "other channel": NOT_FOUND,
                                          "other workspace": NOT_FOUND, "curator": OK}),
     ("feedback {id} not-helpful", "answer", {"same user": OK, "same channel": OK, "other channel": NOT_FOUND,
@@ -94,6 +96,18 @@ MATRIX = [
     ("kb suggest {id} {ref}", "suggestion", {"same user": OK, "same channel": OK, "other channel": NOT_FOUND,
                                               "other workspace": NOT_FOUND, "curator": OK}),
 ]
+
+
+DENIALS = {
+    "case update {id} owner <@U3>": "Only the case's owner or opener (@U1) or a curator can change the owner of case #{id}.",
+    "case update {id} owner <@U2>": "Only the case's owner or opener (@U1) or a curator can change the owner of case #{id}.",
+    "case close {id}": "Only the case's owner or opener (@U1) or a curator can close case #{id}.",
+    "remind cancel {id}": "Only the reminder's author or the people it reminds (@U1) or a curator can change reminder #{id}.",
+    "remind snooze {id} 1h": "Only the reminder's author or the people it reminds (@U1) or a curator can change reminder #{id}.",
+    "appeal resume AP-{id}": "AP-{id} is @U1's appeal: only they can resume it (that would take their dialogue over). "
+                             "You can see it with /seller appeal show AP-{id}, or start your own with /seller appeal.",
+}
+"""What a refusal says: the rule that applies (owner, opener, author or curator), never a bare "only curators"."""
 
 
 def _cells():
@@ -113,7 +127,7 @@ async def test_matrix(services, template, kind, actor, outcome):
     if outcome == OK:
         assert response.kind != "error", response.text
     elif outcome == DENIED:
-        assert response.kind == "error" and "Only curators" in response.text
+        assert response.kind == "error" and response.text == DENIALS[template].format(id=object_id)
     else:
         assert response.kind == "error" and response.text == not_found(kind, object_id)
         missing = await world.send(actor, template.format(id=object_id + 1000, ref=ref))
@@ -168,9 +182,10 @@ async def test_a_finished_draft_is_shown_to_its_owner_and_curators_only(services
     chat = Chat()
     await answer_until(chat, await chat.cmd("appeal start odr"), "review")
     draft = await chat.press("done")
-    assert draft.kind == "draft"
+    assert draft.kind == "draft" and draft.ephemeral  # personal: never posted for the channel to see
     label = draft.data["draft_id"]
-    assert (await world.send("curator", f"appeal show {label}")).kind == "draft"
+    shown = await world.send("curator", f"appeal show {label}")
+    assert shown.kind == "draft" and shown.ephemeral
     for actor in ("same channel", "other channel", "other workspace"):
         refused = await world.send(actor, f"appeal show {label}")
         assert refused.text == not_found("appeal", int(label.split("-")[1])), actor
@@ -229,3 +244,20 @@ def test_the_console_honours_workspace_and_console_is_curator(new_db):
     assert json_lines(other_channel.stdout)[0]["kind"] == "error"
     operator = run_cli(["console", "--json", "--db", db, "--workspace", "T1", "--channel", "C2"], stdin=stdin)
     assert json_lines(operator.stdout)[0]["kind"] == "case"  # the console operator is a curator by default
+
+
+async def test_a_curator_who_tries_to_resume_someone_elses_appeal_leaves_it_with_its_owner(services):
+    """It was: a curator's `appeal resume AP-n` moved the owner's dialogue to the curator's channel
+    (the owner's next answer went nowhere). Now the curator is told to look instead, without a
+    Resume button, and the owner goes on answering where they were."""
+    world = World(services)
+    dialog_id = await world.make("appeal")
+    shown = await world.send("curator", f"appeal show AP-{dialog_id}")
+    assert shown.kind == "info" and shown.choices == []  # no Resume button for someone else's appeal
+    refused = await world.send("curator", f"appeal resume AP-{dialog_id}")
+    assert refused.kind == "error" and refused.text.startswith(f"AP-{dialog_id} is @U1's appeal")
+    state = services.dialogs.store.active("slack", "U1", "C1")
+    assert state is not None and state.id == dialog_id and state.status == "active"
+    step = state.current_step
+    answered = await world.send("same user", "", kind="choice", values=["amazon-us"])
+    assert answered.kind == "dialog" and services.dialogs.store.get(dialog_id).current_step != step

@@ -113,11 +113,13 @@ async def test_a_whole_appeal_dialogue_runs_in_a_thread_with_buttons_and_replies
     assert asked[:2] == ["marketplace", "violation"] and asked[-1] == "review"
     assert {"root_causes", "actions", "prevention", "store_name", "login_email"} <= set(asked)
     draft = message
-    assert draft.via == "chat.postMessage" and len(draft.text) <= 1000  # a preview; the letter is a file
-    assert any("uploaded in this thread" in line for line in draft.context())
+    # A draft is personal (the seller's login e-mail): only its owner sees it, in the thread, and
+    # the letter comes by direct message, never uploaded to the channel.
+    assert draft.via == "chat.postEphemeral" and draft.thread_ts == root.ts and len(draft.text) <= 1000
+    assert any("sent to you by direct message" in line for line in draft.context())
     await mock.wait_for("files.completeUploadExternal")
     (upload,) = mock.uploads.values()
-    assert upload["channel"] == "C1" and upload["thread_ts"] == root.ts
+    assert upload["channel"] == "DU1" and upload["thread_ts"] is None
     letter = upload["content"]
     assert "Harbour Lights Home {{7*7}} <!channel>" in letter  # data, never template code
     assert "ops@harbourlights-home.example" in letter and "113-4567890-1234567" in letter
@@ -126,7 +128,7 @@ async def test_a_whole_appeal_dialogue_runs_in_a_thread_with_buttons_and_replies
 
     pressed = [c for c in mock.called("chat.update")]
     assert len(pressed) >= 6 and all(c.params["channel"] == "C1" for c in pressed)
-    assert mock.called("chat.postEphemeral") == [] and mock.called("response") == []
+    assert len(mock.called("chat.postEphemeral")) == 1 and mock.called("response") == []
 
     await driver.say("thanks everyone")  # the dialogue is over: channel talk is not an answer
     await mock.settle()

@@ -378,6 +378,7 @@ class AppealService:
             choices=choices,
             context=context,
             data=data,
+            ephemeral=True,  # a draft is personal (the seller's login e-mail, its facts): its owner sees it
         )
 
     def _case_choices(self, draft: dict[str, Any], lang: str) -> list[Choice]:

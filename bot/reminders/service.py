@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.reminders import times
 from bot.reminders.store import Reminder, to_iso
 from bot.scope import WORKSPACE_SQL
 
@@ -19,6 +20,14 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 OPEN_STATES = ("pending", "sending")
+
+MAX_ACTIVE_PER_USER = 100
+"""Free reminders one person may have waiting (pending or being sent) in one channel. A flood guard,
+not a quota: a support agent's real list is a few dozen; a script typing `remind` in a loop stops
+here. Case reminders are planned by the rules file and do not count."""
+MAX_ACTIVE_PER_CHANNEL = 1_000
+"""Free reminders a channel may have waiting, all its members together: past this the channel's
+`remind list` is fifty pages, and the scheduler would spend its passes on one channel."""
 
 
 def new_key() -> str:
@@ -134,12 +143,62 @@ class ReminderService:
         self.changed()
         return self.get(reminder_id)
 
-    def snooze_copy(self, reminder: Reminder, due: datetime) -> Reminder:
-        """A recurring reminder snoozed: this occurrence comes back once, as a one-off, and the series
-        keeps its own times."""
-        return self.create(platform=reminder.platform, channel=reminder.channel, thread=reminder.thread,
-                           user=reminder.user, owner=reminder.owner, text=reminder.text, due=due,
-                           lang=reminder.lang, mentions=reminder.mentions, workspace=reminder.workspace)
+    def full(self, platform: str, channel: str, workspace: str | None, user: str) -> tuple[str, int] | None:
+        """Which cap a new free reminder by `user` would pass ("user" or "channel", and its number),
+        or None when there is room. Checked before the insert rather than in its transaction: two
+        requests at the same instant may pass a cap by one each, which a flood guard allows."""
+        where, args = "", [user, platform, channel]
+        if workspace is not None:
+            where, args = f" AND {WORKSPACE_SQL}", [*args, workspace]
+        row = self.db.execute(
+            'SELECT count(*), coalesce(sum(CASE WHEN "user" = ? THEN 1 ELSE 0 END), 0) FROM reminders'
+            " WHERE platform = ? AND channel = ? AND state IN ('pending', 'sending') AND case_id IS NULL"
+            f"{where}", args,
+        ).fetchone()
+        if row[1] >= MAX_ACTIVE_PER_USER:
+            return "user", MAX_ACTIVE_PER_USER
+        if row[0] >= MAX_ACTIVE_PER_CHANNEL:
+            return "channel", MAX_ACTIVE_PER_CHANNEL
+        return None
+
+    @staticmethod
+    def posted_occurrence(series: Reminder) -> bool:
+        """True when a series' last posted occurrence is still open (posted, not marked done since):
+        a snooze then means that post. Otherwise it means the occurrence ahead."""
+        return series.sent_at is not None and (series.done_at is None or series.done_at < series.sent_at)
+
+    def snooze_occurrence(self, series: Reminder, *, by: timedelta | None = None,
+                          to: datetime | None = None) -> Reminder | None:
+        """Snooze one occurrence of a recurring reminder; the series keeps its times (never a second
+        series, never a shifted one). The occurrence comes back once as a one-off, `by` after the
+        moment it belongs to, or at `to`:
+        - the occurrence already posted (its Snooze button, as in Slack): from now;
+        - the occurrence ahead: from its own due time, and the series skips it, so it is not
+          posted both at its time and again later.
+        None when the series cannot be snoozed (cancelled, or being posted right now)."""
+        if series.repeat is None or series.state not in ("pending", "sending", "sent"):
+            return None
+        posted = self.posted_occurrence(series)
+        if not posted and series.state != "pending":
+            return None
+        start = self.svc.clock.now() if posted else series.due
+        due = to if to is not None else start + (by or timedelta())
+        with self.svc.store.write() as db:
+            if not posted:
+                zone = self.svc.channel_zone(series.platform, series.channel, series.workspace)
+                nxt = to_iso(times.next_occurrence(series.repeat, series.due, zone))
+                cursor = db.execute(
+                    "UPDATE reminders SET due = ?, next_attempt_at = ?, key = ?, attempts = 0, updated_at = ?"
+                    " WHERE id = ? AND state = 'pending' AND due = ?",
+                    [nxt, nxt, new_key(), to_iso(self.svc.clock.now()), series.id, to_iso(series.due)],
+                )
+                if not cursor.rowcount:
+                    return None
+            copy = self.create(platform=series.platform, channel=series.channel, thread=series.thread,
+                               user=series.user, owner=series.owner, text=series.text, due=due, lang=series.lang,
+                               mentions=series.mentions, workspace=series.workspace, notify=False)
+        self.changed()
+        return copy
 
     def snooze_to(self, reminder_id: int, due: datetime) -> Reminder | None:
         """Move a reminder to a given time (`snooze 3 到明天上午10点`); see `snooze`."""

@@ -196,6 +196,14 @@ class Reminder:
     """Set by a claim: the row was left in `sending` by a process that stopped (see delivery.py)."""
     workspace: str | None = None
 
+    @property
+    def status(self) -> str:
+        """The state as people are told it: a one-off marked done is `done` (stored as cancelled
+        before it was posted, or sent after), not "cancelled"; a series goes on (pending)."""
+        if self.done_at is not None and self.repeat is None and self.state in ("cancelled", "sent"):
+            return "done"
+        return self.state
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Reminder":
         return cls(

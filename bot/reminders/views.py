@@ -40,13 +40,23 @@ def mention(user: str | None) -> str:
     return f"@{user}" if user else "-"
 
 
+STATUS_WORDS = {"pending": ("pending", "待发送"), "sending": ("being sent", "发送中"), "sent": ("sent", "已发送"),
+                "cancelled": ("cancelled", "已取消"), "failed": ("failed", "发送失败"), "done": ("done", "已完成")}
+
+
+def status_words(reminder: Reminder, lang: str) -> str:
+    """A reminder's status (Reminder.status) in the user's words."""
+    en, zh = STATUS_WORDS.get(reminder.status, (reminder.status, reminder.status))
+    return pick(lang, en=en, zh=zh)
+
+
 def reminder_item(ctx: Context, reminder: Reminder) -> dict:
     zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
     return {
         "reminder_id": reminder.id,
         "text": reminder.text,
         "due": times.local_iso(reminder.due, zone),
-        "state": reminder.state,
+        "state": reminder.status,
         "owner": reminder.owner,
         "case_id": reminder.case_id,
         "repeat": times.rule_words(reminder.repeat, ctx.lang),

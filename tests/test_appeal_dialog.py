@@ -15,32 +15,36 @@ def chat(services):
     return Chat(services)
 
 
+TYPED = {
+    "notice_date": "2026-11-20",
+    "order_ids": "113-4567890-1234567",
+    "conversation_orders": "113-4567890-1234567",
+    "asins": "B0C1234567",
+    "cdiscount_orders": "2011051803T1VLZ",
+    "store_name": "Harbour Lights Home",
+    "login_email": "ops@harbourlights-home.example",
+    "actions_date": "2026-11-22",
+    "retraction_date": "2026-11-22",
+}
+
+
+async def answer_one(chat, response):
+    """A valid answer to the step being asked: its first choice, or a typed value, or Skip."""
+    step, kind = response.data["step"], response.data["answer_type"]
+    if kind == "choice":
+        return await chat.press(response.choices[0].value)
+    if kind == "multi":
+        await chat.press(response.choices[0].value)
+        return await chat.press("done")
+    return await chat.say(TYPED[step]) if step in TYPED else await chat.press("skip")
+
+
 async def answer_until(chat, response, stop_step: str):
     """Answer each step with a valid value until `stop_step` is asked."""
-    typed = {
-        "notice_date": "2026-11-20",
-        "order_ids": "113-4567890-1234567",
-        "conversation_orders": "113-4567890-1234567",
-        "asins": "B0C1234567",
-        "cdiscount_orders": "2011051803T1VLZ",
-        "store_name": "Harbour Lights Home",
-        "login_email": "ops@harbourlights-home.example",
-        "actions_date": "2026-11-22",
-        "retraction_date": "2026-11-22",
-    }
     for _ in range(60):  # a step that keeps refusing its answer fails the test instead of hanging it
         if response.kind != "dialog" or response.data["step"] == stop_step:
             return response
-        step, kind = response.data["step"], response.data["answer_type"]
-        if kind == "choice":
-            response = await chat.press(response.choices[0].value)
-        elif kind == "multi":
-            await chat.press(response.choices[0].value)
-            response = await chat.press("done")
-        elif step in typed:
-            response = await chat.say(typed[step])
-        else:
-            response = await chat.press("skip")
+        response = await answer_one(chat, response)
     raise AssertionError(f"the dialogue did not reach {stop_step}: stuck at {response.data.get('step')}")
 
 
@@ -238,7 +242,7 @@ async def test_a_restart_loses_nothing_and_another_process_resumes(config, clock
     assert r.choices[2].label.startswith("✓"), "the pick made before the crash is still there"
     r = await answer_until(again, await again.press("done"), "review")
     r = await again.press("done")
-    assert r.kind == "draft" and "Buyer messages asking where an order was" in r.data["text"]
+    assert r.kind == "draft" and "Buyer messages were not answered within 24 hours" in r.data["text"]
     second.store.close()
 
 
@@ -297,3 +301,35 @@ async def test_the_chinese_dialogue_says_the_letter_is_in_english(services):
     draft = await answer_until(chat, r, "review")
     draft = await chat.press("done")
     assert any("申诉信为英文" in line for line in draft.context)
+
+
+@pytest.mark.parametrize("step,typed", [
+    ("notice_text", "您的订单缺陷率超过了 1% 的目标，我们已移除您的销售权限。"),
+    ("complaint_ref", "投诉编号 8841920374，权利人 诺德利希"),
+])
+async def test_chinese_pasted_as_the_notice_or_typed_as_a_reference_is_refused_naming_english(services, step, typed):
+    """The notice copied from Seller Central in Chinese went into the English letter as a quote."""
+    chat = Chat(services, lang="zh")
+    start = "appeal start odr" if step == "notice_text" else "appeal start ip-infringement"
+    r = await answer_until(chat, await chat.cmd(start), step)
+    if step == "notice_text":
+        assert "英文" in r.text  # the prompt says which language the notice is quoted in
+    r = await chat.say(typed)
+    assert r.data["step"] == step and r.data["error"].startswith("申诉信是英文的")
+    state = services.dialogs.store.get(int(r.data["dialog_id"].split("-")[1]))
+    assert step not in state.answers
+
+
+async def test_after_choosing_a_french_letter_no_prompt_asks_for_english(services):
+    """The Cdiscount French dialogue told the agent to type actions and attachments in English."""
+    chat = Chat(services, lang="zh")
+    r = await answer_until(chat, await chat.cmd("appeal start cdiscount-formal-notice"), "language")
+    r = await chat.press(next(c.value for c in r.choices if bare(c.value) == "fr"))
+    prompts = []
+    for _ in range(40):  # every step after the language, up to the review
+        if r.kind != "dialog" or r.data["step"] == "review":
+            break
+        prompts.append(r.text)
+        r = await answer_one(chat, r)
+    assert r.data["step"] == "review" and len(prompts) > 5
+    assert prompts and not [p for p in prompts if "英文输入" in p or "请用英文" in p or "用英文，" in p]

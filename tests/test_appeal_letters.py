@@ -227,3 +227,104 @@ def test_the_environment_is_sandboxed(appeals):
     assert isinstance(env, SandboxedEnvironment) and env.autoescape is False
     with pytest.raises(SecurityError):
         env.from_string("{{ ''.__class__.__mro__[1].__subclasses__() }}").render()
+
+
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "twelve": 12, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "dix": 10}
+CHANNELS = ("whatsapp", "wechat", "phone", "skype", "telegram", "line app", "e-mail", "website")
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every figure a sentence states, as digits or as a word ("two weeks", "7 days", "97.5%")."""
+    import re
+
+    found = {float(n.replace(",", ".")) for n in re.findall(r"\d+(?:[.,]\d+)?", text)}
+    return found | {float(NUMBER_WORDS[w]) for w in re.findall(r"[a-zé]+", text.lower()) if w in NUMBER_WORDS}
+
+
+def suggestions(appeals):
+    """Every suggestion of every type: root causes, actions, preventive measures, attachments."""
+    for lists in appeals.flow.catalog.values():
+        for items in lists.values():
+            yield from items
+
+
+def test_a_suggestion_states_no_figure_its_button_does_not_show(appeals):
+    """The agent presses a button for what its label says: a number in the letter's sentence that
+    the label does not show ("two weeks earlier", "at 10:00", "97.5%") is a fact nobody gave."""
+    invented = []
+    for choice in suggestions(appeals):
+        shown = numbers_in(choice.label.en)
+        for written in filter(None, (choice.text.en, choice.text.fr)):
+            extra = numbers_in(written) - shown
+            if extra:
+                invented.append((choice.value, sorted(extra), written))
+    assert invented == []
+
+
+def test_a_suggestion_names_no_contact_channel_its_button_does_not_name(appeals):
+    """“WeChat, a phone number” in a sentence whose button says “WhatsApp, e-mail” was invented."""
+    invented = []
+    for choice in suggestions(appeals):
+        label, written = choice.label.en.lower(), choice.text.en.lower()
+        invented += [(choice.value, c) for c in CHANNELS if c in written and c not in label]
+    assert invented == [], invented
+
+
+@pytest.mark.parametrize("typed,actions_date,expected", [
+    # the review's case: the date the dialogue gave, then another in the words
+    ("We refunded order 113-4567890-1234567 on Dec 5", "2026-12-06", "We refunded order 113-4567890-1234567 on 5 December 2026."),
+    ("We reshipped order 113-4567890-1234567 on 2026-12-05", "2026-12-06", "We reshipped order 113-4567890-1234567 on 5 December 2026."),
+    ("Dec 5: we refunded order 113-4567890-1234567", "2026-12-06", "5 December 2026: we refunded order 113-4567890-1234567."),
+    # already in the letter's form: kept as typed, and the dialogue's date is not added
+    ("We refunded order 113-4567890-1234567 in full on 21 November", "2026-11-22", "We refunded order 113-4567890-1234567 in full on 21 November."),
+    # no date in the words: the dialogue's date leads
+    ("We refunded order 113-4567890-1234567 in full", "2026-11-22", "22 November 2026: We refunded order 113-4567890-1234567 in full."),
+    # "may" the verb is not a date
+    ("We may 5 times have refunded too late", "2026-11-22", "22 November 2026: We may 5 times have refunded too late."),
+])
+def test_each_action_carries_one_date_written_as_the_letter_writes_dates(appeals, typed, actions_date, expected):
+    answers = fixed_answers(appeals.flow, "odr", picks=1)
+    answers["actions_date"] = actions_date
+    answers["actions"].append({"text": typed})
+    letter = rendered(appeals, answers)
+    assert f"2. {expected}" in letter.form["actions_taken"]
+    assert f"2. {expected}" in letter.email
+
+
+def test_a_french_action_has_one_date_and_french_punctuation(appeals):
+    answers = fixed_answers(appeals.flow, "cdiscount-formal-notice", language="fr", picks=1)
+    answers["actions_date"] = "2026-12-06"
+    answers["actions"].append({"text": "Nous avons remboursé la commande 2011051803T1VLZ le 5 déc."})
+    email = rendered(appeals, answers).email
+    assert "1. 6 décembre 2026 : Nous avons saisi" in email
+    assert "2. Nous avons remboursé la commande 2011051803T1VLZ le 5 décembre 2026." in email
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_cdiscounts_french_notice_is_quoted_as_sent_in_either_letter(appeals, language):
+    """The notice is quoted in the marketplace's language (French for Cdiscount), which the
+    language check accepts in an English letter too; a French letter carries no English."""
+    answers = fixed_answers(appeals.flow, "cdiscount-formal-notice", language=language)
+    answers["notice_text"] = "04/09/2020 : Vous indiquez aux clients consommateurs des faux numéros de suivi de colis."
+    email = rendered(appeals, answers).email
+    assert "> 04/09/2020 : Vous indiquez" in email
+    assert lint(email, letter_lang=language) == []
+    if language == "fr":
+        assert "English" not in email and "anglais" not in email.lower()
+
+
+def test_no_letter_carries_the_30_day_or_continued_selling_claims_nobody_made(appeals):
+    """The Cdiscount opening stated a 30-day monitoring and that we keep selling: the agent said neither."""
+    for language in ("en", "fr"):
+        email = rendered(appeals, fixed_answers(appeals.flow, "cdiscount-formal-notice", language=language, picks=1)).email
+        opening = email.split("\n\n")[2]
+        assert "30" not in opening and "continuing to sell" not in opening and "poursuivons" not in opening
+
+
+def test_a_chinese_notice_is_flagged_in_the_letter_in_the_agents_language(appeals):
+    answers = fixed_answers(appeals.flow, "odr", picks=1)
+    answers["notice_text"] = "您的订单缺陷率超过了 1% 的目标。"
+    email = rendered(appeals, answers).email
+    found = [f for f in lint(email, lang="zh") if f["rule"] == "wrong-language"]
+    assert len(found) == 1 and "英文" in found[0]["message"] and "您的订单缺陷率" in found[0]["excerpt"]

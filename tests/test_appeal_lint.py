@@ -217,3 +217,24 @@ def test_a_sentence_admitting_intent_or_falsification(admission):
 ])
 def test_a_process_fault_is_not_an_admission(process_fault):
     assert "admission" not in rules(letter(root=GOOD["root"] + [process_fault]))
+
+
+@pytest.mark.parametrize("lang,letter_lang,named", [("en", "en", "English"), ("zh", "en", "英文"), ("zh", "fr", "法文")])
+def test_a_chinese_notice_quoted_in_the_letter_is_flagged_naming_the_letters_language(lang, letter_lang, named):
+    """The quote was left out of every check, so a notice copied from Seller Central in Chinese
+    went into the English letter unflagged."""
+    text = letter(opening=OPENING + "\n\nThe notice reads:\n\n> 您的订单缺陷率高于 1% 的目标。")
+    found = [f for f in lint(text, lang=lang, letter_lang=letter_lang) if f["rule"] == "wrong-language"]
+    assert len(found) == 1 and named in found[0]["message"] and "您的订单缺陷率" in found[0]["excerpt"]
+    assert ("Seller Central" if lang == "en" else "卖家后台") in found[0]["fix"]
+
+
+def test_chinese_in_the_letters_own_words_is_flagged_apart_from_the_quote():
+    text = letter(root=["我们的物流商没有提供全程追踪，所以买家看不到包裹位置。"] + GOOD["root"][1:])
+    found = [f for f in lint(text, lang="zh") if f["rule"] == "wrong-language"]
+    assert len(found) == 1 and found[0]["message"].startswith("信中含有中文") and "英文" in found[0]["fix"]
+
+
+def test_a_notice_quoted_in_the_marketplaces_own_language_is_not_flagged():
+    text = letter(opening=OPENING + "\n\nThe notice reads:\n\n> Vous indiquez aux clients des faux numéros de suivi de colis.")
+    assert "wrong-language" not in rules(text)

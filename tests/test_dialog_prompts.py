@@ -82,13 +82,16 @@ async def test_going_back_to_a_choice_shows_the_current_answer_without_a_keep_bu
 
 
 @pytest.mark.parametrize("lang, text, keep, skip, input_", [
-    ("en", "(5/16) Paste the text of the notice (or press Skip). The letter quotes it so the reviewer sees which "
-           "notice you answer.\n\nPaste the notice as received\n\nCurrent answer: Your account has been flagged.",
+    ("en", "(5/16) Paste the text of the notice as the marketplace sent it (or press Skip). The letter quotes it so "
+           "the reviewer sees which notice you answer. Amazon's notice goes into the letter in English: if Seller "
+           "Central shows it in Chinese, switch Seller Central to English and copy it from there. Cdiscount's notice "
+           "is quoted in French.\n\nPaste the notice in the marketplace's language\n\nCurrent answer: Your account has been flagged.",
      "Keep: Your account has been flagged.", "Skip",
-     {"label": "Notice text", "long": True, "placeholder": "Paste the notice as received"}),
-    ("zh", "(5/16) 粘贴通知原文（或按“跳过”）。申诉信会引用它，让审核人员知道你回应的是哪封通知。\n\n原样粘贴通知\n\n"
-           "当前回答：Your account has been flagged.",
-     "保留：Your account has been flagged.", "跳过", {"label": "通知原文", "long": True, "placeholder": "原样粘贴通知"}),
+     {"label": "Notice text", "long": True, "placeholder": "Paste the notice in the marketplace's language"}),
+    ("zh", "(5/16) 粘贴平台发出的通知原文（或按“跳过”）。申诉信会引用它，让审核人员知道你回应的是哪封通知。亚马逊的通知要用英文原文："
+           "如果卖家后台显示的是中文，请把后台语言切换为英文后再复制；Cdiscount 的通知引用法文原文。中文通知不能写进信里。\n\n"
+           "粘贴平台语言的通知原文（英文或法文）\n\n当前回答：Your account has been flagged.",
+     "保留：Your account has been flagged.", "跳过", {"label": "通知原文", "long": True, "placeholder": "粘贴平台语言的通知原文（英文或法文）"}),
 ])
 async def test_an_optional_long_text_offers_keep_then_skip_and_a_long_input(services, lang, text, keep, skip, input_):
     chat = Chat(services, lang=lang)
@@ -108,12 +111,12 @@ MULTI = {
            "Press the suggestions that are true (one at a time), type your own in full sentences, then press “done”.",
            ["✓ Economy carrier with no end-to-end tracking", "Shipment confirmed at label printing, before stock arrived",
             "Buyer messages not answered within 24 hours", "Detail page did not match the product (size, material)",
-            "Chargeback requests not answered in time"], "Done"),
+            "Nobody assigned to chargeback requests; not answered in time"], "Done"),
     "zh": ("已添加：The agent replied late\n\n(9/16) 为什么会发生？选择属实的根本原因，或自己输入——写原因，不要只写现象"
            "（写“物流没有追踪”，而不是“收到了 A-to-z”）。\n\n目前已选：\n1. 经济型物流没有全程追踪\n2. The agent replied late\n\n"
            "逐个点选符合实际的建议，也可以直接输入自己的句子，完成后按“完成”。",
            ["✓ 经济型物流没有全程追踪", "打印面单时就确认发货，货还没到", "买家消息没有在 24 小时内回复",
-            "详情页与实物不符（尺寸、材质）", "没有及时回应信用卡拒付"], "完成"),
+            "详情页与实物不符（尺寸、材质）", "没有专人负责信用卡拒付，未及时回应"], "完成"),
 }
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 LETTER_LANGS = ("en", "fr")
@@ -78,7 +79,76 @@ def sentence(text: str) -> str:
 def long_date(value: date, lang: str = "en") -> str:
     from babel.dates import format_date  # loaded with the first letter, as Jinja2 is
 
-    return format_date(value, format="d MMMM y", locale="fr_FR" if lang == "fr" else "en_GB")
+    return format_date(value, format="d MMMM y", locale=_locale(lang))
+
+
+def _locale(lang: str) -> str:
+    return "fr_FR" if lang == "fr" else "en_GB"
+
+
+@cache
+def _months(lang: str) -> tuple[str, ...]:
+    """babel's month names in the letter's language, full ("December") first, then short ("Dec")."""
+    from babel.dates import get_month_names
+
+    wide = [str(n) for n in get_month_names("wide", locale=_locale(lang)).values()]
+    short = [str(n).rstrip(".") for n in get_month_names("abbreviated", locale=_locale(lang)).values()]
+    return tuple(dict.fromkeys(wide + short + ([] if lang == "fr" else ["Sept"])))
+
+
+@cache
+def _date_phrase(lang: str) -> re.Pattern[str]:
+    """A calendar date as an agent types one in the letter's language: `2026-12-05`, `5 Dec`,
+    `Dec 5th, 2026`, `5 décembre`. Numeric `12/5` is left alone: it reads as May in France and
+    December in China."""
+    month = "(?:" + "|".join(sorted(map(re.escape, _months(lang)), key=len, reverse=True)) + r")\.?"
+    day = r"\d{1,2}(?:st|nd|rd|th|er)?"
+    year = r"(?:,?\s+\d{4})?"
+    return re.compile(rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|{day}\s+(?:of\s+)?{month}{year}|{month}\s+{day}\b{year})(?!\w)", re.I)
+
+
+def _written_as_the_letter_writes(phrase: str, lang: str) -> bool:
+    """`21 November` or `21 November 2026`: already the letter's own form (babel's `d MMMM y`)."""
+    return bool(re.fullmatch(r"\d{1,2} (?:" + "|".join(_months(lang)[:12]) + r")(?: \d{4})?", phrase))
+
+
+def _read_date(phrase: str, lang: str, near: date | None) -> date | None:
+    """`phrase` as a date; a date typed without its year takes the year of `near` (the date the
+    dialogue gave for the actions)."""
+    import dateparser  # loaded with the first dated action, as babel is
+
+    if lang != "fr" and re.fullmatch(r"may\b.*|.*\bmay", phrase):
+        return None  # the verb, not the month
+    base = datetime.combine(near, datetime.min.time()) if near else None
+    settings = {"REQUIRE_PARTS": ["day", "month"], **({"RELATIVE_BASE": base} if base else {})}
+    parsed = dateparser.parse(phrase, languages=[lang if lang == "fr" else "en"], settings=settings)  # type: ignore[arg-type]
+    return parsed.date() if parsed else None
+
+
+def one_date(action: str, lang: str) -> str:
+    """An action with a single date, written as the letter writes dates (`long_date`).
+
+    Every action arrives dated with the day the picked actions were completed
+    ("6 December 2026: …"). An action typed with a date in its own words ("We refunded order … on
+    Dec 5") keeps only its own date, so the letter never says "6 December 2026: … on Dec 5"; the
+    typed date is rewritten in place in the letter's form ("on 5 December 2026") unless it is
+    written that way already, since the agent's words are otherwise kept as typed. A date that
+    cannot be read leaves the action as it came."""
+    lead = re.match(r"^(?P<date>\d{1,2} \w+ \d{4}): ", action)
+    near = _read_date(lead.group("date"), lang, None) if lead else None
+    rest = action[lead.end():] if lead else action
+    phrases = list(_date_phrase(lang).finditer(rest))
+    if not phrases:
+        return f"{lead.group('date')} : {rest}" if lead and lang == "fr" else action  # French puts a space before the colon
+    out, last = [], 0
+    for phrase in phrases:
+        typed = phrase.group(0)
+        when = _read_date(typed, lang, near)
+        if when is None:
+            return action
+        out += [rest[last:phrase.start()], typed if _written_as_the_letter_writes(typed, lang) else long_date(when, lang)]
+        last = phrase.end()
+    return "".join(out) + rest[last:]
 
 
 class LetterRenderer:
@@ -112,6 +182,7 @@ class LetterRenderer:
     def render(self, facts: LetterFacts) -> RenderedLetter:
         template = self.env.get_template(self.template_name(facts.violation, facts.language))
         context = asdict(facts)
+        context["actions"] = [one_date(item, facts.language) for item in context["actions"]]
         for key in ("root_causes", "actions", "prevention"):
             context[key] = [sentence(item) for item in context[key]]
         context["order_notes"] = {k: sentence(v) for k, v in facts.order_notes.items()}

@@ -4,7 +4,7 @@ Each finding is `{rule, message, fix}` (plus `excerpt` where a passage is at fau
 agent's language. The rules follow Amazon's published advice on a Plan of Action — root causes,
 actions taken, preventive steps; specific, factual, one issue per plan, no pleading or blaming —
 and the rejection reasons it lists. The notice quoted in the letter (lines starting with `>`) is
-Amazon's text, not ours, and is left out of every check.
+Amazon's text, not ours, and is left out of every check but one: it must not be Chinese either.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from bot.dialogs.answers import _LETTER_LANGUAGE as LETTER_LANGUAGE  # the names the dialogue's refusal uses
 from bot.i18n import pick
 
 MIN_WORDS = 150
@@ -213,17 +214,39 @@ def lint(text: str, *, lang: str = "en", letter_lang: str = "en") -> list[dict]:
                          zh=("有句子承认了故意或造假", "只写流程上的错误和改正（系统在什么时候回传单号、谁手工匹配出了错），不要写“为了看起来合规而……”或单号、发票、订单不真实。审核会把这类句子当作故意操纵，几乎无法恢复。"))
     findings += _lumped(letter, lang)
     findings += _length(letter, lang)
-    if letter_lang in ("en", "fr") and _CJK.search(letter.body):
-        sample = _CJK.search(letter.body)
-        start = max(0, sample.start() - 10) if sample else 0
-        findings.append(Finding(
-            "wrong-language",
-            pick(lang, en="The letter contains Chinese text", zh="信中含有中文"),
-            pick(lang, en="Write every part of the letter in the letter's language (English, or French for Cdiscount).",
-                 zh="信件各部分都要用信件语言书写（英语；Cdiscount 可用法语）。"),
-            letter.body[start:start + 40],
-        ))
+    findings += _chinese(letter, lang, letter_lang)
     return [f.as_dict() for f in findings]
+
+
+def _chinese(letter: Letter, lang: str, letter_lang: str) -> list[Finding]:
+    """Chinese in an English or French letter, the quoted notice included: the reviewer reads
+    neither. A quoted notice in Chinese is the copy Seller Central shows in Chinese; the
+    marketplace's own text is what to quote."""
+    if letter_lang not in LETTER_LANGUAGE:
+        return []
+    en, zh = LETTER_LANGUAGE[letter_lang]
+    quoted = "\n".join(line for line in letter.text.splitlines() if line.lstrip().startswith(">"))
+    out = []
+    in_quote = _CJK.search(quoted)
+    if in_quote:
+        out.append(Finding(
+            "wrong-language",
+            pick(lang, en=f"The quoted notice is in Chinese, in a letter in {en}", zh=f"引用的通知原文是中文，而申诉信是{zh}的"),
+            pick(lang, en="Quote the notice as the marketplace sent it (Amazon: set Seller Central to English and copy it again; "
+                          "Cdiscount: the French text), or remove the quote.",
+                 zh="请引用平台发出的原文（亚马逊：把卖家后台语言切换为英文后重新复制；Cdiscount：法文原文），或删掉这段引用。"),
+            _around(quoted, in_quote),
+        ))
+    match = _CJK.search(letter.body)
+    if match:
+        out.append(Finding(
+            "wrong-language",
+            pick(lang, en=f"The letter contains Chinese text; the letter is in {en}", zh=f"信中含有中文，而申诉信是{zh}的"),
+            pick(lang, en=f"Write this passage in {en}: the reviewer reads {en} only.",
+                 zh=f"请把这段改用{zh}书写：审核人员只读{zh}。"),
+            _around(letter.body, match),
+        ))
+    return out
 
 
 def _missing_sections(letter: Letter, lang: str) -> list[Finding]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from bot.dialogs.answers import _LETTER_LANGUAGE as LETTER_LANGUAGE  # the names the dialogue's refusal uses
+from bot.dialogs.answers import LETTER_LANGUAGE  # the names the dialogue's refusal uses
 from bot.i18n import pick
 
 MIN_WORDS = 150

@@ -99,7 +99,8 @@ def parse_ids(step: Step, text: str) -> list[str]:
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
-_LETTER_LANGUAGE = {"en": ("English", "英文"), "fr": ("French", "法文")}
+LETTER_LANGUAGE = {"en": ("English", "英文"), "fr": ("French", "法文")}
+"""A letter language's name in (en, zh): the dialogue's refusals and the linter say it the same way."""
 
 
 def typed_chinese(step: Step, text: str) -> bool:
@@ -111,7 +112,7 @@ def typed_chinese(step: Step, text: str) -> bool:
 
 def wrong_language(letter_lang: str, suggestions: list[str]) -> Invalid:
     """The refusal of `typed_chinese`: it names the letter's language and offers suggestions."""
-    en, zh = _LETTER_LANGUAGE.get(letter_lang, _LETTER_LANGUAGE["en"])
+    en, zh = LETTER_LANGUAGE.get(letter_lang, LETTER_LANGUAGE["en"])
     listed = "\n".join(f"• {s}" for s in suggestions[:6])
     return Invalid(
         f"The letter is in {en}: type this in {en}" + (", or pick one of these suggestions:\n" + listed if listed else "."),

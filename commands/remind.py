@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.context import Context
 from bot.errors import UsageError
-from bot.i18n import Text
+from bot.i18n import Text, status_label
 from bot.model import Choice, Response
 from bot.reminders import times
 from bot.reminders.views import item_id, reminder_item, reminder_list, reminder_response, user_id
@@ -128,7 +128,7 @@ _PAGE = re.compile(r"^(?:第\s*(\d+)\s*页|p(\d+))$", re.IGNORECASE)
                                     "本频道待发送的提醒，按时间排序，每页 20 条（我的：提醒我或由我设置的）"),
                        params=(Param("filter", Text("filter", "筛选"), Text("all, or mine", "全部，或我的"), choices=LIST_FILTERS),
                                Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page")),
-                       words=("列表", "查看"))
+                       words=("列表", "查看", "列", "列出"))
 async def list_reminders(ctx: Context) -> Response:
     mine, number = False, 1
     words = ctx.argv
@@ -171,14 +171,14 @@ def _own_reminder(ctx: Context, token: str | None):
 @remind_command.action("cancel", Text("Cancel a reminder", "取消提醒"),
                        summary=Text("cancel a reminder or a repeating series (someone else's: curators)",
                                     "取消提醒或整个重复提醒（他人的提醒需管理员）"),
-                       params=(REMINDER,), words=("取消",))
+                       params=(REMINDER,), words=("取消", "删除", "删"))
 async def cancel(ctx: Context) -> Response:
     argv = ctx.argv
     reminder = _own_reminder(ctx, argv[0] if argv else None)
     cancelled = ctx.svc.reminders.cancel(reminder.id)
     if cancelled is None:
-        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {reminder.state}; only pending ones can be cancelled.",
-                                  zh=f"提醒 #{reminder.id} 的状态是 {reminder.state}，只能取消待发送的提醒。"))
+        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {status_label(reminder.state, 'en')}; only pending ones can be cancelled.",
+                                  zh=f"提醒 #{reminder.id} 的状态是{status_label(reminder.state, 'zh')}，只能取消待发送的提醒。"))
     if reminder.repeat:
         text = ctx.pick(en=f"Repeating reminder #{reminder.id} cancelled ({times.rule_words(reminder.repeat, 'en')}): "
                            f"{reminder.text}",
@@ -215,7 +215,7 @@ _TO = re.compile(r"^(?:(?:改到|推迟到|推到|到|至)\s*|(?:until|till|to)\
                        params=(REMINDER, Param("duration", Text("duration or time", "时长或时间"),
                                                Text("For how long or until when, e.g. 2h, tomorrow 9am", "推迟多久或推到何时，如 2小时、到明天上午10点"),
                                                required=True, rest=True)),
-                       words=("推迟", "稍后"))
+                       words=("推迟", "稍后", "延后", "延迟"))
 async def snooze(ctx: Context) -> Response:
     argv = ctx.argv
     reminder = _own_reminder(ctx, argv[0] if argv else None)
@@ -234,8 +234,8 @@ async def snooze(ctx: Context) -> Response:
     else:
         snoozed = reminders.snooze_to(reminder.id, target)
     if snoozed is None:
-        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {reminder.state} and cannot be snoozed.",
-                                  zh=f"提醒 #{reminder.id} 的状态是 {reminder.state}，无法推迟。"))
+        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is {status_label(reminder.state, 'en')} and cannot be snoozed.",
+                                  zh=f"提醒 #{reminder.id} 的状态是{status_label(reminder.state, 'zh')}，无法推迟。"))
     return reminder_response(ctx, snoozed, title_en=f"⏰ Reminder #{reminder.id} snoozed",
                              title_zh=f"⏰ 提醒 #{reminder.id} 已推迟")
 

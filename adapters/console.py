@@ -63,9 +63,10 @@ class ConsolePrinter:
                 f"[bold]!{number}[/bold] [reverse] {escape(c.label)} [/reverse]  [dim]!choice {escape(c.value)}[/dim]"
                 for number, c in enumerate(response.choices, 1)
             )
-            hint = pick(self.lang, en="press a button with !N or !choice VALUE", zh="输入 !序号 或 !choice 值 来点按钮")
+            lang = response.lang or self.lang  # `/seller 帮助` answers in Chinese in an English console
+            hint = pick(lang, en="press a button with !N or !choice VALUE", zh="输入 !序号 或 !choice 值 来点按钮")
             if response.multi:
-                hint += pick(self.lang, en="; pick several, one at a time", zh="；可逐个多选")
+                hint += pick(lang, en="; pick several, one at a time", zh="；可逐个多选")
             body += f"\n\n{buttons}\n[dim]({hint})[/dim]"
         for line in response.context:
             body += f"\n[dim]{escape(line)}[/dim]"

@@ -47,9 +47,9 @@ class Context:
         """The arguments split like a shell would, so "quoted words" stay together."""
         try:
             return shlex.split(self.args)
-        except ValueError as exc:
-            raise UsageError(self.pick(en=f"Unbalanced quotes in the arguments ({exc}).",
-                                       zh=f"参数中的引号没有配对（{exc}）。")) from exc
+        except ValueError as exc:  # shlex says only "No closing quotation", in English
+            raise UsageError(self.pick(en="Unbalanced quotes in the arguments: close the quote, or drop it.",
+                                       zh="参数中的引号没有配对：请补上另一半引号，或去掉它。")) from exc
 
     @cached_property
     def values(self) -> dict[str, Any]:

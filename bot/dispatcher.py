@@ -31,14 +31,21 @@ __all__ = ["Context", "Dispatcher", "PermissionDenied", "UsageError", "clean_tex
 MAX_INPUT_CHARS = 10_000
 """Longer input is refused with a clear error rather than stored or parsed."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+"""C0/C1 controls, zero-width and bidirectional marks, embeddings, overrides and isolates (U+202E
+would show a stored text backwards to the next reader), invisible operators."""
+_WIDE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff03\uff05\uff0b\uff0d\uff0e\uff0f\uff20]+")
+"""Full-width letters, digits and the signs numbers and ids are written with (`１２６`, `＃３`, `１．５`).
+Only these are folded (NFKC): Chinese punctuation (，：（）) stays as typed in stored texts."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 LANGS = ("en", "zh")
 
 
 def clean_text(text: str) -> str:
-    """Normalise what a user typed: NFC, no control or zero-width characters, no edge spaces."""
+    """Normalise what a user typed, once for every command and dialogue: NFC, full-width digits and
+    letters as ASCII, no control, zero-width or bidi characters, no edge spaces."""
     text = unicodedata.normalize("NFC", text)
+    text = _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text.strip()
 

@@ -36,3 +36,25 @@ class Text(NamedTuple):
 
     def get(self, lang: str) -> str:
         return pick(lang, en=self.en, zh=self.zh)
+
+
+STATUS = {
+    "pending": Text("pending", "待发送"),
+    "sending": Text("being sent", "发送中"),
+    "sent": Text("sent", "已发送"),
+    "failed": Text("failed", "发送失败"),
+    "cancelled": Text("cancelled", "已取消"),
+    "done": Text("done", "已完成"),
+    "active": Text("in progress", "进行中"),
+    "paused": Text("paused", "已暂停"),
+    "open": Text("open", "进行中"),
+    "closed": Text("closed", "已关闭"),
+    "draft": Text("draft", "草稿"),
+}
+"""The states of reminders, cases, dialogues and drafts as people read them; the ids stay in `data`."""
+
+
+def status_label(status: str, lang: str) -> str:
+    """`cancelled` as `已取消` on a Chinese screen; an unknown state as stored rather than nothing."""
+    label = STATUS.get(status)
+    return label.get(lang) if label else status

@@ -14,7 +14,7 @@ from bot.appeals import FLOW_ID
 from bot.context import Context
 from bot.dialogs.store import DialogState
 from bot.errors import UsageError
-from bot.i18n import Text
+from bot.i18n import Text, status_label
 from bot.model import Choice, Response, Section
 from bot.scope import reachable, same_workspace
 from bot.spec import Command, Param
@@ -174,7 +174,9 @@ async def list_appeals(ctx: Context) -> Response:
             status = ctx.pick(en=f"draft v{draft['version']}, {len(draft['lint'])} check(s)", zh=f"草稿第 {draft['version']} 版，{len(draft['lint'])} 项检查")
             choices.append(Choice(label=ctx.pick(en=f"Show {label}", zh=f"查看 {label}"), value=f"cmd:appeal show {label}"))
         else:
-            status = ctx.pick(en=f"in progress ({state.status}) at “{state.current_step or '-'}”", zh=f"进行中（{state.status}），当前步骤“{state.current_step or '-'}”")
+            step = service.flow.step(state.current_step or "")
+            at = step.name(ctx.lang) if step else "-"
+            status = ctx.pick(en=f"{status_label(state.status, 'en')} at “{at}”", zh=f"{status_label(state.status, 'zh')}，当前步骤“{at}”")
             choices.append(Choice(label=ctx.pick(en=f"Resume {label}", zh=f"继续 {label}"), value=f"cmd:appeal resume {label}"))
         store = answers.get("store_name") or "—"
         market = answers.get("marketplace") or "—"
@@ -202,8 +204,7 @@ async def show(ctx: Context) -> Response:
         return service.draft_response(draft, ctx.lang)
     label = engine.label(state)
     flow = service.flow
-    status = {"active": ctx.pick(en="in progress", zh="进行中"), "paused": ctx.pick(en="paused", zh="已暂停"),
-              "cancelled": ctx.pick(en="cancelled", zh="已取消"), "done": ctx.pick(en="done", zh="已完成")}.get(state.status, state.status)
+    status = status_label(state.status, ctx.lang)
     resumable = state.status != "cancelled" and state.user == ctx.req.user  # a curator looking on does not resume
     choices = [] if not resumable else [Choice(label=ctx.pick(en=f"Resume {label}", zh=f"继续 {label}"), value=f"cmd:appeal resume {label}")]
     return Response(

@@ -74,7 +74,7 @@ def _answer(ctx: Context, answer: Answer) -> Response:
     title = article.title_in(lang)
     passage = _passage(hit.section.text)
     context = [
-        pick(lang, en=f"Source: {article.source}", zh=f"来源：{article.source}"),
+        pick(lang, en=f"Source: {article.source_in('en')}", zh=f"来源：{article.source_in('zh')}"),
         pick(lang, en=f"Verified on {article.verified_on.isoformat()}", zh=f"核实日期：{article.verified_on.isoformat()}"),
     ]
     stale = stale_here(ctx, article)
@@ -111,7 +111,7 @@ def _answer(ctx: Context, answer: Answer) -> Response:
             "section_title": hit.section.title,
             "answer": passage,
             "alternatives": alternatives,
-            "source": article.source,
+            "source": article.source_in(lang),
             "verified_on": article.verified_on.isoformat(),
             "stale": stale,
             "lang": lang,

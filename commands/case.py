@@ -4,6 +4,7 @@ data (`knowledge/deadlines.yaml`): `types`, `open`, `list`, `show`, `update`, `c
 import re
 import shlex
 from datetime import datetime
+from itertools import takewhile
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -219,11 +220,11 @@ def _segments(ctx: Context, words: list[str], keywords: dict[str, str], *,
     found: dict[str, list[str]] = {}
     typed: dict[str, str] = {}
     current, current_name = lead, None
-    for word in words:
+    for at, word in enumerate(words):
         name = keywords.get(word.lower())
         if name is not None:
             if name in found:
-                raise UsageError(ctx.pick(en=f"`{word}` is given twice.", zh=f"`{word}` 重复出现。"))
+                raise _twice(ctx, word, typed.get(current_name or ""), current + _until_other(words[at:], keywords, name))
             current, current_name = found.setdefault(name, []), name
             typed[name] = word
             continue
@@ -234,6 +235,20 @@ def _segments(ctx: Context, words: list[str], keywords: dict[str, str], *,
         if not values:
             raise UsageError(ctx.pick(en=f"Write a value after `{typed[name]}`.", zh=f"`{typed[name]}` 后面缺少内容。"))
     return lead, found
+
+
+def _until_other(words: list[str], keywords: dict[str, str], name: str) -> list[str]:
+    """The words up to the next keyword of another name."""
+    return list(takewhile(lambda w: keywords.get(w.lower()) in (None, name), words))
+
+
+def _twice(ctx: Context, word: str, keyword: str | None, value: list[str]) -> UsageError:
+    """`store Anker Official Store`: a keyword inside a name; the error shows the name quoted."""
+    if keyword is None:
+        return UsageError(ctx.pick(en=f"`{word}` is given twice.", zh=f"`{word}` 重复出现。"))
+    quoted = f'{keyword} "{" ".join(value)}"'
+    return UsageError(ctx.pick(en=f"`{word}` is given twice. If it is part of a name, put the name in quotes: `{quoted}`.",
+                               zh=f"`{word}` 重复出现。如果它是名称的一部分，请给名称加上引号：`{quoted}`。"))
 
 
 def _owner(ctx: Context, found: dict[str, list[str]]) -> str | None:

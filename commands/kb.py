@@ -149,7 +149,7 @@ async def show(ctx: Context) -> Response:
                          example=f"/{ctx.svc.config.root_command} kb show order-defect-rate#limit")
     sections = [Section(title=s.title, text=s.text) for s in chosen]
     context = [
-        pick(lang, en=f"Source: {article.source}", zh=f"来源：{article.source}"),
+        pick(lang, en=f"Source: {article.source_in('en')}", zh=f"来源：{article.source_in('zh')}"),
         pick(lang, en=f"Verified on {article.verified_on.isoformat()}; review every {article.review_every} days",
              zh=f"核实日期：{article.verified_on.isoformat()}；每 {article.review_every} 天复核一次"),
         pick(lang, en=f"Marketplaces: {', '.join(article.marketplaces)}", zh=f"适用站点：{', '.join(article.marketplaces)}"),
@@ -166,7 +166,7 @@ async def show(ctx: Context) -> Response:
         context=context,
         choices=[article_choice(a, lang) for a in related[:5]],
         data={"article": article.id, "section": section_id or None, "title": article.title_in(lang), "lang": lang,
-              "source": article.source,
+              "source": article.source_in(lang),
               "verified_on": article.verified_on.isoformat(), "stale": stale,
               "review_due": article.review_due.isoformat(), "related": list(article.related)},
     )

@@ -15,6 +15,7 @@ from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import Text
 from bot.knowledge.metrics import METRICS, Outcome, TargetsError, evaluate, load_targets
+from bot.marketplaces import find as resolve_marketplace
 from bot.model import Response, error
 from bot.spec import Command, Option, Param
 
@@ -89,7 +90,7 @@ async def metrics(ctx: Context) -> Response:
                                   zh=f"未知指标 `{words[0]}`，可用：{', '.join(METRICS)}。"))
     if len(words) not in (3, 4):
         raise UsageError(ctx.pick(en=f"`metrics {metric}` needs two counts: <bad> <total>, then optionally a marketplace.",
-                                  zh=f"`metrics {metric}` 需要两个数：<不达标数> <总数>，可再加站点。"))
+                                  zh=f"{NAMES[metric][1]}需要两个数：<不达标数> <总数>，可再加站点。"))
     bad = _count(ctx, words[1], ctx.pick(en="<bad>", zh="<不达标数>"))
     total = _count(ctx, words[2], ctx.pick(en="<total>", zh="<总数>"))
     if total == 0:
@@ -101,16 +102,18 @@ async def metrics(ctx: Context) -> Response:
         targets = load_targets(ctx.svc.config.knowledge_dir / "targets.yaml")
     except TargetsError as exc:
         return error(ctx.pick(en=f"The targets file is broken: {exc}", zh=f"目标文件有误：{exc}"))
-    marketplace = words[3].lower() if len(words) == 4 else None
+    marketplace = None
+    if len(words) == 4:
+        marketplace = resolve_marketplace(words[3], {code: code for code in targets.by_marketplace})
+        if marketplace is None:
+            known = ", ".join(sorted(targets.by_marketplace))
+            raise UsageError(ctx.pick(en=f"Unknown marketplace `{words[3]}`; known: {known}.",
+                                      zh=f"未知站点 `{words[3]}`，可用：{known}。"))
     try:
         target = targets.get(metric, marketplace)
     except KeyError:
-        known = ", ".join(sorted(targets.by_marketplace))
-        if marketplace is not None and marketplace not in targets.by_marketplace:
-            raise UsageError(ctx.pick(en=f"Unknown marketplace `{marketplace}`; known: {known}.",
-                                      zh=f"未知站点 `{marketplace}`，可用：{known}。")) from None
         raise UsageError(ctx.pick(en=f"No {metric} target is kept for {marketplace or targets.default}.",
-                                  zh=f"{marketplace or targets.default} 没有 {metric} 的目标。")) from None
+                                  zh=f"{marketplace or targets.default} 没有{NAMES[metric][1]}的目标。")) from None
     return _render(ctx, evaluate(target, bad, total))
 
 

@@ -149,7 +149,7 @@ _PAGE = re.compile(r"^(?:第\s*(\d+)\s*页|p(\d+))$", re.IGNORECASE)
                                     "本频道待发送的提醒，按时间排序，每页 20 条（我的：提醒我或由我设置的）"),
                        params=(Param("filter", Text("filter", "筛选"), Text("all, or mine", "全部，或我的"), choices=LIST_FILTERS),
                                Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page")),
-                       words=("列表", "查看"))
+                       words=("列表", "查看", "列", "列出"))
 async def list_reminders(ctx: Context) -> Response:
     mine, number = False, 1
     words = ctx.argv
@@ -195,7 +195,7 @@ def _own_reminder(ctx: Context, token: str | None):
 @remind_command.action("cancel", Text("Cancel a reminder", "取消提醒"),
                        summary=Text("cancel a reminder or a repeating series (its author, the people it reminds or a curator)",
                                     "取消提醒或整个重复提醒（限设置人、被提醒人或管理员）"),
-                       params=(REMINDER,), words=("取消",))
+                       params=(REMINDER,), words=("取消", "删除", "删"))
 async def cancel(ctx: Context) -> Response:
     reminder = _own_reminder(ctx, _one_id(ctx, en="cancel", zh="取消"))
     cancelled = ctx.svc.reminders.cancel(reminder.id)
@@ -255,7 +255,7 @@ _TO = re.compile(r"^(?:(?:改到|推迟到|推到|到|至)\s*|(?:until|till|to)\
                        params=(REMINDER, Param("duration", Text("duration or time", "时长或时间"),
                                                Text("For how long or until when, e.g. 2h, tomorrow 9am", "推迟多久或推到何时，如 2小时、到明天上午10点"),
                                                required=True, rest=True)),
-                       words=("推迟", "稍后"))
+                       words=("推迟", "稍后", "延后", "延迟"))
 async def snooze(ctx: Context) -> Response:
     argv = ctx.argv
     reminder = _own_reminder(ctx, argv[0] if argv else None)

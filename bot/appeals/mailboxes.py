@@ -16,6 +16,14 @@ from bot.i18n import pick
 FALLBACK_PURPOSE = "performance"
 
 
+def in_lang(text: str | dict[str, str], lang: str) -> str:
+    """A note or purpose of the file in the user's language: `{en, zh}`, or one string kept as written
+    (English falls back when a curator wrote only `en`)."""
+    if isinstance(text, dict):
+        return str(text.get(lang) or text.get("en") or next(iter(text.values()), ""))
+    return str(text)
+
+
 class Mailboxes:
     def __init__(self, data: dict[str, Any] | None = None, path: Path | None = None):
         data = data or {}
@@ -23,6 +31,7 @@ class Mailboxes:
         self.verified_on = str(data["verified_on"]) if data.get("verified_on") else None
         self.note: dict[str, str] = data.get("note") or {}
         self.marketplaces: dict[str, dict] = data.get("marketplaces") or {}
+        self.purposes: dict[str, Any] = data.get("purposes") or {}
         self.routes: list[dict] = data.get("routes") or []
 
     @classmethod
@@ -61,12 +70,13 @@ class Mailboxes:
         if route.get("also"):
             out["also"] = list(route["also"])
         if route.get("note"):
-            out["route_note"] = route["note"]
+            out["route_note"] = in_lang(route["note"], lang)
         if route and route.get("purpose") != purpose:
+            named = in_lang(self.purposes.get(purpose) or purpose, lang)
             out["note"] += " " + pick(
                 lang,
-                en=f"(No mailbox is listed for “{purpose}” here; this is the general performance route.)",
-                zh=f"（此站点没有“{purpose}”专用邮箱，以下为通用绩效申诉渠道。）",
+                en=f"(No mailbox is listed for “{named}” here; this is the general performance route.)",
+                zh=f"（此站点没有“{named}”专用邮箱，以下为通用绩效申诉渠道。）",
             )
         if not route and not market:
             out["note"] += " " + pick(

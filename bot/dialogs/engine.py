@@ -16,6 +16,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from bot import marketplaces
 from bot.dialogs.answers import (
     Invalid,
     parse_counts,
@@ -316,7 +317,9 @@ class DialogEngine:
                 return choice
         if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(offered) and step.type == "choice":
             return offered[int(wanted) - 1]
-        return None
+        markets = {c.value: c.label.en for c in offered if marketplaces.is_code(c.value)}
+        code = marketplaces.find(raw, markets) if markets else None  # `美国站`, `us`: as `case open` reads them
+        return next((c for c in offered if c.value == code), None)
 
     async def _pick(self, ctx: "Context", state: DialogState, flow: Flow, step: Step, inputs: list[str], *, pressed: bool) -> Response:
         """Add (or, pressed again, remove) suggestions and free-text items; `done` ends the step."""

@@ -49,7 +49,8 @@ class Article:
     aliases: dict[str, tuple[str, ...]]
     questions: dict[str, tuple[str, ...]]
     related: tuple[str, ...]
-    source: str
+    source: dict[str, str]
+    """Where the facts come from, as cited to each language (`{en, zh}`; one string serves both)."""
     verified_on: date
     review_every: int
     sections: dict[str, tuple[Section, ...]]
@@ -65,6 +66,10 @@ class Article:
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en") or self.id
+
+    def source_in(self, lang: str) -> str:
+        """The "Source:" line's text: the titles as published, the words around them in `lang`."""
+        return self.source.get(lang) or self.source.get("en", "")
 
     def section(self, section_id: str, lang: str) -> Section | None:
         return next((s for s in self.sections.get(lang, ()) if s.id == section_id), None)
@@ -242,6 +247,18 @@ def _review_schedule(meta: dict, problems: list[str]) -> tuple[date, int]:
     return verified_on, review_every
 
 
+def _source(meta: dict, problems: list[str]) -> dict[str, str]:
+    """`source: "…"` (cited alike in both languages) or `source: {en: …, zh: …}`."""
+    source = meta.get("source")
+    if isinstance(source, str) and source.strip():
+        return {lang: source.strip() for lang in LANGS}
+    if isinstance(source, dict) and all(isinstance(source.get(lang), str) and source[lang].strip() for lang in LANGS):
+        return {lang: source[lang].strip() for lang in LANGS}
+    problems.append("`source` is missing (where the facts come from: a source article or a public page), "
+                    "or is a mapping without both `en` and `zh`")
+    return {lang: "" for lang in LANGS}
+
+
 def parse_article(path: Path, text: str | None = None) -> tuple[Article | None, list[str]]:
     """One article from its file, or None and the list of problems (each prefixed with the file)."""
     name = path.name
@@ -268,10 +285,7 @@ def parse_article(path: Path, text: str | None = None) -> tuple[Article | None, 
     questions: dict[str, tuple[str, ...]] = (
         _bilingual_list(meta, "questions", problems) if "questions" in meta else {lang: () for lang in LANGS})
     related = _str_list(meta, "related", problems, required=False)
-    source = meta.get("source")
-    if not isinstance(source, str) or not source.strip():
-        problems.append("`source` is missing (where the facts come from: a source article or a public page)")
-        source = ""
+    source = _source(meta, problems)
     verified_on, review_every = _review_schedule(meta, problems)
     sections = _sections(post.content, _section_meta(meta, problems), problems)
     if problems:
@@ -284,7 +298,7 @@ def parse_article(path: Path, text: str | None = None) -> tuple[Article | None, 
         aliases=aliases,
         questions=questions,
         related=related,
-        source=source.strip(),
+        source=source,
         verified_on=verified_on,
         review_every=review_every,
         sections=sections,

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from bot.i18n import pick
+from bot.marketplaces import find as resolve_marketplace
 from bot.reminders import hours, times
 from bot.reminders.store import Case, to_iso
 from bot.scope import WORKSPACE_SQL
@@ -159,11 +160,6 @@ class CaseFilter:
 
 DETAILS = ("store", "marketplace", "note")
 
-ZH_MARKETS = {"美国": "us", "美": "us", "英国": "uk", "英": "uk", "德国": "de", "德": "de", "法国": "fr", "法": "fr",
-              "意大利": "it", "意": "it", "西班牙": "es", "西": "es", "日本": "jp", "日": "jp"}
-"""Chinese names of the Amazon marketplaces (`美国站`, `亚马逊德国站`: the 站 and 亚马逊 are dropped first)."""
-
-
 class CaseService:
     def __init__(self, services: "Services"):
         self.svc = services
@@ -200,14 +196,7 @@ class CaseService:
 
     def find_marketplace(self, typed: str) -> str | None:
         """The code for what was typed: `amazon-de`, `de`, `Amazon Germany`, `德国站`, `cdiscount`."""
-        wanted = "".join(typed.strip().lower().split())
-        wanted = ZH_MARKETS.get(wanted.removeprefix("亚马逊").removesuffix("站"), wanted)
-        for code, name in self.marketplaces.items():
-            short = code.split("-", 1)[-1]
-            if wanted in (code, "".join(name.lower().split())) or (code.startswith("amazon-") and wanted == short):
-                return code
-        matches = [code for code in self.marketplaces if code.split("-", 1)[0] == wanted]
-        return matches[0] if len(matches) == 1 else None
+        return resolve_marketplace(typed, self.marketplaces)
 
     def case_type(self, case: Case) -> CaseType:
         case_type = self.rules.types.get(case.type)

@@ -11,7 +11,7 @@ import re
 from bot import paging
 from bot.context import Context
 from bot.errors import UsageError
-from bot.i18n import pick
+from bot.i18n import pick, status_label
 from bot.model import Response, Section
 from bot.reminders import times
 from bot.reminders.store import Case, Reminder
@@ -40,14 +40,9 @@ def mention(user: str | None) -> str:
     return f"@{user}" if user else "-"
 
 
-STATUS_WORDS = {"pending": ("pending", "待发送"), "sending": ("being sent", "发送中"), "sent": ("sent", "已发送"),
-                "cancelled": ("cancelled", "已取消"), "failed": ("failed", "发送失败"), "done": ("done", "已完成")}
-
-
 def status_words(reminder: Reminder, lang: str) -> str:
-    """A reminder's status (Reminder.status) in the user's words."""
-    en, zh = STATUS_WORDS.get(reminder.status, (reminder.status, reminder.status))
-    return pick(lang, en=en, zh=zh)
+    """A reminder's status (Reminder.status: a done one-off reads `done`) in the user's words."""
+    return status_label(reminder.status, lang)
 
 
 def reminder_item(ctx: Context, reminder: Reminder) -> dict:
@@ -145,7 +140,7 @@ def case_response(ctx: Context, case: Case, *, title_en: str | None = None, titl
         f"{svc.cases.rules.event_label(event, ctx.lang)} {times.human(at, zone, ctx.lang)}"
         for event, at in sorted(case.events.items(), key=lambda e: e[1])
     )
-    state = ctx.pick(en="closed", zh="已关闭") if case.state == "closed" else ctx.pick(en="open", zh="进行中")
+    state = status_label(case.state, ctx.lang)
     notes = [d.rule.note.get(ctx.lang) for d in deadlines if not d.met and d.rule.note]
     return Response(
         kind="case",

@@ -1,0 +1,37 @@
+"""One reading of a typed marketplace name, for every place that takes one (`case open`, `metrics`,
+the appeal dialogue's marketplace step): `amazon-de`, `de`, `Amazon Germany`, `德国站`, `亚马逊德国站`,
+`cdiscount`.
+
+A leaf module: the caller gives the codes it knows (and their names), so cases read them from
+`mailboxes.yaml`, metrics from `targets.yaml` and the dialogue from its step's choices.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+ZH_MARKETS = {"美国": "us", "美": "us", "英国": "uk", "英": "uk", "德国": "de", "德": "de", "法国": "fr", "法": "fr",
+              "意大利": "it", "意": "it", "西班牙": "es", "西": "es", "日本": "jp", "日": "jp",
+              "加拿大": "ca", "加": "ca", "墨西哥": "mx", "墨": "mx", "欧洲": "eu", "欧": "eu"}
+"""Chinese names of the Amazon marketplaces (`美国站`, `亚马逊德国站`: the 站 and 亚马逊 are dropped first)."""
+
+_CODE = re.compile(r"^(?:amazon|cdiscount)-[a-z]{2}$")
+
+
+def is_code(value: str) -> bool:
+    """Whether a value reads as a marketplace code (`amazon-us`, `cdiscount-fr`)."""
+    return bool(_CODE.match(value))
+
+
+def find(typed: str, names: Mapping[str, str]) -> str | None:
+    """The code among `names` (code -> name) for what was typed, or None when it names none or
+    several (`amazon` alone is ambiguous; `cdiscount` is one)."""
+    wanted = "".join(typed.strip().lower().split())
+    wanted = ZH_MARKETS.get(wanted.removeprefix("亚马逊").removesuffix("站"), wanted)
+    for code, name in names.items():
+        short = code.split("-", 1)[-1]
+        if wanted in (code, "".join(name.lower().split())) or (code.startswith("amazon-") and wanted == short):
+            return code
+    matches = [code for code in names if code.split("-", 1)[0] == wanted]
+    return matches[0] if len(matches) == 1 else None

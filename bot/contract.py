@@ -359,6 +359,7 @@ class MetricsData(_Closed):
 
 class SettingsData(_Closed):
     tz: str
+    utc_offset: str = Field(description="the zone's offset from UTC now, +08:00 (check a zone typed as UTC+8 or 东八区)")
     default_tz: str
     channel_tz: str | None
     lang: Literal["zh", "en"]

@@ -308,7 +308,7 @@ def _snooze_target(ctx: Context, phrase: str, zone: ZoneInfo) -> timedelta | dat
         return times.parse_duration(phrase, lang=ctx.lang)
     except UsageError:
         target = _TO.sub("", phrase, count=1).strip()
-        if times.read_time(target, now=ctx.now, zone=zone) is None:
+        if times.read_time(target, now=ctx.now, zone=zone, lang=ctx.lang) is None:
             raise UsageError(ctx.pick(
                 en=f'"{phrase}" is neither a length of time nor a time. Try 1h, 30 minutes, tomorrow 9am.',
                 zh=f"“{phrase}”既不是时长也不是时间。例如 1小时、30分钟、到明天上午10点。")) from None

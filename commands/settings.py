@@ -3,6 +3,8 @@ times are read and shown, and each person's interface language."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, available_timezones
@@ -48,10 +50,19 @@ settings = Command(
 )
 
 
+NOT_ZONES = ("localtime", "factory", "posixrules")
+"""Files tzdata ships that are no time zone: `localtime` is whatever the host is set to, `Factory`
+has no offset at all."""
+_NOT_ZONE_DIRS = ("posix/", "right/")
+
+
 @cache
 def _zones() -> dict[str, str]:
-    names = {name.lower(): name for name in available_timezones()}
-    for name in list(names.values()):  # the city part: "tokyo", "new york"
+    names = {name.lower(): name for name in available_timezones()
+             if name.lower() not in NOT_ZONES and not name.lower().startswith(_NOT_ZONE_DIRS)}
+    for name in list(names.values()):  # the city part: "tokyo", "new york" (not "gmt+8" of Etc/GMT+8, which is UTC-8)
+        if name.startswith("Etc/"):
+            continue
         city = name.rsplit("/", 1)[-1].lower()
         names.setdefault(city, name)
         names.setdefault(city.replace("_", " "), name)
@@ -61,10 +72,60 @@ def _zones() -> dict[str, str]:
     return names
 
 
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
+_CN_ZONE = re.compile(r"^(东|西)([一二三四五六七八九十]{1,3}|\d{1,2})区$")
+_WIDE = str.maketrans({"＋": "+", "－": "-", "−": "-", "：": ":"})
+
+
+def utc_offset(typed: str) -> tuple[int, int] | None:
+    """(hours, minutes) east of UTC for an offset as people write it: `UTC+8`, `GMT+08:00`, `+0800`,
+    `东八区`, `西五区`, `中时区`; None for anything else or beyond UTC-12 to UTC+14."""
+    text = " ".join(typed.strip().lower().translate(_WIDE).split())
+    if text in ("中时区", "零时区"):
+        return 0, 0
+    if cn := _CN_ZONE.match(text):
+        import cn2an  # loaded by the first zone typed this way, not by every process
+
+        hours = int(cn2an.cn2an(cn.group(2), "smart"))
+        return ((hours if cn.group(1) == "东" else -hours), 0) if 1 <= hours <= 12 else None
+    if not (match := _OFFSET.match(text)):
+        return None
+    sign = -1 if match.group(1) == "-" else 1
+    hours, minutes = int(match.group(2)), int(match.group(3) or 0)
+    if minutes >= 60 or not -12 <= sign * hours <= 14:
+        return None
+    return sign * hours, sign * minutes
+
+
 def find_zone(name: str) -> str | None:
-    """The IANA zone for what was typed: `Asia/Shanghai`, `北京时间`, `beijing`, `深圳`, `tokyo`."""
+    """The IANA zone for what was typed: `Asia/Shanghai`, `北京时间`, `beijing`, `深圳`, `东京时间`,
+    `tokyo`; a whole-hour offset (`UTC+8`, `GMT+8`, `+08:00`, `东八区`) is the Etc zone of that offset,
+    whose POSIX name has the opposite sign (UTC+8 is `Etc/GMT-8`)."""
+    offset = utc_offset(name)
+    if offset is not None:
+        hours, minutes = offset
+        return None if minutes else ("UTC" if hours == 0 else f"Etc/GMT{-hours:+d}")
     typed = " ".join(name.strip().lower().split())
-    return _zones().get(typed) or _zones().get(typed.replace(" ", ""))
+    for key in (typed, typed.replace(" ", ""), typed.removesuffix("时间"), typed.removesuffix("时区")):
+        if key and key in _zones():
+            return _zones()[key]
+    return None
+
+
+def offset_words(zone: ZoneInfo, now: datetime) -> str:
+    """The zone's offset from UTC at `now`, so the user can check the zone: "UTC+08:00"."""
+    offset = now.astimezone(zone).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+def _zones_at(hours: int, minutes: int, now: datetime) -> list[str]:
+    """A few place zones at that offset now (UTC+05:30: Asia/Colombo, Asia/Kolkata), for the hint."""
+    wanted = hours * 3600 + minutes * 60
+    places = sorted(name for name in set(_zones().values()) if name.split("/")[0] in _REGIONS)
+    return [name for name in places if now.astimezone(ZoneInfo(name)).utcoffset() == timedelta(seconds=wanted)][:3]
+
+
+_REGIONS = ("Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
 
 
 def _show(ctx: Context, title: Text) -> Response:
@@ -74,7 +135,7 @@ def _show(ctx: Context, title: Text) -> Response:
     default = ctx.svc.config.tz
     source = ctx.pick(en="set for this channel", zh="本频道设置") if own else ctx.pick(
         en="the default, SELLERBOT_TZ", zh="默认值 SELLERBOT_TZ")
-    now = times.human(ctx.now, zone, ctx.lang)
+    now, offset = times.human(ctx.now, zone, ctx.lang), offset_words(zone, ctx.now)
     own_lang = ctx.svc.store.get_user_setting(req.platform, req.user, "lang")
     lang_source = ctx.pick(en="your setting", zh="你的设置") if own_lang else ctx.pick(
         en="from your platform or the channel", zh="来自平台或频道默认")
@@ -86,14 +147,14 @@ def _show(ctx: Context, title: Text) -> Response:
     return Response(
         kind="settings",
         title=title.get(ctx.lang),
-        text=ctx.pick(en=f"Time zone: {zone.key} ({source}). Local time now: {now}.\nLanguage: {language} ({lang_source}).\n"
+        text=ctx.pick(en=f"Time zone: {zone.key}, {offset} ({source}). Local time now: {now}.\nLanguage: {language} ({lang_source}).\n"
                          f"Working hours: {working.words()} ({hours_source}); case reminders outside them come earlier.",
-                      zh=f"时区：{zone.key}（{source}）。当前本地时间：{now}。\n语言：{language}（{lang_source}）。\n"
+                      zh=f"时区：{zone.key}，{offset}（{source}）。当前本地时间：{now}。\n语言：{language}（{lang_source}）。\n"
                          f"工作时间：{working.words()}（{hours_source}）；超出工作时间的案件提醒会提前。"),
         context=[ctx.pick(en=f"Change them: /{root} settings tz Asia/Shanghai · /{root} settings lang zh · /{root} settings hours 9-21",
                           zh=f"修改：/{root} 设置 时区 北京时间 · /{root} 设置 语言 英文 · /{root} 设置 工作时间 9-21")],
         ephemeral=True,
-        data={"tz": zone.key, "default_tz": default, "channel_tz": own, "lang": ctx.lang, "user_lang": own_lang,
+        data={"tz": zone.key, "utc_offset": offset[3:], "default_tz": default, "channel_tz": own, "lang": ctx.lang, "user_lang": own_lang,
               "hours": working.stored(), "channel_hours": own_hours},
     )
 
@@ -119,10 +180,20 @@ async def set_tz(ctx: Context) -> Response:
     if not name:
         return _show(ctx, Text("Channel settings", "频道设置"))
     canonical = find_zone(name)
+    offset = utc_offset(name)
+    if canonical is None and offset is not None:  # UTC+05:30: no Etc zone has it
+        typed = f"UTC{'-' if offset < (0, 0) else '+'}{abs(offset[0]):02d}:{abs(offset[1]):02d}"
+        places = ", ".join(_zones_at(*offset, ctx.now)) or "Asia/Kolkata"
+        raise UsageError(ctx.pick(
+            en=f"{typed} is not a whole number of hours: name a city or an IANA zone of that offset instead, such as {places}.",
+            zh=f"{typed} 不是整点时差：请改用该时差的城市或 IANA 时区名，例如 {places}。",
+        ))
     if canonical is None:
         raise UsageError(ctx.pick(
-            en=f"Unknown time zone `{name}`. Use an IANA name such as Asia/Shanghai, Europe/Paris, America/New_York or UTC, or a city such as beijing.",
-            zh=f"未知时区 `{name}`。请使用 IANA 名称（例如 Asia/Shanghai、Europe/Paris、America/New_York、UTC）或城市名（例如 北京时间、深圳）。",
+            en=f"Unknown time zone `{name}`. Use an IANA name such as Asia/Shanghai, Europe/Paris, America/New_York or UTC, "
+               "a city such as beijing, or an offset such as UTC+8.",
+            zh=f"未知时区 `{name}`。请使用 IANA 名称（例如 Asia/Shanghai、Europe/Paris、America/New_York、UTC）、"
+               "城市名（例如 北京时间、深圳）或时差（例如 UTC+8、东八区）。",
         ))
     ZoneInfo(canonical)
     req = ctx.req

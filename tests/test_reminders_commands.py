@@ -78,6 +78,43 @@ async def test_snooze_moves_a_pending_reminder_from_its_due_time_with_a_new_key(
     assert bad.kind == "error" and "neither a length of time nor a time" in bad.text
 
 
+@pytest.mark.parametrize("length, due", [("一个小时", "2026-11-24T12:00:00+00:00"), ("半小时", "2026-11-24T11:30:00+00:00"),
+                                         ("一个半小时", "2026-11-24T12:30:00+00:00"), ("两天", "2026-11-26T11:00:00+00:00")])
+async def test_a_snooze_length_in_chinese_words(ask, length, due):
+    created = await ask("remind in 2 hours check claims", lang="zh")
+    snoozed = await ask(f"提醒 推迟 {created.data['reminder_id']} {length}", lang="zh")
+    assert (snoozed.kind, snoozed.data["due"]) == ("reminder", due)
+
+
+@pytest.mark.parametrize("typed, lang, answer", [
+    ("remind tomorrow 9am 3 orders to refund", "en", ("reminder", "3 orders to refund")),
+    ("remind tomorrow 9am", "en", ("error", "What should I remind you of? Add the text after the time.")),
+    ("提醒 每周一三五上午9点 开周会", "zh", ("reminder", "开周会")),
+    ("提醒 明天晚上12点 对账", "zh", ("reminder", "对账")),
+    ("提醒 2月30日 对账", "zh", ("error", "日期有误：2月没有30日。")),
+    ("remind 2026-13-01 renew", "en", ("error", "Not a date: there is no month 13.")),
+])
+async def test_a_reminder_as_typed_keeps_its_text_or_says_what_is_wrong(ask, typed, lang, answer):
+    response = await ask(typed, lang=lang)
+    assert (response.kind, response.text) == answer
+
+
+async def test_the_reply_names_the_days_of_a_series_and_midnight_is_the_next_day(ask):
+    series = await ask("提醒 每周一三五上午9点 开周会", lang="zh")
+    assert (series.data["due"], series.data["repeat"]) == ("2026-11-25T09:00:00+00:00", "每周一、三、五 09:00")
+    midnight = await ask("提醒 明天晚上12点 对账", lang="zh")
+    assert midnight.data["due"] == "2026-11-26T00:00:00+00:00"
+
+
+async def test_a_time_the_clocks_skip_is_refused_in_the_channels_zone(ask):
+    await ask("settings tz America/New_York")
+    refused = await ask("remind 2027-03-14 02:30 renew the trial")
+    assert refused.kind == "error" and refused.text.startswith(
+        "02:30 does not exist on 2027-03-14 in America/New_York: the clocks go forward that night. Pick another time, such as 03:30.")
+    kept = await ask("remind 2027-03-14 03:30 renew the trial")
+    assert kept.data["due"] == "2027-03-14T03:30:00-04:00"
+
+
 async def test_snoozing_a_sent_reminder_brings_it_back_from_now(ask, services, clock):
     created = await ask("remind in 1 hour stand-up")
     reminder_id = created.data["reminder_id"]

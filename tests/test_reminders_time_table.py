@@ -113,6 +113,14 @@ CHINESE = [
     ("月底下午5点 对账", "11-30 17:00", "对账"),
     ("本月28号 对账", "11-28 09:00", "对账"),
     ("下午两点 跟进申诉 3个订单", "11-24 14:00", "跟进申诉 3个订单"),
+    # 晚上12点 is the midnight that ends that day, not noon
+    ("晚上12点 对账", "11-25 00:00", "对账"),
+    ("夜里12点 对账", "11-25 00:00", "对账"),
+    ("今晚12点 对账", "11-25 00:00", "对账"),
+    ("明天晚上12点 对账", "11-26 00:00", "对账"),
+    ("半夜12点 对账", "11-25 00:00", "对账"),
+    ("中午12点 对账", "11-24 12:00", "对账"),
+    ("2月29日 复查", "2028-02-29 09:00", "复查"),
 ]
 
 ENGLISH = [
@@ -156,6 +164,15 @@ ENGLISH = [
     ("me at 3pm to call the carrier", "11-24 15:00", "call the carrier"),
     ("tomorrow 9am 提交申诉", "11-25 09:00", "提交申诉"),
     ("in 2 hours 检查ODR", "11-24 12:00", "检查ODR"),
+    # the time is the leading run of time words; the text after it is kept as typed
+    ("tomorrow 9am 3 orders to refund", "11-25 09:00", "3 orders to refund"),
+    ("in 2 hours 3 orders to check", "11-24 12:00", "3 orders to check"),
+    ("Dec 1 2 listings to renew", "12-01 09:00", "2 listings to renew"),
+    ("tomorrow 9am at the warehouse count the stock", "11-25 09:00", "at the warehouse count the stock"),
+    ("tomorrow at 9am after the meeting call Ana", "11-25 09:00", "after the meeting call Ana"),
+    ("next monday at 3pm on the ODR call", "11-30 15:00", "on the ODR call"),
+    ("send 3 orders to refund tomorrow at 9am", "11-25 09:00", "send 3 orders to refund"),
+    ("meet at the dock tomorrow", "11-25 10:00", "meet at the dock"),
 ]
 
 RECURRING = [
@@ -176,6 +193,18 @@ RECURRING = [
     ("daily at 8:30 stand-up", "11-25 08:30", "stand-up", "daily@08:30"),
     ("weekdays at 5pm wrap up", "11-24 17:00", "wrap up", "weekdays@17:00"),
     ("me every weekday at 9am to check the mail", "11-25 09:00", "check the mail", "weekdays@09:00"),
+    # several weekdays, a range of them, and 工作日每天
+    ("每周一三五上午9点 开会", "11-25 09:00", "开会", "weekly:0,2,4@09:00"),
+    ("每周二、四 开会", "11-26 09:00", "开会", "weekly:1,3@09:00"),
+    ("每周一、周三下午3点 开会", "11-25 15:00", "开会", "weekly:0,2@15:00"),
+    ("每周六日 盘点", "11-28 09:00", "盘点", "weekly:5,6@09:00"),
+    ("每周一至周五 查看邮件", "11-25 09:00", "查看邮件", "weekdays@09:00"),
+    ("每周一到周五下午6点 写日报", "11-24 18:00", "写日报", "weekdays@18:00"),
+    ("每周五至周一 值班", "11-27 09:00", "值班", "weekly:0,4,5,6@09:00"),
+    ("工作日每天上午9点 开会", "11-25 09:00", "开会", "weekdays@09:00"),
+    ("每周一三点 开会", "11-30 15:00", "开会", "weekly:0@15:00"),  # Monday at three, not Monday and Wednesday
+    ("每天晚上12点 备份", "11-25 00:00", "备份", "daily@00:00"),
+    ("每周五晚上12点 备份", "11-28 00:00", "备份", "weekly:5@00:00"),  # the midnight that ends Friday
 ]
 
 
@@ -200,6 +229,80 @@ def test_a_reminder_falls_due_when_a_person_means_it_with_only_its_text(typed, d
 def test_a_recurring_reminder_is_a_rule_and_its_first_occurrence(typed, due, text, rule):
     reading = times.read_reminder(typed, now=NOW, zone=ZONE)
     assert (_local(reading.due), reading.text, reading.repeat) == (due, text, rule)
+
+
+def test_a_rule_of_several_weekdays_falls_due_on_each_of_them():
+    due, seen = NOW, []
+    for _ in range(4):
+        due = times.next_occurrence("weekly:0,2,4@09:00", due, ZONE)
+        seen.append(_local(due))
+    assert seen == ["11-25 09:00", "11-27 09:00", "11-30 09:00", "12-02 09:00"]
+
+
+# typed, language, what the error must say: a date or time that does not exist is never moved to one that does
+IMPOSSIBLE = [
+    ("12月32日 续费", "zh", "12月没有32日"),
+    ("2月30日 续费", "zh", "2月没有30日"),
+    ("2027年2月29日 续费", "zh", "2027年2月没有29日"),
+    ("13月1日 续费", "zh", "没有13月"),
+    ("下个月31号 对账", "zh", None),  # December has a 31st: not an error
+    ("32号 对账", "zh", "没有32号"),
+    ("每月32号 对账", "zh", "没有32号"),
+    ("下午25点 开会", "zh", "没有25点"),
+    ("明天99点 开会", "zh", "没有99点"),
+    ("9点61分 开会", "zh", "没有61分"),
+    ("明天 25:00 开会", "zh", "没有25点"),
+    ("9999年1月1日 续费", "zh", "年份 9999 超出范围"),
+    ("2026-13-01 续费", "zh", "没有13月"),
+    ("2026-13-01 renew", "en", "there is no month 13"),
+    ("2026-02-30 renew", "en", "February has no day 30"),
+    ("tomorrow 25:61 renew", "en", "there is no 25:61"),
+    ("12月32日 续费", "en", "December has no day 32"),
+    ("-1 renew", "en", "could not find a time"),
+    ("-1 续费", "zh", "没有在“-1 续费”开头找到时间"),
+    ("每月1号晚上12点 对账", "zh", "每月2号0点"),
+]
+
+
+@pytest.mark.parametrize("typed, lang, message", IMPOSSIBLE)
+def test_a_date_or_time_that_does_not_exist_is_refused_in_the_users_language(typed, lang, message):
+    if message is None:
+        assert times.read_reminder(typed, now=NOW, zone=ZONE, lang=lang).due > NOW
+        return
+    with pytest.raises(UsageError, match=message):
+        times.read_reminder(typed, now=NOW, zone=ZONE, lang=lang)
+
+
+@pytest.mark.parametrize("typed, lang, message", [
+    ("tomorrow 9am", "en", "What should I remind you of"),
+    ("remind me tomorrow 9am", "en", "What should I remind you of"),
+    ("in 2 hours", "zh", "要提醒什么"),
+])
+def test_a_time_alone_asks_what_to_remind_of(typed, lang, message):
+    with pytest.raises(UsageError, match=message):
+        times.read_reminder(typed, now=NOW, zone=ZONE, lang=lang)
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+FRIDAY_BEFORE_DST = datetime(2027, 3, 12, 15, 0, tzinfo=timezone.utc)  # Fri 10:00 New York; Sunday 02:00 jumps to 03:00
+
+
+@pytest.mark.parametrize("typed, lang, due, message", [
+    ("2027-03-14 02:30 renew", "en", None, "02:30 does not exist on 2027-03-14 in America/New_York.*such as 03:30"),
+    ("sunday 2:30am renew", "en", None, "02:30 does not exist"),
+    ("3月14日凌晨2点半 续费", "zh", None, "2027-03-14 的 02:30 在 America/New_York 不存在.*例如 03:30"),
+    ("3月14日 2:30 续费", "zh", None, "02:30 在 America/New_York 不存在"),
+    ("sunday 3:30am renew", "en", "2027-03-14T03:30:00-04:00", None),
+    ("2027-03-14 01:59 renew", "en", "2027-03-14T01:59:00-05:00", None),
+    ("in 2 days renew", "en", "2027-03-14T10:00:00-04:00", None),  # no clock typed: the wall time moves
+])
+def test_a_clock_time_the_zone_skips_is_refused_not_moved(typed, lang, due, message):
+    if message is None:
+        reading = times.read_reminder(typed, now=FRIDAY_BEFORE_DST, zone=NEW_YORK, lang=lang)
+        assert times.local_iso(reading.due, NEW_YORK) == due
+        return
+    with pytest.raises(UsageError, match=message):
+        times.read_reminder(typed, now=FRIDAY_BEFORE_DST, zone=NEW_YORK, lang=lang)
 
 
 @pytest.mark.parametrize("typed, assumed", [("12月1日 续费", False), ("11月20日 复查", True), ("1月5日 报税", True),
@@ -232,6 +335,8 @@ def test_a_time_without_text_or_in_the_past_is_refused_in_chinese(typed, message
     ("weekdays@09:00", "every weekday at 09:00", "每个工作日 09:00"),
     ("weekly:0@10:00", "every Monday at 10:00", "每周一 10:00"),
     ("monthly:1@09:00", "every month on the 1st at 09:00", "每月1号 09:00"),
+    ("weekly:0,2,4@09:00", "every Monday, Wednesday and Friday at 09:00", "每周一、三、五 09:00"),
+    ("weekly:1,3@18:00", "every Tuesday and Thursday at 18:00", "每周二、四 18:00"),
 ])
 def test_rules_in_words(rule, en, zh):
     assert (times.rule_words(rule, "en"), times.rule_words(rule, "zh")) == (en, zh)

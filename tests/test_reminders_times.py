@@ -122,7 +122,8 @@ def test_the_time_is_split_from_the_text(words, due, rest):
     "phrase, expected",
     [("1h", timedelta(hours=1)), ("30 minutes", timedelta(minutes=30)), ("2天", timedelta(days=2)),
      ("两天", timedelta(days=2)), ("半小时", timedelta(minutes=30)), ("1 week", timedelta(days=7)),
-     ("2 days", timedelta(days=2))],
+     ("2 days", timedelta(days=2)), ("一个小时", timedelta(hours=1)), ("两个小时", timedelta(hours=2)),
+     ("一个半小时", timedelta(minutes=90)), ("一刻钟", timedelta(minutes=15)), ("三天", timedelta(days=3))],
 )
 def test_durations_for_snoozing(phrase, expected):
     assert times.parse_duration(phrase) == expected

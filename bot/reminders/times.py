@@ -13,8 +13,10 @@ from __future__ import annotations
 import calendar
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
@@ -117,14 +119,30 @@ def zh_to_en(text: str, today: date | None = None) -> str:
     return " ".join(text.split())
 
 
-class OutOfRange(UsageError):
+class Unreadable(UsageError):
+    """A phrase that looks like a time but names none (2月30日, 下午25点, 2026-13-01, 02:30 on the night the
+    clocks skip it): a clear error in the user's language, never a nearby time guessed instead. Raised
+    deep in the parser in English; `told` gives the same error in the language of the reply."""
+
+    def __init__(self, en: str, zh: str, lang: str = "en"):
+        super().__init__(pick(lang, en=en, zh=zh))
+        self.en, self.zh = en, zh
+
+    def told(self, lang: str) -> "Unreadable":
+        return Unreadable(self.en, self.zh, lang)
+
+
+class OutOfRange(Unreadable):
     """A phrase that names a date outside `YEARS`: a clear error, not a time."""
 
     def __init__(self, year: int, lang: str = "en"):
         first, last = YEARS
-        super().__init__(pick(lang, en=f"The year {year} is out of range: give a date between {first} and {last}.",
-                              zh=f"年份 {year} 超出范围：请填写 {first} 年到 {last} 年之间的日期。"))
+        super().__init__(f"The year {year} is out of range: give a date between {first} and {last}.",
+                         f"年份 {year} 超出范围：请填写 {first} 年到 {last} 年之间的日期。", lang)
         self.year = year
+
+    def told(self, lang: str) -> "OutOfRange":
+        return OutOfRange(self.year, lang)
 
 
 def _in_range(when: datetime) -> datetime:
@@ -133,6 +151,61 @@ def _in_range(when: datetime) -> datetime:
     if not first <= when.year <= last:
         raise OutOfRange(when.year)
     return when
+
+
+def _date(year: int, month: int, day: int) -> date:
+    """The date, or Unreadable saying which part does not exist ("2月没有30日", "没有13月")."""
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise OutOfRange(year)
+    if not 1 <= month <= 12:
+        raise Unreadable(f"Not a date: there is no month {month}.", f"日期有误：没有{month}月。")
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        if day <= calendar.monthrange(2000, month)[1]:  # 2月29日 of a year that is not a leap year
+            raise Unreadable(f"Not a date: February {year} has no day 29.", f"日期有误：{year}年2月没有29日。")
+        raise Unreadable(f"Not a date: {_MONTHS[month - 1]} has no day {day}.", f"日期有误：{month}月没有{day}日。")
+    return date(year, month, day)
+
+
+def _clock(hour: int, minute: int) -> tuple[int, int]:
+    """The hour and minute as typed (24 is the midnight that ends a day), or Unreadable: 25点, 9点61分."""
+    if hour > 24 or (hour == 24 and minute):
+        raise Unreadable(f"Not a time: there is no {hour}:{minute:02d} (hours go from 0 to 24).",
+                         f"时间有误：没有{hour}点（小时是 0 到 24）。")
+    if minute > 59:
+        raise Unreadable(f"Not a time: there is no minute {minute} (minutes go from 0 to 59).",
+                         f"时间有误：没有{minute}分（分钟是 0 到 59）。")
+    return hour, minute
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\d-])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_NUMERIC_CLOCK = re.compile(r"(?<![\d:])(\d{1,2})[:：](\d{2})(?![\d])")
+
+
+def _check_numbers(text: str) -> None:
+    """Dates and clock times written in digits must exist: dateparser would read 2026-13-01 as 13
+    January and 25:61 as something else again."""
+    for match in _NUMERIC_DATE.finditer(text):
+        _date(*(int(group) for group in match.groups()))
+    for match in _NUMERIC_CLOCK.finditer(text):
+        _clock(int(match.group(1)), int(match.group(2)))
+
+
+_CLOCK_TYPED = re.compile(r"\d[:：.]\d{2}|\d\s*[ap]\.?m\b|\b(?:noon|midnight)\b", re.IGNORECASE)
+
+
+def _wall(when: datetime, zone: ZoneInfo, *, typed_clock: bool = True) -> datetime:
+    """The instant (aware UTC) of a wall time in `zone`. A clock time the zone skips that day (02:30 when
+    the clocks go from 02:00 to 03:00) is refused, naming the time it would have become, rather than
+    moved silently; a time of day that was not typed (明天 keeps the time now) just moves."""
+    aware = when.replace(tzinfo=zone)
+    instant = aware.astimezone(timezone.utc)
+    shown = instant.astimezone(zone)
+    if typed_clock and shown.replace(tzinfo=None) != when.replace(tzinfo=None):
+        day, hm, moved = when.date().isoformat(), when.strftime("%H:%M"), shown.strftime("%H:%M")
+        raise Unreadable(
+            f"{hm} does not exist on {day} in {zone.key}: the clocks go forward that night. Pick another time, such as {moved}.",
+            f"{day} 的 {hm} 在 {zone.key} 不存在：当晚时钟拨快。请换一个时间，例如 {moved}。")
+    return instant
 
 
 def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_at_nine: bool = True) -> datetime | None:
@@ -158,7 +231,11 @@ def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_
     # (so "tomorrow 9am" stays 9am across a DST change); zoneinfo gives the offset
     if date_only_at_nine and data.period == "day" and when.time() == time(0, 0) != local_base.time():
         when = when.replace(hour=DEFAULT_HOUR.hour, minute=DEFAULT_HOUR.minute)
-    return _in_range(when.replace(tzinfo=zone).astimezone(timezone.utc))
+    return _in_range(_wall(when, zone, typed_clock=bool(_CLOCK_TYPED.search(text))))
+
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+"""A bare number, signed or not, is not a time ("3" would be the 3rd of some month, "-1" a year ago)."""
 
 
 def read_time(
@@ -171,12 +248,19 @@ def read_time(
 ) -> datetime | None:
     """The instant a phrase names (aware UTC), or None when it names none.
 
-    A bare number is not a time ("3" would be the 3rd of some month), so it is refused; a date
-    outside `YEARS` raises OutOfRange (in `lang`).
+    A bare number is not a time, so it is refused; a date that does not exist (2月30日, 2026-13-01,
+    25点, a year outside `YEARS`, a clock time the zone skips) raises Unreadable (in `lang`).
     """
-    text = " ".join(text.split())
-    if not text or text.replace(".", "").isdigit():
+    try:
+        return _read_time(" ".join(text.split()), now, zone, prefer)
+    except Unreadable as exc:
+        raise exc.told(lang) from None
+
+
+def _read_time(text: str, now: datetime, zone: ZoneInfo, prefer: str) -> datetime | None:
+    if not text or _NUMBER.match(text):
         return None
+    _check_numbers(text)
     if _CJK.search(text):
         found = _zh_tokens(text, now.astimezone(zone).date())
         if found is not None and found[0] == len(text) and not found[1].recur:
@@ -185,11 +269,8 @@ def read_time(
                 return instant[0]
     candidates = [zh_to_en(text, now.astimezone(zone).date()), text] if _CJK.search(text) else [text]
     for candidate in candidates:
-        if candidate and not candidate.replace(".", "").isdigit():
-            try:
-                when = _parse(candidate, now, zone, prefer)
-            except OutOfRange as exc:
-                raise OutOfRange(exc.year, lang) from None
+        if candidate and not _NUMBER.match(candidate):
+            when = _parse(candidate, now, zone, prefer)
             if when is not None:
                 return when
     return None
@@ -240,17 +321,82 @@ def parse_past(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en") ->
     return min(when, now)
 
 
+_EN_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_EN_UNIT = r"sec(?:ond)?s?|min(?:ute)?s?|h|hrs?|hours?|days?|weeks?|fortnights?|months?|years?|am|pm|a\.m\.|p\.m\.|o'clock"
+_EN_UNIT_WORD = re.compile(r"^(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|days?|weeks?|months?|years?)$", re.IGNORECASE)
+_EN_TIME_WORD = re.compile(
+    rf"^(?:{_EN_MONTH}|{_EN_UNIT}|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?"
+    r"|in|at|on|by|the|a|an|of|and|next|this|last|coming|after|before|from|now|today|tonight|tomorrow|yesterday"
+    r"|noon|midday|midnight|morning|afternoon|evening|night|half|quarter|couple|few"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+    r"|utc|gmt|z|[ecmp][sd]t|cest?|bst|jst|hkt|sgt"
+    r"|\d{1,4}(?:st|nd|rd|th)?|\d{1,2}(?:[:.]\d{2}){0,2}(?:am|pm|a\.m\.|p\.m\.)?|\d+(?:\.\d+)?(?:h|hrs?|m|mins?|d|w)"
+    r"|\d{4}-\d{1,2}-\d{1,2}(?:t[\d:.]+z?)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|[+-]\d{2}:?\d{2})$",
+    re.IGNORECASE,
+)
+"""The words an English time phrase is made of: a reminder's time is the leading run of them, so
+the text after it ("3 orders to refund", "at the warehouse") is never read into the time."""
+_EN_DANGLING = re.compile(r"^(?:in|at|on|by|the|a|an|of|and|next|this|last|coming|after|before|from|half|quarter|couple|few)$",
+                          re.IGNORECASE)
+_EN_BEFORE_NUMBER = re.compile(rf"^(?:{_EN_MONTH}|at|on|by|in|the)$", re.IGNORECASE)  # Dec 1, at 10, in 3…
+_EN_AFTER_NUMBER = re.compile(rf"^(?:{_EN_MONTH}|{_EN_UNIT})$", re.IGNORECASE)  # …3 days, 1 December, 3 pm
+
+
+def _bare(word: str) -> str:
+    return word.rstrip(",;!?")
+
+
+def _time_words(words: list[str]) -> int:
+    """How many leading words may belong to a time phrase: English time words, or Chinese (read by
+    the grammar); "{{" or "--" is text, though dateparser would skip over it."""
+    count = 0
+    for word in words:
+        if not (_EN_TIME_WORD.match(_bare(word)) or (_CJK.search(word) and any(ch.isalnum() for ch in word))):
+            break
+        count += 1
+    return count
+
+
+def _whole_phrase(words: list[str]) -> bool:
+    """Whether the words can be a whole time phrase: none left dangling at its end ("tomorrow 9am
+    at"), and each bare number next to what makes it a time ("Dec 1", "in 3 days", "at 10"), so in
+    "tomorrow 9am 3 orders" the 3 is the text's."""
+    bare = [_bare(word) for word in words]
+    if _EN_DANGLING.match(bare[-1]):
+        return False
+    for i, word in enumerate(bare):
+        if word.isdigit() and not ((i > 0 and _EN_BEFORE_NUMBER.match(bare[i - 1]))
+                                   or (i + 1 < len(bare) and _EN_AFTER_NUMBER.match(bare[i + 1]))):
+            return False
+    return True
+
+
+def _shortest(words: list[str], size: int, when: datetime, *, now: datetime, zone: ZoneInfo, lang: str) -> int:
+    """The fewest leading words that still name `when`, dropping only a trailing unit word: in "in 1
+    second second" the last word changes nothing, so it is the text (where in "saturday 9am" the 9am
+    is the time's, though Saturday alone is 09:00 too)."""
+    while size > 1 and _EN_UNIT_WORD.match(_bare(words[size - 1])) and _whole_phrase(words[:size - 1]):
+        try:
+            shorter = read_time(" ".join(words[:size - 1]), now=now, zone=zone, lang=lang)
+        except UsageError:
+            break
+        if shorter != when:
+            break
+        size -= 1
+    return size
+
+
 def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "en", max_words: int = 8) -> tuple[datetime, str]:
-    """Split `<when> <text>` where the time phrase is the longest leading run of words that reads as
-    a time ahead ("tomorrow 9am send the appeal"); Chinese written without spaces
-    ("明天上午10点提交申诉") is split inside the first word."""
+    """Split `<when> <text>` where the time phrase is the longest leading run of time words that reads
+    as a time ahead ("tomorrow 9am send the appeal"); the text is the rest, as typed. Chinese written
+    without spaces ("明天上午10点提交申诉") is split inside the first word."""
     if len(words) < 2 and not (words and _CJK.search(words[0])):
         raise UsageError(pick(lang, en="Say when and what to remind.", zh="请写明提醒时间和内容。"))
     past: datetime | None = None
     out_of_range: OutOfRange | None = None  # told only when no shorter phrase is a time
-    for size in range(min(max_words, len(words) - 1), 0, -1):
-        if not all(any(ch.isalnum() for ch in word) for word in words[:size]):
-            continue  # "{{" or "--" is text, though dateparser would skip over it
+    for size in range(min(max_words, _time_words(words)), 0, -1):
+        if not _whole_phrase(words[:size]):
+            continue
         phrase = " ".join(words[:size])
         try:
             when = read_time(phrase, now=now, zone=zone, lang=lang)
@@ -259,6 +405,9 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
             continue
         if when is not None:
             if when > now:
+                size = _shortest(words, size, when, now=now, zone=zone, lang=lang)
+                if size == len(words):  # "tomorrow 9am": a time, and nothing to remind of
+                    raise _ask_text(lang)
                 return when, " ".join(words[size:])
             past = past or when
     first = words[0]
@@ -291,25 +440,37 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
     )
 
 
-_DURATION_BASES = (datetime(2001, 1, 1, 0, 0), datetime(2001, 1, 2, 7, 13))
+_UTC = ZoneInfo("UTC")
+_DURATION_BASES = (datetime(2001, 1, 1, 0, 0, tzinfo=timezone.utc), datetime(2001, 1, 2, 7, 13, tzinfo=timezone.utc))
+
+
+def _zh_later(length: str, base: datetime) -> datetime | None:
+    """The instant `length` after `base` when the grammar reads "<length>后" whole (一个小时 → 一个小时后)."""
+    phrase = length if length.endswith("后") else f"{length}后"
+    found = _zh_tokens(phrase, base.date())
+    if found is None or found[0] != len(phrase) or found[1].offset is None:
+        return None
+    instant = _zh_instant(found[1], base, _UTC, "future")
+    return None if instant is None else instant[0]
 
 
 def parse_duration(text: str, *, lang: str = "en") -> timedelta:
     """A length of time for snoozing ("1h", "30 minutes", "2天"): a phrase that moves two different
-    starting points by the same positive amount, so "tomorrow 9am" is not mistaken for one."""
+    starting points by the same positive amount, so "tomorrow 9am" is not mistaken for one. Chinese
+    is read by the grammar as "<length>后" (一个半小时, 两天), then as rewritten for dateparser."""
     text = " ".join(text.split())
-    candidates = [zh_to_en(text), text] if _CJK.search(text) else [text]
-    utc = ZoneInfo("UTC")
-    for candidate in candidates:
-        if not candidate or candidate.replace(".", "").isdigit():
-            continue
+    readers: list[Callable[[datetime], datetime | None]] = [partial(_zh_later, text)] if _CJK.search(text) else []
+    readers += [partial(_parse, candidate, zone=_UTC, prefer="future", date_only_at_nine=False)
+                for candidate in ([zh_to_en(text), text] if _CJK.search(text) else [text])
+                if candidate and not _NUMBER.match(candidate)]
+    for reader in readers:
         deltas = set()
         for base in _DURATION_BASES:
             try:
-                when = _parse(candidate, base.replace(tzinfo=timezone.utc), utc, "future", date_only_at_nine=False)
+                when = reader(base)
             except OutOfRange:  # "200 years": longer than any reminder may wait
                 when = None
-            deltas.add(None if when is None else when - base.replace(tzinfo=timezone.utc))
+            deltas.add(None if when is None else when - base)
         if len(deltas) == 1 and (delta := deltas.pop()) is not None and delta > timedelta(0):
             return delta
     raise UsageError(
@@ -394,9 +555,14 @@ _ZH_DAYS = {"大前天": (-3, None), "前天": (-2, None), "昨天": (-1, None),
 _PERIOD_START = {"凌晨": 3, "清晨": 7, "早上": 9, "早晨": 9, "早": 9, "上午": 9, "中午": 12, "午后": 14, "下午": 15,
                  "傍晚": 18, "晚上": 20, "晚": 20, "夜里": 22, "夜间": 22, "半夜": 0}
 _PM = {"午后", "下午", "傍晚", "晚上", "晚", "夜里", "夜间"}
+_NIGHT = {"晚上", "晚", "夜里", "夜间", "半夜"}
 _AM = {"凌晨", "清晨", "早上", "早晨", "早", "上午", "半夜"}
+_NOT_A_CLOCK = r"(?![零〇一二两三四五六七八九十\d]*\s*(?:点钟|点|點|时|[:：]))"
+"""After the first day of 每周一三五, a day numeral is not the hour that follows it (每周一三点 is Monday at 3)."""
 _TOKENS = [
-    ("recur", re.compile(rf"每个?(?:天|日)|每个?工作日|工作日|每个?(?:周|星期|礼拜)([{_WD_CHARS}])|每个?月{_NUM}[号日]")),
+    ("recur", re.compile(rf"每个?(?:天|日)|(?:每个?)?工作日(?:每天)?|每个?月(?P<mday>{_NUM})[号日]|每个?(?:周|星期|礼拜)"
+                         rf"(?:(?P<first>[{_WD_CHARS}])\s*(?:至|到|-|~|～|—)\s*(?:周|星期|礼拜)?(?P<last>[{_WD_CHARS}])"
+                         rf"|(?P<days>[{_WD_CHARS}](?:[、,，和及与]?(?:周|星期|礼拜)?[{_WD_CHARS}]{_NOT_A_CLOCK})*))")),
     ("rel", re.compile(rf"(?:过)?(?:{_NUM}|(半))\s*个?(半)?\s*(秒钟|秒|分钟|刻钟|小时|钟头|天|日|周|星期|礼拜|个月|年)\s*(以后|之后|后|以前|之前|前)")),
     ("year_date", re.compile(rf"(\d{{4}}|明年|今年|去年)年?\s*{_NUM}\s*月\s*{_NUM}\s*[日号]?")),
     ("iso_date", re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")),
@@ -488,13 +654,13 @@ def _fits(name: str, seen: set[str]) -> bool:
 
 def _on_recur(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
     word = m.group(0)
-    if m.group(1):
-        p.recur = f"weekly:{_WD[m.group(1)]}"
-    elif m.group(2):
-        mday = _n(m.group(2))
-        if not 1 <= mday <= 31:
-            raise ValueError(mday)
-        p.recur = f"monthly:{mday}"
+    if m.group("days"):  # 每周一三五, 每周二、四, 每周一、周三
+        p.recur = weekly_rule({_WD[ch] for ch in m.group("days") if ch in _WD})
+    elif m.group("first"):  # 每周一至周五
+        first, last = _WD[m.group("first")], _WD[m.group("last")]
+        p.recur = weekly_rule({(first + i) % 7 for i in range((last - first) % 7 + 1)})
+    elif m.group("mday"):
+        p.recur = f"monthly:{_no_such_mday(_n(m.group('mday')))}"
     else:
         p.recur = "weekdays" if "工作日" in word else "daily"
 
@@ -519,10 +685,14 @@ def _on_rel(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
 def _on_year_date(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
     year = m.group(1)
     year = today.year + {"明年": 1, "今年": 0, "去年": -1}[year] if not year.isdigit() else int(year)
-    p.day = date(year, _n(m.group(2)), _n(m.group(3)))
+    p.day = _date(year, _n(m.group(2)), _n(m.group(3)))
 
 def _on_date(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
-    p.day, p.roll, p.year_typed = date(today.year, _n(m.group(1)), _n(m.group(2))), "year", False
+    month, mday = _n(m.group(1)), _n(m.group(2))
+    year = today.year
+    if (month, mday) == (2, 29):  # the next 2月29日 there is
+        year = next(y for y in range(year, year + 8) if calendar.isleap(y))
+    p.day, p.roll, p.year_typed = _date(year, month, mday), "year", False
 
 def _on_day(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
     offset, period = _ZH_DAYS[m.group(0)]
@@ -548,7 +718,7 @@ def _on_month(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
     elif which == "初":
         p.day = first if months else _add_months(today, 1)
     else:
-        p.day = date(first.year, first.month, _n(m.group(3)))
+        p.day = _date(first.year, first.month, _n(m.group(3)))
     if not m.group(1) and which not in ("初",):
         p.roll = "month_end" if which in ("底", "末") else "month"
 
@@ -556,7 +726,15 @@ def _on_month_alone(m: re.Match, p: _ZhParts, today: date, monday: date) -> None
     p.day = _add_months(today, 2 if m.group(1) == "下下" else 1)
 
 def _on_mday(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
-    p.day, p.roll = date(today.year, today.month, _n(m.group(1))) if _n(m.group(1)) <= calendar.monthrange(today.year, today.month)[1] else _next_mday(today, _n(m.group(1))), "month"
+    mday = _no_such_mday(_n(m.group(1)))
+    p.day, p.roll = date(today.year, today.month, mday) if mday <= calendar.monthrange(today.year, today.month)[1] else _next_mday(today, mday), "month"
+
+
+def _no_such_mday(mday: int) -> int:
+    """A day of the month some month has (1 to 31), or Unreadable: 32号."""
+    if not 1 <= mday <= 31:
+        raise Unreadable(f"Not a date: no month has a day {mday}.", f"日期有误：没有{mday}号。")
+    return mday
 
 def _on_period(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
     p.period = m.group(0)
@@ -571,15 +749,11 @@ def _on_clock(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
         minute = 45
     else:
         minute = _n(m.group(6) or m.group(7) or "0")
-    if hour > 24 or minute > 59:
-        raise ValueError(hour)
-    p.hour, p.minute = hour, minute
+    p.hour, p.minute = _clock(hour, minute)
 
 def _on_hhmm(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
-    hour, minute = int(m.group(1)), int(m.group(2))
-    if hour > 24 or minute > 59:
-        raise ValueError(hour)
-    p.hour, p.minute, p.literal_clock = hour, minute, True
+    p.hour, p.minute = _clock(int(m.group(1)), int(m.group(2)))
+    p.literal_clock = True
 
 _APPLY = {
     "recur": _on_recur,
@@ -626,9 +800,11 @@ def _wall_hour(p: _ZhParts) -> tuple[int, int] | None:
     hour, period = p.hour, p.period
     if period in _PM and hour < 12:
         hour += 12
+    elif period in _NIGHT and hour == 12:  # 晚上12点: the midnight that ends the day, 00:00 of the next
+        hour = 24
     elif period == "中午" and hour < 6:
         hour += 12
-    elif period in ("凌晨", "半夜") and hour == 12:
+    elif period == "凌晨" and hour == 12:
         hour = 0
     elif period is None and not p.literal_clock and 1 <= hour <= 6:
         hour += 12
@@ -657,8 +833,11 @@ def _zh_instant(p: _ZhParts, now: datetime, zone: ZoneInfo, prefer: str) -> tupl
     hour, minute = clock
     extra = timedelta(days=1) if hour == 24 else timedelta(0)
 
-    def at(d: date) -> datetime:
-        return datetime.combine(d + extra, time(hour % 24, minute)).replace(tzinfo=zone).astimezone(timezone.utc)
+    def wall(d: date) -> datetime:
+        return datetime.combine(d + extra, time(hour % 24, minute))
+
+    def at(d: date) -> datetime:  # to compare with now; the day chosen is checked below
+        return wall(d).replace(tzinfo=zone).astimezone(timezone.utc)
 
     when = at(day)
     assumed = False
@@ -681,29 +860,40 @@ def _zh_instant(p: _ZhParts, now: datetime, zone: ZoneInfo, prefer: str) -> tupl
         elif roll == "week":
             day = day - timedelta(weeks=1)
         elif roll == "year":
-            day = day.replace(year=day.year - 1)
+            day = _next_year_date(day, -1)
         when = at(day)
-    return when, assumed
+    return _in_range(_wall(wall(day), zone, typed_clock=p.hour is not None)), assumed
 
 
-def _next_year_date(day: date) -> date:
-    year = day.year + 1
+def _next_year_date(day: date, step: int = 1) -> date:
+    """The same day in the next (`step` -1: the previous) year that has it."""
+    year = day.year + step
     while True:
         try:
             return day.replace(year=year)
         except ValueError:  # 2月29日
-            year += 1
+            year += step
 
 
 # ---------------------------------------------------------------------------------------------
 # Recurring reminders: a rule is "<kind>[:<arg>]@HH:MM" in the channel's zone — daily, weekdays,
-# weekly:<0-6> (Monday is 0) or monthly:<day>. Occurrences are wall times, so 09:00 stays 09:00
+# weekly:<0-6>[,<0-6>…] (Monday is 0; 每周一三五 is weekly:0,2,4) or monthly:<day>. Occurrences are wall times, so 09:00 stays 09:00
 # across a daylight-saving change.
 # ---------------------------------------------------------------------------------------------
 
-_RULE = re.compile(r"^(daily|weekdays|weekly:[0-6]|monthly:(?:[1-9]|[12][0-9]|3[01]))@([01][0-9]|2[0-3]):([0-5][0-9])$")
+_RULE = re.compile(r"^(daily|weekdays|weekly:[0-6](?:,[0-6])*|monthly:(?:[1-9]|[12][0-9]|3[01]))@([01][0-9]|2[0-3]):([0-5][0-9])$")
 _EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ZH_DAY_NAMES = "一二三四五六日"
+
+
+def weekly_rule(days: set[int]) -> str:
+    """The kind of rule for these weekdays: one or several (weekly:0,2,4), Monday to Friday is
+    `weekdays` and all seven `daily`, so one series is always written one way."""
+    if days == set(range(5)):
+        return "weekdays"
+    if days == set(range(7)):
+        return "daily"
+    return "weekly:" + ",".join(str(d) for d in sorted(days))
 
 
 def _rule_matches(kind: str, arg: str, day: date) -> bool:
@@ -712,7 +902,7 @@ def _rule_matches(kind: str, arg: str, day: date) -> bool:
     if kind == "weekdays":
         return day.weekday() < 5
     if kind == "weekly":
-        return day.weekday() == int(arg)
+        return str(day.weekday()) in arg.split(",")
     return day.day == int(arg)  # monthly (a month without that day is skipped)
 
 
@@ -747,7 +937,10 @@ def rule_words(rule: str | None, lang: str) -> str | None:
     if kind == "weekdays":
         return pick(lang, en=f"every weekday at {hm}", zh=f"每个工作日 {hm}")
     if kind == "weekly":
-        return pick(lang, en=f"every {_EN_DAYS[int(arg)]} at {hm}", zh=f"每周{_ZH_DAY_NAMES[int(arg)]} {hm}")
+        days = [int(d) for d in arg.split(",")]
+        english = [_EN_DAYS[d] for d in days]
+        en_days = english[0] if len(days) == 1 else f"{', '.join(english[:-1])} and {english[-1]}"
+        return pick(lang, en=f"every {en_days} at {hm}", zh=f"每周{'、'.join(_ZH_DAY_NAMES[d] for d in days)} {hm}")
     day = int(arg)
     suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
     return pick(lang, en=f"every month on the {day}{suffix} at {hm}", zh=f"每月{day}号 {hm}")
@@ -798,9 +991,27 @@ def _en_recurrence(text: str) -> tuple[str, str] | None:
 
 def _zh_recurrence(p: _ZhParts) -> str | None:
     clock = _wall_hour(p) or (DEFAULT_HOUR.hour, DEFAULT_HOUR.minute)
-    if clock[0] > 23:
+    recur = p.recur
+    if recur and clock[0] == 24:  # 每天晚上12点: 00:00 of each following day
+        recur, clock = _day_after(recur), (0, clock[1])
+        if recur is None:
+            raise Unreadable("Midnight at the end of a day of the month is 00:00 of the next day: write that day at 0:00.",
+                             "每月某天的晚上12点是下一天的0点：请写下一天的0点，例如 每月2号0点。")
+    if recur is None:
         return None
-    return f"{p.recur}@{clock[0]:02d}:{clock[1]:02d}"
+    return f"{recur}@{clock[0]:02d}:{clock[1]:02d}"
+
+
+def _day_after(recur: str) -> str | None:
+    """The rule's days moved on by one (the midnight that ends Friday is Saturday 00:00); None for a
+    day of the month, whose next day may be in another month."""
+    kind, _, arg = recur.partition(":")
+    if kind == "daily":
+        return "daily"
+    if kind == "monthly":
+        return None
+    days = range(5) if kind == "weekdays" else [int(d) for d in arg.split(",")]
+    return weekly_rule({(d + 1) % 7 for d in days})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -860,8 +1071,15 @@ def read_reminder(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en")
     """The time (or repeat rule) and the text of a reminder as typed. Chinese is read by the grammar
     above ("提醒我明天下午两点跟进申诉"); English by dateparser, the time first ("tomorrow 9am send
     it", "me at 3pm to call") or last ("call the carrier tomorrow at 9am"). The text never keeps
-    the time words. A clear UsageError when there is no time, no text, or the time has passed."""
-    text = " ".join(text.split())
+    the time words. A clear UsageError when there is no time, no text, the time has passed or does
+    not exist (2月30日)."""
+    try:
+        return _read_reminder(" ".join(text.split()), now, zone, lang)
+    except Unreadable as exc:
+        raise exc.told(lang) from None
+
+
+def _read_reminder(text: str, now: datetime, zone: ZoneInfo, lang: str) -> Reading:
     if _CJK.search(text.split(" ", 1)[0]):
         reading = _read_zh(text, now, zone, lang)
         if reading is not None:
@@ -894,13 +1112,15 @@ def read_reminder(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en")
 
 def _tail_time(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str] | None:
     """`call the carrier tomorrow at 9am`: the longest ending that reads as a time ahead, starting
-    at a time word (in, at, on, tomorrow, next…) so "order 2" is never read as a date."""
+    at a time word (in, at, on, tomorrow, next…) and made of time words only, so "order 2" is never
+    read as a date nor "at noon on the dock" as a time."""
     if _CJK.search(text):
         return None
     for match in _EN_TAIL.finditer(f" {text} "):
         start = match.start()
         head, phrase = text[:start].strip(), text[start:].strip()
-        if not head:
+        words = phrase.split()
+        if not head or _time_words(words) < len(words) or not _whole_phrase(words):
             continue
         when = read_time(re.sub(r"^(?:at|on|by)\s+", "", phrase, flags=re.IGNORECASE), now=now, zone=zone)
         if when is not None and when > now:

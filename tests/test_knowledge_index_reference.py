@@ -10,6 +10,7 @@ common words give long postings and many ties), for our question sets in both la
 
 import copy
 import json
+import re
 
 import numpy as np
 import pytest
@@ -65,10 +66,15 @@ class ReferenceIndex(Index):
                     )
                 )
                 covered += w * found
-                if term in query and term not in asking:
+                if term in query and term not in asking and not _bare_figure(term):
                     evidence += query[term] * self._rarity(term) * found
             out.append((float(covered / total) if total else 0.0, float(evidence)))
         return out
+
+
+def _bare_figure(term: str) -> bool:
+    """A number alone ("7", "3.5%") is no evidence of a topic."""
+    return re.fullmatch(r"\d+(?:[.,]\d+)?%?", term) is not None
 
 
 def _questions() -> list[str]:

@@ -170,9 +170,9 @@ async def open_(ctx: Context) -> Response:
         clock = times.short(at, zone, ctx.lang)
         root = ctx.svc.config.root_command
         response.context.insert(0, ctx.pick(
-            en=f"⏱ Counted from now, {clock} ({zone.key}) — add `received <when>` if the notice came earlier: "
+            en=f"⏱ Counted from now, {clock} ({times.zone_label(zone)}) — add `received <when>` if the notice came earlier: "
                f"/{root} case update {opened.id} received 2026-11-20 09:00",
-            zh=f"⏱ 从现在（{clock}，{zone.key}）开始计算——如果通知更早收到，请补充收到时间："
+            zh=f"⏱ 从现在（{clock}，{times.zone_label(zone)}）开始计算——如果通知更早收到，请补充收到时间："
                f"/{root} 案件 更新 {opened.id} 收到 昨天 18:00"))
     response.data["received_assumed"] = not rest
     return response
@@ -333,8 +333,8 @@ async def list_(ctx: Context) -> Response:
     else:
         text = "\n".join(lines)
     root = svc.config.root_command
-    context = [ctx.pick(en=f"Next deadline first; times in {zone.key}. Details: /{root} case show <id>",
-                        zh=f"按最近截止时间排序；时间为 {zone.key}。详情：/{root} 案件 查看 <编号>")]
+    context = [ctx.pick(en=f"Next deadline first; times in {times.zone_label(zone)}. Details: /{root} case show <id>",
+                        zh=f"按最近截止时间排序；时间为 {times.zone_label(zone)}。详情：/{root} 案件 查看 <编号>")]
     if page.pages > 1:
         context.insert(0, ctx.pick(en=f"Page {page.number} of {page.pages}", zh=f"第 {page.number}/{page.pages} 页"))
     return Response(kind="list", title=f"{title} · {page.count(ctx.lang)}", text=text, ephemeral=True,

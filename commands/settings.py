@@ -147,9 +147,9 @@ def _show(ctx: Context, title: Text) -> Response:
     return Response(
         kind="settings",
         title=title.get(ctx.lang),
-        text=ctx.pick(en=f"Time zone: {zone.key}, {offset} ({source}). Local time now: {now}.\nLanguage: {language} ({lang_source}).\n"
+        text=ctx.pick(en=f"Time zone: {times.zone_label(zone)}, {offset} ({source}). Local time now: {now}.\nLanguage: {language} ({lang_source}).\n"
                          f"Working hours: {working.words()} ({hours_source}); case reminders outside them come earlier.",
-                      zh=f"时区：{zone.key}，{offset}（{source}）。当前本地时间：{now}。\n语言：{language}（{lang_source}）。\n"
+                      zh=f"时区：{times.zone_label(zone)}，{offset}（{source}）。当前本地时间：{now}。\n语言：{language}（{lang_source}）。\n"
                          f"工作时间：{working.words()}（{hours_source}）；超出工作时间的案件提醒会提前。"),
         context=[ctx.pick(en=f"Change them: /{root} settings tz Asia/Shanghai · /{root} settings lang zh · /{root} settings hours 9-21",
                           zh=f"修改：/{root} 设置 时区 北京时间 · /{root} 设置 语言 英文 · /{root} 设置 工作时间 9-21")],

@@ -203,8 +203,8 @@ def _wall(when: datetime, zone: ZoneInfo, *, typed_clock: bool = True) -> dateti
     if typed_clock and shown.replace(tzinfo=None) != when.replace(tzinfo=None):
         day, hm, moved = when.date().isoformat(), when.strftime("%H:%M"), shown.strftime("%H:%M")
         raise Unreadable(
-            f"{hm} does not exist on {day} in {zone.key}: the clocks go forward that night. Pick another time, such as {moved}.",
-            f"{day} 的 {hm} 在 {zone.key} 不存在：当晚时钟拨快。请换一个时间，例如 {moved}。")
+            f"{hm} does not exist on {day} in {zone_label(zone)}: the clocks go forward that night. Pick another time, such as {moved}.",
+            f"{day} 的 {hm} 在 {zone_label(zone)} 不存在：当晚时钟拨快。请换一个时间，例如 {moved}。")
     return instant
 
 
@@ -483,6 +483,15 @@ def babel_locale(lang: str) -> str:
     return "zh_Hans_CN" if lang == "zh" else "en"
 
 
+def zone_label(zone: ZoneInfo) -> str:
+    """A zone as people read it: `Etc/GMT-8` (POSIX inverts the sign) shows as `UTC+8`; a named
+    zone (Asia/Shanghai) as itself."""
+    fixed = re.fullmatch(r"Etc/GMT([+-])(\d+)", zone.key)
+    if fixed:
+        return f"UTC{'-' if fixed.group(1) == '+' else '+'}{fixed.group(2)}"
+    return zone.key
+
+
 def human(when: datetime, zone: ZoneInfo, lang: str) -> str:
     """For people: "Fri, Nov 27, 2026 09:00 (Asia/Shanghai)" / "2026年11月27日周五 09:00 (Asia/Shanghai)"."""
     from babel.dates import format_skeleton
@@ -490,7 +499,7 @@ def human(when: datetime, zone: ZoneInfo, lang: str) -> str:
     locale = babel_locale(lang)
     day = format_skeleton("yMMMEd", when, tzinfo=zone, locale=locale)
     hour = format_skeleton("Hm", when, tzinfo=zone, locale=locale)
-    return f"{day} {hour} ({zone.key})"
+    return f"{day} {hour} ({zone_label(zone)})"
 
 
 def short(when: datetime, zone: ZoneInfo, lang: str) -> str:

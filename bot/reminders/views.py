@@ -104,7 +104,7 @@ def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, c
             )
             for r in page.items
         )
-    context = [ctx.pick(en=f"Soonest first; times in {zone.key}.", zh=f"按时间排序；时间为 {zone.key}。")]
+    context = [ctx.pick(en=f"Soonest first; times in {times.zone_label(zone)}.", zh=f"按时间排序；时间为 {times.zone_label(zone)}。")]
     if page.pages > 1:
         context.insert(0, ctx.pick(en=f"Page {page.number} of {page.pages}", zh=f"第 {page.number}/{page.pages} 页"))
     return Response(

@@ -80,7 +80,7 @@ async def test_states_and_steps_are_shown_by_their_chinese_labels(ask):
     await ask("remind 明天上午10点 提交申诉", lang="zh")
     await ask("remind cancel 1", lang="zh")
     again = await ask("remind cancel 1", lang="zh")
-    assert "状态是已取消" in again.text and "cancelled" not in again.text
+    assert "提醒 #1 已取消" in again.text and "cancelled" not in again.text
     snooze = await ask("remind snooze 1 1h", lang="zh")
     assert "已取消" in snooze.text and "cancelled" not in snooze.text
     await ask("appeal", lang="zh")

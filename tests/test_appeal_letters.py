@@ -112,6 +112,12 @@ def test_letter_has_the_poa_structure_and_passes_the_linter(appeals, violation):
                    for line in letter.form["actions_taken"].splitlines() if line.strip())
 
 
+def _without_withdrawal(answers: dict) -> dict:
+    """The same answers without an action that withdrew the listings (deleted or closed offers)."""
+    withdrawn = {"restr-act-deleted", "inauth-act-closed", "ip-act-deleted"}
+    return {**answers, "actions": [a for a in answers["actions"] if a["key"] not in withdrawn]}
+
+
 @pytest.mark.parametrize("effect,asked", [
     ("warning", "remove the warning from our Account Health"),
     ("listing-removed", "reinstate the listings concerned"),
@@ -120,11 +126,26 @@ def test_letter_has_the_poa_structure_and_passes_the_linter(appeals, violation):
     ("funds-held", "reactivate our account and release the funds held in it"),
 ])
 def test_the_request_follows_what_the_notice_did(appeals, effect, asked):
-    email = rendered(appeals, fixed_answers(appeals.flow, "restricted-products", effect=effect)).email
+    answers = _without_withdrawal(fixed_answers(appeals.flow, "restricted-products", effect=effect))
+    email = rendered(appeals, answers).email
     assert asked in email
     wording = appeals.flow.extra["effects"]
     assert [e for e in wording if wording[e]["request"] in email] == [effect]
     assert [e for e in wording if wording[e]["sentence"] in email] == [effect]
+
+
+@pytest.mark.parametrize("violation", ["restricted-products", "inauthentic", "ip-infringement"])
+def test_listings_withdrawn_by_the_seller_are_not_asked_back(appeals, violation):
+    """ "We deleted the listings" and then "reinstate the listings concerned" contradict each other."""
+    flow = appeals.flow
+    deleting = next(c for c in flow.catalog[violation]["actions"] if c.value in flow.extra["effects"]["listing-removed"]["withdrawn_by"])
+    answers = fixed_answers(flow, violation, effect="listing-removed")
+    answers["actions"] = [{"key": deleting.value}]
+    email = rendered(appeals, answers).email
+    assert "reinstate the listings" not in email
+    assert "as we have withdrawn the listings concerned, to record the matter as resolved" in email
+    kept = {**answers, "actions": [{"key": c.value} for c in flow.catalog[violation]["actions"] if c.value != deleting.value][:1]}
+    assert "reinstate the listings concerned" in rendered(appeals, kept).email
 
 
 def test_the_opening_is_built_from_the_facts_for_performance_types(appeals):

@@ -214,7 +214,7 @@ class AppealService:
             related_account=answer("related_account"),
             notice_effect=effect,
             effect_sentence=wording.get("sentence", ""),
-            request=wording.get("request", ""),
+            request=self._request(wording, answers.get("actions") or []),
             metric_sentence=self._metric_sentence(violation, marketplace, answer("metric_counts")),
             order_notes={k: v for k, v in notes.items() if k in ids},
             attached=attached,
@@ -255,6 +255,15 @@ class AppealService:
         side = "under" if target.direction == "max" else "above"
         return (f"It stood at {_percent(outcome.rate)} ({bad} of {total} {unit} {counted}); "
                 f"Amazon's target is {side} {_percent(target.percent / 100)}.")
+
+    @staticmethod
+    def _request(wording: dict, actions: list[dict]) -> str:
+        """What the letter asks for, from what the notice did; when the actions picked withdrew
+        the listings for good (`withdrawn_by`), it does not ask to have them reinstated."""
+        picked = {a.get("key") for a in actions}
+        if picked & set(wording.get("withdrawn_by") or ()) and wording.get("request_withdrawn"):
+            return wording["request_withdrawn"]
+        return wording.get("request", "")
 
     def _items(self, flow: Flow, violation: str, key: str, picks: list[dict], language: str) -> list[str]:
         catalog = {c.value: c for c in flow.catalog.get(violation, {}).get(key, [])}

@@ -460,7 +460,8 @@ async def update(ctx: Context) -> Response:
     rest, given = _segments(ctx, rest, {**_keys(STORE_WORDS, "store"), **_keys(MARKET_WORDS, "marketplace")})
     details = _details(ctx, given, note)
     if owner:  # checked before anything is saved, so a refused line changes nothing
-        _require_owner_opener_or_curator(ctx, found, en="change the owner of", zh="更换负责人")
+        _require_owner_opener_or_curator(ctx, found, en=f"change the owner of case #{found.id}",
+                                         zh=f"更换案件 #{found.id} 的负责人")
     if details:
         found = ctx.svc.cases.set_details(found, **details)
     if owner:
@@ -521,8 +522,8 @@ def _require_owner_opener_or_curator(ctx: Context, found: Case, *, en: str, zh: 
     could make themselves owner and then close the case."""
     people = ", ".join(dict.fromkeys(mention(p) for p in (found.owner, found.opened_by) if p))
     ctx.require_one_of((found.owner, found.opened_by), en=(
-        f"Only the case's owner or opener ({people}) or a curator can {en} case #{found.id}."),
-        zh=f"只有案件负责人或创建人（{people}）或管理员可以{zh}案件 #{found.id}。")
+        f"Only the case's owner or opener ({people}) or a curator can {en}."),
+        zh=f"只有案件负责人或创建人（{people}）或管理员可以{zh}。")
 
 
 @case.action("close", Text("close a case", "关闭案件"),
@@ -532,7 +533,7 @@ def _require_owner_opener_or_curator(ctx: Context, found: Case, *, en: str, zh: 
 async def close(ctx: Context) -> Response:
     argv = ctx.argv
     found = _case(ctx, argv[0] if argv else None)
-    _require_owner_opener_or_curator(ctx, found, en="close", zh="关闭")
+    _require_owner_opener_or_curator(ctx, found, en=f"close case #{found.id}", zh=f"关闭案件 #{found.id}")
     if found.state == "closed":
         raise UsageError(ctx.pick(en=f"Case #{found.id} is already closed.", zh=f"案件 #{found.id} 已经关闭。"))
     closed = ctx.svc.cases.close(found)

@@ -124,7 +124,7 @@ def _answer(ctx: Context, answer: Answer) -> Response:
 def alternative_choice(hit, lang: str) -> Choice:
     """A button showing another section that may answer the question ("其他可能的答案")."""
     label = pick(lang, en="Other answer: ", zh="其他可能的答案：") + hit.section.title
-    return Choice(label=label[:75], value=f"cmd:kb show {hit.article.id}#{hit.section.id} {lang}")
+    return Choice(label=label, value=f"cmd:kb show {hit.article.id}#{hit.section.id} {lang}")
 
 
 def _dont_know(ctx: Context, answer: Answer) -> Response:
@@ -177,7 +177,7 @@ def _closest_choices(closest: list, lang: str) -> list[Choice]:
             choices.append(article_choice(hit.article, lang))
             continue
         label = f"{hit.section.title} · {hit.article.title_in(lang)}"
-        choices.append(Choice(label=label[:75], value=f"cmd:kb show {hit.article.id}#{hit.section.id} {lang}"))
+        choices.append(Choice(label=label, value=f"cmd:kb show {hit.article.id}#{hit.section.id} {lang}"))
     return choices
 
 

@@ -88,7 +88,7 @@ def _which_was_right(ctx: Context, answer_id: int) -> list[Choice]:
         return []
     hits = kb.candidates(answer["question"], answer["lang"], exclude=(answer["article"], answer.get("section_id") or ""))
     return [
-        Choice(label=f"{hit.article.title_in(ctx.lang)} › {hit.section.title}"[:75],
+        Choice(label=f"{hit.article.title_in(ctx.lang)} › {hit.section.title}",
                value=f"cmd:kb suggest {answer_id} {hit.article.id}#{hit.section.id}")
         for hit in hits
     ]

@@ -69,7 +69,7 @@ def stale_note(article: Article, lang: str) -> str:
 
 
 def article_choice(article: Article, lang: str) -> Choice:
-    return Choice(label=article.title_in(lang)[:75], value=f"cmd:kb show {article.id}")
+    return Choice(label=article.title_in(lang), value=f"cmd:kb show {article.id}")
 
 
 @kb.action("search", Text("search articles", "搜索文章"),

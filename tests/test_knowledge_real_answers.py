@@ -4,6 +4,7 @@ mechanisms, checked on wordings of our own; the question sets measure the rest."
 
 import pytest
 
+from bot.knowledge.articles import load_articles
 from bot.model import Request
 from tests.conftest import ROOT
 from tests.knowledge_fixtures import services_for
@@ -47,3 +48,16 @@ async def test_numbers_alone_are_not_a_question(send, junk):
 async def test_a_standard_asked_for_is_the_limit(send, question, section):
     response = await send(f"ask {question}")
     assert f"{response.data['article']}#{response.data['section']}" == section
+
+
+async def test_topic_buttons_carry_whole_titles(send):
+    """Labels were cut at 75 characters in the core, mid-word ("…(“pure”, “b"); each adapter clips
+    to its own limit at a word with "…", and the console shows the whole title."""
+    articles = load_articles(ROOT / "knowledge" / "articles").articles
+    response = await send("ask What is the best recipe for pizza?")
+    assert response.data["answered"] is False and response.choices
+    for choice in response.choices:
+        target = choice.value.removeprefix("cmd:kb show ").split()[0]
+        article, _, section = target.partition("#")
+        title = articles[article].title_in("en")
+        assert choice.label == title or (section and choice.label.endswith(f" · {title}")), choice.label

@@ -35,3 +35,20 @@ def find(typed: str, names: Mapping[str, str]) -> str | None:
             return code
     matches = [code for code in names if code.split("-", 1)[0] == wanted]
     return matches[0] if len(matches) == 1 else None
+
+
+_ZH_COUNTRY = {"us": "美国", "uk": "英国", "de": "德国", "fr": "法国", "it": "意大利", "es": "西班牙", "jp": "日本",
+               "ca": "加拿大", "mx": "墨西哥", "eu": "欧洲"}
+_PLATFORM = {"amazon": ("Amazon", "亚马逊"), "cdiscount": ("Cdiscount", "Cdiscount")}
+
+
+def label(code: str, lang: str) -> str:
+    """A marketplace code as people say it: `amazon-us` is 亚马逊美国站 on a Chinese screen and
+    Amazon US on an English one; a code it does not know stays as it is."""
+    platform, _, country = code.partition("-")
+    names = _PLATFORM.get(platform)
+    if not names or not country:
+        return code
+    if lang == "zh":
+        return f"{names[1]}{_ZH_COUNTRY.get(country, country.upper())}站"
+    return f"{names[0]} {country.upper()}"

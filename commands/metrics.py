@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from bot import marketplaces
 from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import Text
@@ -166,7 +167,8 @@ def _render(ctx: Context, outcome: Outcome) -> Response:
     counted = _counted(ctx, outcome, locale)
     lines = [
         ctx.pick(en=f"{name.capitalize()}: {rate} ({counted}).", zh=f"{name}：{rate}（{counted}）。"),
-        ctx.pick(en=f"Target on {target.marketplace}: {comparison} {limit}.", zh=f"{target.marketplace} 的目标：{comparison} {limit}。"),
+        ctx.pick(en=f"Target on {marketplaces.label(target.marketplace, 'en')}: {comparison} {limit}.",
+                 zh=f"{marketplaces.label(target.marketplace, 'zh')}的目标：{comparison} {limit}。"),
         _verdict(ctx, outcome),
         *_remedy(ctx, outcome, locale, f"{comparison} {limit}"),
     ]

@@ -230,3 +230,12 @@ async def test_an_event_is_not_dated_before_the_notice_or_ahead_of_now(ask, serv
             assert services.cases.get(case_id).events == before, line
     zh = await ask(f"case update {case_id} 已申诉 2026-11-18 09:00", lang="zh")
     assert zh.kind == "error" and "不能早于" in zh.text and "请检查日期" in zh.text
+
+
+@pytest.mark.parametrize("lang, shown", [("zh", "站点：亚马逊德国站"), ("en", "Marketplace: Amazon DE")])
+async def test_a_case_names_its_marketplace_as_people_say_it(ask, lang, shown):
+    """The code (amazon-de) stays in the data; the reader sees the marketplace's name."""
+    opened = await ask("case open messaging-warning marketplace 德国站", lang=lang)
+    shown_case = await ask(f"case show {opened.data['case_id']}", lang=lang)
+    assert shown_case.data["marketplace"] == "amazon-de"
+    assert shown in shown_case.plain_text() and "amazon-de" not in shown_case.plain_text()

@@ -131,24 +131,24 @@ async def test_misuse_gets_a_clear_error_with_usage(ask, args, message):
 
 @pytest.mark.parametrize("line, lang, title, text", [
     ("metrics odr 2 126", "en", "Order defect rate",
-     "Order defect rate: 1.59% (2 orders with a defect in 126 orders).\nTarget on amazon-us: under 1%.\nOver target.\n"
+     "Order defect rate: 1.59% (2 orders with a defect in 126 orders).\nTarget on Amazon US: under 1%.\nOver target.\n"
      "75 more orders without a defect bring it to 0.995% (2/201), under 1%."),
     ("metrics odr 2 126", "zh", "订单缺陷率",
-     "订单缺陷率：1.59%（126个订单中有 2个缺陷订单）。\namazon-us 的目标：低于 1%。\n超标。\n"
+     "订单缺陷率：1.59%（126个订单中有 2个缺陷订单）。\n亚马逊美国站的目标：低于 1%。\n超标。\n"
      "再增加 75个无缺陷订单即可降到 0.995%（2/201），低于 1%。"),
     ("metrics odr 1 100", "en", "Order defect rate",
-     "Order defect rate: 1.00% (1 order with a defect in 100 orders).\nTarget on amazon-us: under 1%.\nOver target.\n"
+     "Order defect rate: 1.00% (1 order with a defect in 100 orders).\nTarget on Amazon US: under 1%.\nOver target.\n"
      "1 more order without a defect brings it to 0.99% (1/101), under 1%."),
     ("metrics vtr 10 100", "en", "Valid tracking rate",
-     "Valid tracking rate: 90.00% (90 of 100 shipments with valid tracking).\nTarget on amazon-us: above 95%.\n"
+     "Valid tracking rate: 90.00% (90 of 100 shipments with valid tracking).\nTarget on Amazon US: above 95%.\n"
      "Under target.\n101 more shipments with valid tracking bring it to 95.02% (191/201), above 95%."),
     ("metrics vtr 10 100", "zh", "有效追踪率",
-     "有效追踪率：90.00%（100 个包裹中 90 个有有效追踪）。\namazon-us 的目标：高于 95%。\n未达标。\n"
+     "有效追踪率：90.00%（100 个包裹中 90 个有有效追踪）。\n亚马逊美国站的目标：高于 95%。\n未达标。\n"
      "再增加 101个有有效追踪的包裹即可升到 95.02%（191/201），高于 95%。"),
     ("metrics cancel 1 1000", "en", "Pre-fulfilment cancel rate",
-     "Pre-fulfilment cancel rate: 0.10% (1 cancelled order in 1,000 orders).\nTarget on amazon-us: under 2.5%.\nWithin target."),
+     "Pre-fulfilment cancel rate: 0.10% (1 cancelled order in 1,000 orders).\nTarget on Amazon US: under 2.5%.\nWithin target."),
     ("metrics lsr 1234 100000 amazon-jp", "zh", "迟发率",
-     "迟发率：1.23%（100,000个订单中有 1,234个迟发订单）。\namazon-jp 的目标：低于 4%。\n达标。"),
+     "迟发率：1.23%（100,000个订单中有 1,234个迟发订单）。\n亚马逊日本站的目标：低于 4%。\n达标。"),
 ])
 async def test_the_whole_answer_in_each_language(ask, line, lang, title, text):
     response = await ask(line, lang=lang)
@@ -165,7 +165,7 @@ async def test_a_zero_target_says_no_clean_orders_can_meet_it_in_both_languages(
         svc.store.close()
     assert en.text == ("Order defect rate: 10.00% (1 order with a defect in 10 orders).\nTarget on strict: under 0%.\n"
                        "Over target.\nNo number of clean orders can meet a 0% target.")
-    assert zh.text == "订单缺陷率：10.00%（10个订单中有 1个缺陷订单）。\nstrict 的目标：低于 0%。\n超标。\n目标为 0% 时，增加订单也无法达标。"
+    assert zh.text == "订单缺陷率：10.00%（10个订单中有 1个缺陷订单）。\nstrict的目标：低于 0%。\n超标。\n目标为 0% 时，增加订单也无法达标。"
     assert en.data == {"metric": "odr", "marketplace": "strict", "bad": 1, "total": 10, "rate": "10.00%",
                        "rate_fraction": "1/10", "target": "0%", "direction": "max", "meets_target": False,
                        "more_clean": None, "rate_after": None}

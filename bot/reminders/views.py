@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot import paging
+from bot import marketplaces, paging
 from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import pick, status_label
@@ -183,7 +183,8 @@ def _details_text(ctx: Context, case: Case) -> str:
     if case.store:
         parts.append(ctx.pick(en=f"Store: {case.store}", zh=f"店铺：{case.store}"))
     if case.marketplace:
-        parts.append(ctx.pick(en=f"Marketplace: {case.marketplace}", zh=f"站点：{case.marketplace}"))
+        parts.append(ctx.pick(en=f"Marketplace: {marketplaces.label(case.marketplace, 'en')}",
+                              zh=f"站点：{marketplaces.label(case.marketplace, 'zh')}"))
     text = ("\n" + " · ".join(parts)) if parts else ""
     if case.note:
         text += "\n" + ctx.pick(en=f"Note: {case.note}", zh=f"备注：{case.note}")

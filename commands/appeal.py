@@ -254,7 +254,7 @@ def _refuse_anothers(ctx: Context, state: DialogState) -> None:
         en=f"{label} is @{state.user}'s appeal: only they can resume it (that would take their dialogue over). "
            f"You can see it with /{root} appeal show {label}, or start your own with /{root} appeal.",
         zh=f"{label} 是 @{state.user} 的申诉，只有本人可以继续（否则会接管对方的对话）。"
-           f"可以用 /{root} appeal show {label} 查看，或用 /{root} appeal 开始你自己的申诉。"))
+           f"可以用 /{root} 申诉 查看 {label} 查看，或用 /{root} 申诉 开始你自己的申诉。"))
 
 
 def _owned(ctx: Context, text: str) -> DialogState:

@@ -140,7 +140,7 @@ def _dont_know(ctx: Context, answer: Answer) -> Response:
         text = pick(
             lang,
             en=f"I don't know: the knowledge base has nothing on that. Try other words, or `/{root} kb search <words>`.",
-            zh=f"我不知道：知识库里没有相关内容。请换个说法，或使用 `/{root} kb search <关键词>`。",
+            zh=f"我不知道：知识库里没有相关内容。请换个说法，或使用 `/{root} 知识库 搜索 <关键词>`。",
         )
     return Response(
         kind="answer",

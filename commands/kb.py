@@ -81,7 +81,7 @@ async def search(ctx: Context) -> Response:
     if not words:
         raise UsageError(ctx.pick(en="Give some words to search for.", zh="请输入要搜索的关键词。"),
                          example=f"/{ctx.svc.config.root_command} kb search 订单缺陷率")
-    lang = detect_lang(words, default=ctx.lang)
+    lang = ctx.lang  # a tool of the interface: shown in the user's language whatever the words (ODR is no English)
     result = ctx.svc.kb.index.search(words, lang, limit=8)
     if not result.hits:
         return Response(kind="list", text=pick(lang, en="Nothing matches those words.", zh="没有匹配的内容。"),

@@ -28,7 +28,7 @@ TYPED = [
     "/seller metrics odr 2 126",
     "/seller feedback 1 maybe", "/seller feedback x helpful", "/seller feedback 999 helpful",
     "/seller settings tz Mars/Base", "/seller settings lang fr", "/seller settings tz 北京时间", "/seller settings",
-    "/seller kb show nope", "/seller kb show order-defect-rate fr", "/seller kb search",
+    "/seller kb show nope", "/seller kb show order-defect-rate fr", "/seller kb search", "/seller kb search ODR limit",
     "/seller case open messaging-warning", "/seller case show 1", "/seller case update 1 xyz", "/seller case update 1 owner",
     "/seller case list", "/seller case close 1", "/seller case update 1 appeal sent",
     "/seller appeal show AP-99", "/seller appeal resume", "/seller appeal cancel", "/seller appeal list", "/seller appeal nope",

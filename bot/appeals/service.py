@@ -358,7 +358,7 @@ class AppealService:
         ]
         choices[:0] = self._case_choices(draft, lang)
         context = [pick(lang, en=f"Saved as {label} (version {draft['version']}). /{root} appeal show {label} shows it again.",
-                        zh=f"已保存为 {label}（第 {draft['version']} 版）。/{root} appeal show {label} 可再次查看。")]
+                        zh=f"已保存为 {label}（第 {draft['version']} 版）。/{root} 申诉 查看 {label} 可再次查看。")]
         if draft["language"] == "en" and lang == "zh":
             context.append("申诉信为英文（亚马逊按英文审核）；中文说明只在这里显示。")
         elif draft["language"] == "fr" and lang == "zh":

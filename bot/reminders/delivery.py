@@ -329,7 +329,7 @@ class Delivery:
         if reminder.case_id:
             root = self.svc.config.root_command
             context.append(pick(lang, en=f"Case #{reminder.case_id}: /{root} case show {reminder.case_id}",
-                                zh=f"案件 #{reminder.case_id}：/{root} case show {reminder.case_id}"))
+                                zh=f"案件 #{reminder.case_id}：/{root} 案件 查看 {reminder.case_id}"))
         if late:
             context.append(pick(
                 lang,

@@ -69,7 +69,7 @@ def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_
         ctx.pick(en=f"Due {when} ({relative}).", zh=f"提醒时间：{when}（{relative}）。"),
         ctx.pick(
             en=f"Cancel: /{root} remind cancel {reminder.id} · Snooze: /{root} remind snooze {reminder.id} 1h",
-            zh=f"取消：/{root} remind cancel {reminder.id} · 推迟：/{root} remind snooze {reminder.id} 1小时",
+            zh=f"取消：/{root} 提醒 取消 {reminder.id} · 推迟：/{root} 提醒 推迟 {reminder.id} 1小时",
         ),
     ]
     if reminder.repeat:
@@ -203,6 +203,6 @@ def _next_steps(ctx: Context, case: Case, events: list[str]) -> list[str]:
     if upcoming is not None:
         label = rules.event_label(upcoming, ctx.lang)
         hints.append(ctx.pick(en=f"Update: /{root} case update {case.id} {label}",
-                              zh=f"更新：/{root} case update {case.id} {label}"))
-    hints.append(ctx.pick(en=f"Close: /{root} case close {case.id}", zh=f"关闭：/{root} case close {case.id}"))
+                              zh=f"更新：/{root} 案件 更新 {case.id} {label}"))
+    hints.append(ctx.pick(en=f"Close: /{root} case close {case.id}", zh=f"关闭：/{root} 案件 关闭 {case.id}"))
     return [" · ".join(hints)]

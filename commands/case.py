@@ -57,8 +57,8 @@ case = Command(
     words=("案件",),
     examples=(
         Text("case open messaging-warning received 2026-11-20 09:00 owner @ana", "案件 新建 messaging-warning 收到 2026-11-20 09:00 负责人 @ana"),
-        Text("case update 3 appeal sent", "案件 更新 3 appeal sent"),
-        Text("case update 3 reply received yesterday 18:00", "案件 更新 3 reply received 昨天 18:00"),
+        Text("case update 3 appeal sent", "案件 更新 3 已申诉"),
+        Text("case update 3 reply received yesterday 18:00", "案件 更新 3 收到回复 昨天 18:00"),
         Text("case types", "案件 类型"),
         Text("case close 3", "案件 关闭 3"),
     ),
@@ -445,7 +445,7 @@ async def show(ctx: Context) -> Response:
                  "a curator), store, marketplace or note; reminders follow",
                  "记录进展（已申诉、收到回复、收到时间…），或更换负责人（限负责人、创建人或管理员）、店铺、站点、备注；提醒随之调整"),
     params=(CASE, Param("event", Text("event", "事件"), Text("What happened (for update), e.g. appeal sent, reply received yesterday",
-                                                           "发生了什么（更新时填写），如 appeal sent、reply received yesterday"), raw=True),
+                                                           "发生了什么（更新时填写），如 已申诉、收到回复 昨天"), raw=True),
             OWNER, STORE, MARKETPLACE, NOTE),
     words=("更新",),
 )

@@ -91,7 +91,7 @@ async def search(ctx: Context) -> Response:
     ]
     return Response(
         kind="list",
-        title=pick(lang, en=f"Search: {words}", zh=f"搜索：{words}"),
+        title=pick(lang, en=f"Search: “{words}”", zh=f"搜索：“{words}”"),
         text="\n".join(lines),
         context=[
             pick(

@@ -92,8 +92,14 @@ async def remind(ctx: Context) -> Response:
                                  title_zh=f"⏰ 已设置提醒 #{reminder.id}")
     if assumed_year:
         year = times.human(due, zone, ctx.lang)
-        response.context.insert(0, ctx.pick(en=f"No year was given and that date has passed this year: set for {year}.",
-                                            zh=f"没有写年份，今年的这一天已经过去：设为 {year}。"))
+        local = due.astimezone(zone)
+        if (local.month, local.day) == (2, 29):
+            response.context.insert(0, ctx.pick(
+                en=f"No year was given: the next February 29 is in {local.year}, so it is set for {year}.",
+                zh=f"没有写年份：下一个2月29日在 {local.year} 年，设为 {year}。"))
+        else:
+            response.context.insert(0, ctx.pick(en=f"No year was given and that date has passed this year: set for {year}.",
+                                                zh=f"没有写年份，今年的这一天已经过去：设为 {year}。"))
     if twins:
         ids = ", ".join(f"#{twin.id}" for twin in twins)
         response.context.insert(0, ctx.pick(
@@ -172,7 +178,8 @@ async def list_reminders(ctx: Context) -> Response:
     found = ctx.svc.reminders.pending(req.platform, req.channel, req.workspace)
     if mine:
         found = [r for r in found if req.user in (r.user, r.owner, *r.mentions)]
-    return reminder_list(ctx, found, number=number, command="remind list mine" if mine else "remind list")
+    return reminder_list(ctx, found, number=number, command="remind list mine" if mine else "remind list",
+                         mine=mine)
 
 
 def _own_reminder(ctx: Context, token: str | None):
@@ -218,17 +225,24 @@ async def cancel(ctx: Context) -> Response:
                        params=(REMINDER,), words=("完成",))
 async def done(ctx: Context) -> Response:
     reminder = _own_reminder(ctx, _one_id(ctx, en="mark done", zh="标记完成"))
-    if reminder.done_at is not None:  # this one-off, or the series' posted occurrence
-        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is already done: {reminder.text}",
-                                  zh=f"提醒 #{reminder.id} 已经完成：{reminder.text}"))
+    zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
+    if reminder.done_at is not None:  # this one-off, or the series' posted (or skipped) occurrence
+        nxt = times.human(reminder.due, zone, ctx.lang) if reminder.repeat and reminder.state == "pending" else None
+        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is already done: {reminder.text}"
+                                     + (f" (next time: {nxt})" if nxt else ""),
+                                  zh=f"提醒 #{reminder.id} 已经完成：{reminder.text}" + (f"（下次：{nxt}）" if nxt else "")))
     marked = ctx.svc.reminders.done(reminder.id)
     if marked is None:
         raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} was cancelled.", zh=f"提醒 #{reminder.id} 已取消。"))
     text = ctx.pick(en=f"✓ Done: {reminder.text}", zh=f"✓ 已完成：{reminder.text}")
     if marked.repeat and marked.state == "pending":
-        zone = ctx.svc.channel_zone(marked.platform, marked.channel, marked.workspace)
-        text += ctx.pick(en=f" (next time: {times.human(marked.due, zone, ctx.lang)})",
-                         zh=f"（下次：{times.human(marked.due, zone, ctx.lang)}）")
+        nxt = times.human(marked.due, zone, ctx.lang)
+        if marked.due != reminder.due:  # done before its post: the series skips that occurrence
+            skipped = times.human(reminder.due, zone, ctx.lang)
+            text += ctx.pick(en=f" (the occurrence due {skipped} is skipped; next time: {nxt})",
+                             zh=f"（{skipped} 的这一次不再发送；下次：{nxt}）")
+        else:
+            text += ctx.pick(en=f" (next time: {nxt})", zh=f"（下次：{nxt}）")
     return Response(kind="info", text=text, data=reminder_item(ctx, marked))
 
 
@@ -266,6 +280,8 @@ async def snooze(ctx: Context) -> Response:
     zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
     target = _snooze_target(ctx, phrase, zone)
     reminders = ctx.svc.reminders
+    if isinstance(target, datetime):
+        _refuse_earlier(ctx, reminder, phrase, target, zone)
     if reminder.repeat:
         return _snooze_series(ctx, reminder, target, zone)
     snoozed = reminders.snooze(reminder.id, target) if isinstance(target, timedelta) else \
@@ -302,6 +318,21 @@ def _snooze_series(ctx: Context, series: "Reminder", target: timedelta | datetim
     return response
 
 
+def _refuse_earlier(ctx: Context, reminder: "Reminder", phrase: str, target: datetime, zone: ZoneInfo) -> None:
+    """A snooze never moves a reminder earlier: a time before the one it counts from (its due time,
+    or now for a post that came back) is refused, nothing changed, saying how to move it earlier."""
+    start = ctx.svc.reminders.snooze_start(reminder)
+    if target > start:
+        return
+    due, asked = times.human(start, zone, ctx.lang), times.human(target, zone, ctx.lang)
+    raise UsageError(ctx.pick(
+        en=f"Nothing was changed: #{reminder.id} is due {due}; \"{phrase}\" ({asked}) is "
+           f"{'earlier' if target < start else 'the same time'}. A snooze only moves a reminder later: to move it "
+           "earlier, cancel it and set a new one.",
+        zh=f"未做任何更改：#{reminder.id} 的提醒时间是 {due}；“{phrase}”（{asked}）"
+           f"{'更早' if target < start else '是同一时间'}。推迟只能往后推：要提前，请取消后重新设置。"))
+
+
 def _snooze_target(ctx: Context, phrase: str, zone: ZoneInfo) -> timedelta | datetime:
     """What `snooze` was given: a length of time (`1h`, `30分钟`) or a time (`到明天上午10点`)."""
     try:
@@ -312,6 +343,12 @@ def _snooze_target(ctx: Context, phrase: str, zone: ZoneInfo) -> timedelta | dat
             raise UsageError(ctx.pick(
                 en=f'"{phrase}" is neither a length of time nor a time. Try 1h, 30 minutes, tomorrow 9am.',
                 zh=f"“{phrase}”既不是时长也不是时间。例如 1小时、30分钟、到明天上午10点。")) from None
+        if times.vague(target, now=ctx.now, zone=zone):
+            raise UsageError(ctx.pick(
+                en=f'"{phrase}" names a month or a year, not a time. Say how long (1h, 2 days) or until when '
+                   "(tomorrow 9am, 2027-01-04 09:00).",
+                zh=f"“{phrase}”只说了月份或年份，不是具体时间。请写推迟多久（1小时、2天）或推迟到何时（到明天上午10点、"
+                   "2027-01-04 09:00）。")) from None
         return times.parse_future(target, now=ctx.now, zone=zone, lang=ctx.lang)
 
 

@@ -72,8 +72,11 @@ async def test_snooze_moves_a_pending_reminder_from_its_due_time_with_a_new_key(
     assert chinese.data["due"] == "2026-11-26T11:30:00+00:00"
     refused = await ask(f"remind snooze {reminder_id} 1h", platform="slack", user="U2")
     assert refused.kind == "error" and "curator" in refused.text.lower()
-    to_a_time = await ask(f"remind snooze {reminder_id} tomorrow 9am", platform="slack", user="U1")
-    assert to_a_time.kind == "reminder" and to_a_time.data["due"] == "2026-11-25T09:00:00+00:00"  # issue 11: snooze to a time
+    earlier = await ask(f"remind snooze {reminder_id} tomorrow 9am", platform="slack", user="U1")
+    assert earlier.kind == "error" and "is earlier" in earlier.text and "cancel it and set a new one" in earlier.text
+    assert services.reminders.get(reminder_id).due.isoformat() == "2026-11-26T11:30:00+00:00"  # never moved earlier
+    to_a_time = await ask(f"remind snooze {reminder_id} friday 9am", platform="slack", user="U1")
+    assert to_a_time.kind == "reminder" and to_a_time.data["due"] == "2026-11-27T09:00:00+00:00"  # issue 11: snooze to a time
     bad = await ask(f"remind snooze {reminder_id} soon-ish", platform="slack", user="U1")
     assert bad.kind == "error" and "neither a length of time nor a time" in bad.text
 

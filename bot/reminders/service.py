@@ -129,8 +129,17 @@ class ReminderService:
 
     def done(self, reminder_id: int) -> Reminder | None:
         """Record that the reminded work is done. A one-off still pending is done early, so it is not
-        posted; a recurring series goes on (only cancel ends it). None when cancelled already."""
+        posted; a recurring series goes on (only cancel ends it): its posted occurrence is marked
+        done, or, when none is open, the occurrence ahead is done before its post, so the series
+        skips it (as Slack's "Mark as complete"). None when cancelled already."""
         now = to_iso(self.svc.clock.now())
+        series = self.get(reminder_id)
+        if series is not None and series.repeat and series.state == "pending" and not self.posted_occurrence(series):
+            with self.svc.store.write() as db:
+                skipped = self._skip_occurrence(db, series, done_at=now)
+            if skipped:
+                self.changed()
+                return self.get(reminder_id)
         with self.svc.store.write() as db:
             cursor = db.execute(
                 """UPDATE reminders SET done_at = ?, updated_at = ?,
@@ -167,6 +176,29 @@ class ReminderService:
         a snooze then means that post. Otherwise it means the occurrence ahead."""
         return series.sent_at is not None and (series.done_at is None or series.done_at < series.sent_at)
 
+    def snooze_start(self, reminder: Reminder) -> datetime:
+        """The moment a snooze of `reminder` counts from, which a snooze `to` a time must be later
+        than (a snooze never moves a reminder earlier): its due time while it is ahead (for a series,
+        the occurrence ahead), otherwise now (a post that came back)."""
+        now = self.svc.clock.now()
+        if reminder.repeat is not None:
+            return now if self.posted_occurrence(reminder) else reminder.due
+        return max(now, reminder.due) if reminder.state == "pending" else now
+
+    def _skip_occurrence(self, db, series: Reminder, **columns: str) -> bool:
+        """Move a series not yet posted on to its following occurrence (the one ahead is snoozed
+        into a one-off, or marked done before its post), setting `columns` too; False when it was
+        posted or changed meanwhile."""
+        zone = self.svc.channel_zone(series.platform, series.channel, series.workspace)
+        nxt = to_iso(times.next_occurrence(series.repeat or "", series.due, zone))
+        sets = "".join(f", {name} = ?" for name in columns)
+        cursor = db.execute(
+            f"UPDATE reminders SET due = ?, next_attempt_at = ?, key = ?, attempts = 0, updated_at = ?{sets}"
+            " WHERE id = ? AND state = 'pending' AND due = ?",
+            [nxt, nxt, new_key(), to_iso(self.svc.clock.now()), *columns.values(), series.id, to_iso(series.due)],
+        )
+        return bool(cursor.rowcount)
+
     def snooze_occurrence(self, series: Reminder, *, by: timedelta | None = None,
                           to: datetime | None = None) -> Reminder | None:
         """Snooze one occurrence of a recurring reminder; the series keeps its times (never a second
@@ -181,19 +213,13 @@ class ReminderService:
         posted = self.posted_occurrence(series)
         if not posted and series.state != "pending":
             return None
-        start = self.svc.clock.now() if posted else series.due
+        start = self.snooze_start(series)
         due = to if to is not None else start + (by or timedelta())
+        if due <= start:
+            raise ValueError("a snooze never moves a reminder earlier")
         with self.svc.store.write() as db:
-            if not posted:
-                zone = self.svc.channel_zone(series.platform, series.channel, series.workspace)
-                nxt = to_iso(times.next_occurrence(series.repeat, series.due, zone))
-                cursor = db.execute(
-                    "UPDATE reminders SET due = ?, next_attempt_at = ?, key = ?, attempts = 0, updated_at = ?"
-                    " WHERE id = ? AND state = 'pending' AND due = ?",
-                    [nxt, nxt, new_key(), to_iso(self.svc.clock.now()), series.id, to_iso(series.due)],
-                )
-                if not cursor.rowcount:
-                    return None
+            if not posted and not self._skip_occurrence(db, series):
+                return None
             copy = self.create(platform=series.platform, channel=series.channel, thread=series.thread,
                                user=series.user, owner=series.owner, text=series.text, due=due, lang=series.lang,
                                mentions=series.mentions, workspace=series.workspace, notify=False)
@@ -205,8 +231,7 @@ class ReminderService:
         reminder = self.get(reminder_id)
         if reminder is None:
             return None
-        return self.snooze(reminder_id, due - max(self.svc.clock.now(), reminder.due)
-                           if reminder.state == "pending" else due - self.svc.clock.now())
+        return self.snooze(reminder_id, due - self.snooze_start(reminder))
 
     def for_case(self, case_id: int, states: tuple[str, ...] = OPEN_STATES) -> list[Reminder]:
         marks = ",".join("?" * len(states))
@@ -237,9 +262,10 @@ class ReminderService:
         reminder = self.get(reminder_id)
         if reminder is None or reminder.state not in ("pending", "sent", "failed"):
             return None
+        if by <= timedelta(0):
+            raise ValueError("a snooze never moves a reminder earlier")
         now = self.svc.clock.now()
-        start = max(now, reminder.due) if reminder.state == "pending" else now
-        due = to_iso(start + by)
+        due = to_iso(self.snooze_start(reminder) + by)
         with self.svc.store.write() as db:
             cursor = db.execute(
                 """UPDATE reminders SET due = ?, next_attempt_at = ?, state = 'pending', attempts = 0, late = 0,

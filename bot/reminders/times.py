@@ -181,11 +181,22 @@ _NUMERIC_DATE = re.compile(r"(?<![\d-])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)
 _NUMERIC_CLOCK = re.compile(r"(?<![\d:])(\d{1,2})[:：](\d{2})(?![\d])")
 
 
+def _check_named_dates(text: str) -> None:
+    """English dates with a month name must exist too: dateparser reads "feb 30" as the month
+    alone (6 February, the text keeping "30"). Without a year, 29 February is allowed (the next
+    one there is, as 2月29日); with one, it must be a leap year."""
+    for match in _NAMED_DATE.finditer(text):
+        month = _MONTH_ABBR.index((match.group("m1") or match.group("m2"))[:3].lower()) + 1
+        day, year = match.group("d1") or match.group("d2"), match.group("y1") or match.group("y2")
+        _date(int(year) if year else 2000, month, int(day))  # 2000: a leap year
+
+
 def _check_numbers(text: str) -> None:
     """Dates and clock times written in digits must exist: dateparser would read 2026-13-01 as 13
     January and 25:61 as something else again."""
     for match in _NUMERIC_DATE.finditer(text):
         _date(*(int(group) for group in match.groups()))
+    _check_named_dates(text)
     for match in _NUMERIC_CLOCK.finditer(text):
         _clock(int(match.group(1)), int(match.group(2)))
 
@@ -208,10 +219,11 @@ def _wall(when: datetime, zone: ZoneInfo, *, typed_clock: bool = True) -> dateti
     return instant
 
 
-def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_at_nine: bool = True) -> datetime | None:
+def _date_data(text: str, local_base: datetime, prefer: str) -> Any:
+    """dateparser's reading of a phrase (its date and the period it names: time, day, week, month,
+    year), or None when it reads none."""
     from dateparser.date import DateDataParser  # loaded by the first time phrase, not by every process
 
-    local_base = base.astimezone(zone).replace(tzinfo=None)
     settings = {
         "RELATIVE_BASE": local_base,
         "PREFER_DATES_FROM": prefer,
@@ -222,7 +234,30 @@ def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_
         data = DateDataParser(languages=["en", "zh"], settings=settings).get_date_data(text)
     except OverflowError:  # "in 10000 years": past the calendar, so no time it could name
         return None
-    if data.date_obj is None:
+    return data if data.date_obj is not None else None
+
+
+def vague(text: str, *, now: datetime, zone: ZoneInfo) -> bool:
+    """Whether a phrase names only a month or a year ("明年", "next year", "next month", "feb"):
+    dateparser gives it a day (today's, a year on), but nobody who says it means that day."""
+    text = " ".join(text.split())
+    local_base = now.astimezone(zone).replace(tzinfo=None)
+    if _CJK.search(text):
+        found = _zh_tokens(text, local_base.date())
+        if found is not None and found[0] == len(text):  # the grammar names a day (下个月 is the 1st)
+            return False
+    candidates = [zh_to_en(text, local_base.date()), text] if _CJK.search(text) else [text]
+    for candidate in candidates:
+        data = _date_data(candidate, local_base, "future")
+        if data is not None:
+            return data.period in ("month", "year")
+    return False
+
+
+def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_at_nine: bool = True) -> datetime | None:
+    local_base = base.astimezone(zone).replace(tzinfo=None)
+    data = _date_data(text, local_base, prefer)
+    if data is None:
         return None
     when = _in_range(data.date_obj)
     if when.tzinfo is not None:  # the phrase named its own zone ("10:00 UTC", "+08:00")
@@ -322,6 +357,14 @@ def parse_past(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en") ->
 
 
 _EN_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_NAMED_DATE = re.compile(
+    rf"\b(?:(?P<m1>{_EN_MONTH})\.?\s+(?:the\s+)?(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:.]|\s*[ap]\.?m\b)"
+    rf"(?:,?\s+(?P<y1>\d{{4}})(?![\d:]))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_EN_MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})(?![\d:]))?)",
+    re.IGNORECASE,
+)
+"""An English date with a month name: "feb 30", "February 30th, 2027", "30 feb", "the 30th of February"."""
 _EN_UNIT = r"sec(?:ond)?s?|min(?:ute)?s?|h|hrs?|hours?|days?|weeks?|fortnights?|months?|years?|am|pm|a\.m\.|p\.m\.|o'clock"
 _EN_UNIT_WORD = re.compile(r"^(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|days?|weeks?|months?|years?)$", re.IGNORECASE)
 _EN_TIME_WORD = re.compile(
@@ -365,6 +408,8 @@ def _whole_phrase(words: list[str]) -> bool:
     if _EN_DANGLING.match(bare[-1]):
         return False
     for i, word in enumerate(bare):
+        if len(word) == 4 and word.isdigit() and i > 1 and _EN_BEFORE_NUMBER.match(bare[i - 2]):
+            continue  # the year of "Dec 1, 2026"
         if word.isdigit() and not ((i > 0 and _EN_BEFORE_NUMBER.match(bare[i - 1]))
                                    or (i + 1 < len(bare) and _EN_AFTER_NUMBER.match(bare[i + 1]))):
             return False
@@ -454,11 +499,18 @@ def _zh_later(length: str, base: datetime) -> datetime | None:
     return None if instant is None else instant[0]
 
 
+_QUANTITY = re.compile(r"\d|[零〇一二两三四五六七八九十百半几]|\b(?:an?|half|couple|few|one|two|three|four|five|six|seven"
+                       r"|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\b", re.IGNORECASE)
+"""A length says how much ("2 days", "an hour", "半小时"); "明年" or "next week" says when."""
+
+
 def parse_duration(text: str, *, lang: str = "en") -> timedelta:
     """A length of time for snoozing ("1h", "30 minutes", "2天"): a phrase that moves two different
     starting points by the same positive amount, so "tomorrow 9am" is not mistaken for one. Chinese
     is read by the grammar as "<length>后" (一个半小时, 两天), then as rewritten for dateparser."""
     text = " ".join(text.split())
+    if not _QUANTITY.search(text):  # 明年, tomorrow, next week: a time (snooze `to` it), not a length
+        raise _not_a_length(text, lang)
     readers: list[Callable[[datetime], datetime | None]] = [partial(_zh_later, text)] if _CJK.search(text) else []
     readers += [partial(_parse, candidate, zone=_UTC, prefer="future", date_only_at_nine=False)
                 for candidate in ([zh_to_en(text), text] if _CJK.search(text) else [text])
@@ -473,10 +525,12 @@ def parse_duration(text: str, *, lang: str = "en") -> timedelta:
             deltas.add(None if when is None else when - base)
         if len(deltas) == 1 and (delta := deltas.pop()) is not None and delta > timedelta(0):
             return delta
-    raise UsageError(
-        pick(lang, en=f'"{text}" is not a length of time. Try {DURATION_EXAMPLES}.',
-             zh=f"“{text}”不是一段时长。例如 {DURATION_EXAMPLES}。")
-    )
+    raise _not_a_length(text, lang)
+
+
+def _not_a_length(text: str, lang: str) -> UsageError:
+    return UsageError(pick(lang, en=f'"{text}" is not a length of time. Try {DURATION_EXAMPLES}.',
+                           zh=f"“{text}”不是一段时长。例如 {DURATION_EXAMPLES}。"))
 
 
 def babel_locale(lang: str) -> str:
@@ -502,12 +556,17 @@ def human(when: datetime, zone: ZoneInfo, lang: str) -> str:
     return f"{day} {hour} ({zone_label(zone)})"
 
 
-def short(when: datetime, zone: ZoneInfo, lang: str) -> str:
-    """For a line of a list, the zone said once elsewhere: "Fri, Nov 27 09:00" / "11月27日周五 09:00"."""
+def short(when: datetime, zone: ZoneInfo, lang: str, *, now: datetime | None = None) -> str:
+    """For a line of a list, the zone said once elsewhere: "Fri, Nov 27 09:00" / "11月27日周五 09:00",
+    and with the year when `when` is in another year than `now` in that zone ("Tue, Dec 7, 2027 09:00" /
+    "2027年12月7日周二 09:00"): without it a date of next year reads as this year's, its weekday wrong.
+    Time is injected (bot/clock.py): a caller that passes no `now` gets no year, as before."""
     from babel.dates import format_skeleton
 
     locale = babel_locale(lang)
-    return f"{format_skeleton('MMMEd', when, tzinfo=zone, locale=locale)} {format_skeleton('Hm', when, tzinfo=zone, locale=locale)}"
+    same_year = now is None or when.astimezone(zone).year == now.astimezone(zone).year
+    day = format_skeleton("MMMEd" if same_year else "yMMMEd", when, tzinfo=zone, locale=locale)
+    return f"{day} {format_skeleton('Hm', when, tzinfo=zone, locale=locale)}"
 
 
 def relative(when: datetime, now: datetime, lang: str) -> str:
@@ -871,6 +930,7 @@ def _zh_instant(p: _ZhParts, now: datetime, zone: ZoneInfo, prefer: str) -> tupl
         elif roll == "year":
             day = _next_year_date(day, -1)
         when = at(day)
+    assumed = assumed or (not p.year_typed and day.year > today.year)  # 2月29日 in a year without one
     return _in_range(_wall(wall(day), zone, typed_clock=p.hour is not None)), assumed
 
 

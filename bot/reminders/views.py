@@ -87,17 +87,21 @@ def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_
     )
 
 
-def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, command: str = "remind list") -> Response:
-    """One page of the channel's pending reminders, soonest first, with its count and the buttons
-    to the other pages (bot/paging.py): a long text is clipped on its line, never a reminder left out."""
+def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, command: str = "remind list",
+                  mine: bool = False) -> Response:
+    """One page of the channel's pending reminders (`mine`: filtered to the user's), soonest first, with
+    its count and the buttons to the other pages (bot/paging.py): a long text is clipped on its line,
+    never a reminder left out."""
     zone = ctx.svc.channel_zone(ctx.req.platform, ctx.req.channel, ctx.req.workspace)
     page = paging.page_of(reminders, number, ctx.lang)
-    if not reminders:
+    if not reminders and mine:
+        text = ctx.pick(en="You have no pending reminders in this channel.", zh="你在本频道没有待发送的提醒。")
+    elif not reminders:
         text = ctx.pick(en="No reminders pending in this channel.", zh="本频道没有待发送的提醒。")
     else:
         text = "\n".join(
             paging.line(
-                f"#{r.id} · {times.short(r.due, zone, ctx.lang)}"
+                f"#{r.id} · {times.short(r.due, zone, ctx.lang, now=ctx.now)}"
                 + (f" · 🔁 {times.rule_words(r.repeat, ctx.lang)}" if r.repeat else "")
                 + (f" · {ctx.pick(en='case', zh='案件')} #{r.case_id}" if r.case_id else "")
                 + f" · {', '.join(mention(m) for m in r.mentions) or mention(r.owner)} · {paging.clip(r.text, 100)}"

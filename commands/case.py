@@ -167,7 +167,7 @@ async def open_(ctx: Context) -> Response:
     if not rest:
         # Opening a case is one line in every platform, scripts included: rather than a second
         # question, the reply names the moment used and how to correct it (reminders follow).
-        clock = times.short(at, zone, ctx.lang)
+        clock = times.short(at, zone, ctx.lang, now=ctx.now)
         root = ctx.svc.config.root_command
         response.context.insert(0, ctx.pick(
             en=f"⏱ Counted from now, {clock} ({times.zone_label(zone)}) — add `received <when>` if the notice came earlier: "
@@ -422,7 +422,7 @@ def _list_line(ctx: Context, found: Case, zone) -> tuple[str, dict]:
         overdue = following.due <= ctx.now
         item["next"] = {"id": following.rule.id, "label": label, "due": times.local_iso(following.due, zone),
                         "overdue": overdue}
-        when = f"{times.short(following.due, zone, ctx.lang)} ({times.relative(following.due, ctx.now, ctx.lang)})"
+        when = f"{times.short(following.due, zone, ctx.lang, now=ctx.now)} ({times.relative(following.due, ctx.now, ctx.lang)})"
         parts.append(("⚠️ " if overdue else "") + f"{label}: {when}")
     line = " · ".join(parts)
     if found.note:

@@ -3,6 +3,8 @@ and Chinese words; `case open` without a time says which time it used."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from bot.model import Request
 
 
@@ -106,3 +108,14 @@ async def test_opening_without_a_time_says_it_counted_from_now(ask, clock):
     assert zh.context[0].startswith("⏱ 从现在（11月24日周二 09:00，UTC）开始计算")
     given = await ask("case open messaging-warning received 2026-11-24 06:00")
     assert given.data["received_assumed"] is False and not any("Counted from now" in c for c in given.context)
+
+
+async def test_a_deadline_in_another_year_shows_its_year(ask, clock):
+    """A CSBA trial opened on Dec 20 ends on Jan 19: without the year the line read as this
+    January, its weekday wrong."""
+    clock.set(datetime(2026, 12, 20, 9, 0, tzinfo=timezone.utc))
+    await ask("case open csba-trial")
+    listed = await ask("case list")
+    assert "Tue, Jan 19, 2027 09:00" in listed.plain_text(), listed.plain_text()
+    zh = await ask("案件 列表", lang="zh")
+    assert "2027年1月19日周二 09:00" in zh.plain_text()

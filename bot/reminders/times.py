@@ -556,15 +556,15 @@ def human(when: datetime, zone: ZoneInfo, lang: str) -> str:
     return f"{day} {hour} ({zone_label(zone)})"
 
 
-def short(when: datetime, zone: ZoneInfo, lang: str, *, now: datetime | None = None) -> str:
+def short(when: datetime, zone: ZoneInfo, lang: str, *, now: datetime) -> str:
     """For a line of a list, the zone said once elsewhere: "Fri, Nov 27 09:00" / "11月27日周五 09:00",
     and with the year when `when` is in another year than `now` in that zone ("Tue, Dec 7, 2027 09:00" /
     "2027年12月7日周二 09:00"): without it a date of next year reads as this year's, its weekday wrong.
-    Time is injected (bot/clock.py): a caller that passes no `now` gets no year, as before."""
+    Time is injected (bot/clock.py), so `now` is the caller's."""
     from babel.dates import format_skeleton
 
     locale = babel_locale(lang)
-    same_year = now is None or when.astimezone(zone).year == now.astimezone(zone).year
+    same_year = when.astimezone(zone).year == now.astimezone(zone).year
     day = format_skeleton("MMMEd" if same_year else "yMMMEd", when, tzinfo=zone, locale=locale)
     return f"{day} {format_skeleton('Hm', when, tzinfo=zone, locale=locale)}"
 

@@ -10,6 +10,7 @@ import pytest
 from tests.appeal_helpers import Chat, bare
 from tests.test_appeal_dialog import TYPED, answer_one, answer_until
 
+pytestmark = pytest.mark.both_engines  # the draft keeps its answers in both stores (m004_answers)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

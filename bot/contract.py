@@ -262,7 +262,8 @@ class DialogData(_Closed):
     flow: str
     step: str
     step_index: int
-    steps_total: int
+    steps_total: int | None = Field(description="how many steps the dialogue has; null while the answers so far "
+                                                "do not decide it yet (before the marketplace and type are known)")
     answer_type: str
     error: str | None = Field(default=None, description="why the last answer was refused (the step is asked again)")
 
@@ -280,6 +281,8 @@ class DraftData(_Closed):
     email: str | None = Field(default=None, description="the letter as an e-mail (subject line and body)")
     form: dict[str, str] | None = Field(default=None, description="Account Health's form boxes: root cause, actions taken, preventive measures")
     attached: list[str] | None = Field(default=None, description="the evidence listed as attached")
+    editing: list[str] | None = Field(default=None, description="the steps being edited in a reopened draft (`appeal show`); "
+                                                                 "the draft shown is the last finished version")
 
 
 class CaseData(_Closed):

@@ -136,18 +136,24 @@ async def track(ctx: Context) -> Response:
     state = _owned(ctx, ctx.args)
     from bot.reminders.views import case_response  # the reminder views load with the first tracked draft
 
-    case, day_start = ctx.svc.appeals.track(ctx, state)
+    case, notice_day = ctx.svc.appeals.track(ctx, state)
     label = ctx.svc.dialogs.label(state)
     response = case_response(ctx, case, title_en=f"Case #{case.id} tracks {label}", title_zh=f"案件 #{case.id} 跟进 {label}")
-    if day_start:  # the dialogue asked the notice's day, not its hour: say what was assumed
-        notice_day = state.completed()["notice_date"]
-        root = ctx.svc.config.root_command
+    root = ctx.svc.config.root_command
+    if notice_day:  # the dialogue asked the notice's day, not its hour: say what was assumed
         response.context.insert(0, ctx.pick(
             en=f"⏱ Counted from the start of the notice day, {notice_day} 00:00 — if you know the hour it arrived: "
                f"/{root} case update {case.id} received {notice_day} 09:00",
             zh=f"⏱ 从通知当天 {notice_day} 00:00 开始计算——如果知道具体收到时间，请补充："
                f"/{root} 案件 更新 {case.id} 收到 {notice_day} 09:00"))
-    response.data["received_assumed"] = day_start
+    if state.status != "done":  # reopened for editing: the case tracks the version that was finished
+        version = ctx.svc.appeals.drafts.get(state.id)["version"]  # type: ignore[index]
+        response.context.insert(0, ctx.pick(
+            en=f"{label} is being edited; the case tracks version {version}, the last finished one. "
+               f"Finish the edit (/{root} appeal resume {label}) for a new version.",
+            zh=f"{label} 正在修改；案件跟进的是最后完成的第 {version} 版。"
+               f"修改完成（/{root} appeal resume {label}）后会生成新版本。"))
+    response.data["received_assumed"] = notice_day is not None
     if "appeal-sent" in ctx.svc.cases.case_type(case).events and "appeal-sent" not in case.events:
         response.choices.insert(0, Choice(label=ctx.pick(en="Mark appeal sent", zh="标记已申诉"),
                                           value=f"cmd:case update {case.id} appeal sent", style="primary"))
@@ -200,8 +206,8 @@ async def show(ctx: Context) -> Response:
     engine = ctx.svc.dialogs
     service = ctx.svc.appeals
     draft = service.drafts.get(state.id)
-    if state.status == "done" and draft and draft["status"] == "open":
-        return service.draft_response(draft, ctx.lang)
+    if draft and draft["status"] == "open" and state.status != "cancelled":
+        return _finished_version(ctx, state, draft)
     label = engine.label(state)
     flow = service.flow
     status = status_label(state.status, ctx.lang)
@@ -216,6 +222,27 @@ async def show(ctx: Context) -> Response:
         data={"dialog_id": label, "status": state.status},
         ephemeral=True,
     )
+
+
+def _finished_version(ctx: Context, state: DialogState, draft: dict) -> Response:
+    """A draft as last finished; when its dialogue was reopened, the reply says which steps are being
+    edited (their new answers are not in this version) and offers to go on editing."""
+    response = ctx.svc.appeals.draft_response(draft, ctx.lang)
+    if state.status == "done":
+        return response
+    engine = ctx.svc.dialogs
+    flow = ctx.svc.appeals.flow
+    label = engine.label(state)
+    editing = [s for s in engine.applicable(flow, state) if s.id not in state.complete and s.type != "review"]
+    named = ("、" if ctx.lang == "zh" else ", ").join(s.name(ctx.lang) for s in editing) or "—"
+    response.context.insert(0, ctx.pick(
+        en=f"✎ {label} is being edited (being edited: {named}); shown is version {draft['version']}, the last finished one.",
+        zh=f"✎ {label} 正在修改（修改中：{named}）；下面是最后完成的第 {draft['version']} 版。"))
+    if state.user == ctx.req.user:
+        response.choices.insert(0, Choice(label=ctx.pick(en=f"Resume {label}", zh=f"继续 {label}"), value=f"cmd:appeal resume {label}",
+                                          style="primary"))
+    response.data["editing"] = [s.id for s in editing]
+    return response
 
 
 @appeal.action("cancel", Text("cancel a draft", "取消草稿"),

@@ -51,7 +51,9 @@ async def answer_until(chat, response, stop_step: str):
 async def test_start_asks_the_marketplace_with_buttons_and_the_contract_fields(chat):
     r = await chat.cmd("appeal")
     assert r.kind == "dialog"
-    assert r.data["step"] == "marketplace" and r.data["step_index"] == 1 and r.data["steps_total"] >= 10
+    # which steps are asked hangs on the marketplace and the type: no total is claimed before them
+    assert r.data["step"] == "marketplace" and r.data["step_index"] == 1 and r.data["steps_total"] is None
+    assert r.text.startswith("(step 1) ")
     assert r.data["dialog_id"].startswith("AP-")
     assert [bare(c.value) for c in r.choices][:2] == ["amazon-us", "amazon-uk"]
     contract = r.to_contract()

@@ -82,16 +82,17 @@ async def test_going_back_to_a_choice_shows_the_current_answer_without_a_keep_bu
 
 
 @pytest.mark.parametrize("lang, text, keep, skip, input_", [
+    # an Amazon letter is in English: the prompt names English only (no French, which is Cdiscount's)
     ("en", "(5/16) Paste the text of the notice as the marketplace sent it (or press Skip). The letter quotes it so "
-           "the reviewer sees which notice you answer. Amazon's notice goes into the letter in English: if Seller "
-           "Central shows it in Chinese, switch Seller Central to English and copy it from there. Cdiscount's notice "
-           "is quoted in French.\n\nPaste the notice in the marketplace's language\n\nCurrent answer: Your account has been flagged.",
+           "the reviewer sees which notice you answer. The letter is in English, so paste the notice in English: if "
+           "Seller Central shows it in Chinese, switch it to English and copy it from there.\n\n"
+           "Paste the notice in English\n\nCurrent answer: Your account has been flagged.",
      "Keep: Your account has been flagged.", "Skip",
-     {"label": "Notice text", "long": True, "placeholder": "Paste the notice in the marketplace's language"}),
-    ("zh", "(5/16) 粘贴平台发出的通知原文（或按“跳过”）。申诉信会引用它，让审核人员知道你回应的是哪封通知。亚马逊的通知要用英文原文："
-           "如果卖家后台显示的是中文，请把后台语言切换为英文后再复制；Cdiscount 的通知引用法文原文。中文通知不能写进信里。\n\n"
-           "粘贴平台语言的通知原文（英文或法文）\n\n当前回答：Your account has been flagged.",
-     "保留：Your account has been flagged.", "跳过", {"label": "通知原文", "long": True, "placeholder": "粘贴平台语言的通知原文（英文或法文）"}),
+     {"label": "Notice text", "long": True, "placeholder": "Paste the notice in English"}),
+    ("zh", "(5/16) 粘贴平台发出的通知原文（或按“跳过”）。申诉信会引用它，让审核人员知道你回应的是哪封通知。申诉信是英文的，请粘贴英文原文："
+           "如果卖家后台显示的是中文，请把后台语言切换为英文后再复制。中文通知不能写进信里。\n\n"
+           "粘贴英文的通知原文\n\n当前回答：Your account has been flagged.",
+     "保留：Your account has been flagged.", "跳过", {"label": "通知原文", "long": True, "placeholder": "粘贴英文的通知原文"}),
 ])
 async def test_an_optional_long_text_offers_keep_then_skip_and_a_long_input(services, lang, text, keep, skip, input_):
     chat = Chat(services, lang=lang)

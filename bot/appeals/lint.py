@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from bot.dialogs.answers import LETTER_LANGUAGE  # the names the dialogue's refusal uses
+from bot.dialogs.answers import INTENTION, LETTER_LANGUAGE  # the names and the pattern the dialogue's refusals use
 from bot.i18n import pick
 
 MIN_WORDS = 150
@@ -78,12 +78,6 @@ CAUSE = re.compile(
     r"nobody|no one|assigned|agent|employee|staff|supplier|wholesaler|carrier|forwarder|warehouse|training|trained|procedure|"
     r"process|handling time|stock|inventory|template|by hand|manual|software|erp|tool|network|device|computer|"
     r"car|parce que|en raison|faute de|transporteur|procédure|notre stock)\b",
-    re.I,
-)
-INTENTION = re.compile(
-    r"\b(we will|we'll|we are going to|we're going to|we plan|we intend|we shall|we hope to|we promise|"
-    r"we are planning|we would like to|will be (done|implemented|completed|set up|introduced)|going to)\b|"
-    r"\bnous (allons|ferons|mettrons|prévoyons|comptons|souhaitons)\b|\bsera (mis|mise|fait|faite)\b",
     re.I,
 )
 _DAYS = r"day|working day|morning|evening|night|week|month|quarter|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday"

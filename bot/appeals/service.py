@@ -17,6 +17,7 @@ from bot.appeals.lint import lint
 from bot.appeals.mailboxes import Mailboxes
 from bot.appeals.store import DraftStore
 from bot.dialogs import DialogState, Flow
+from bot.dialogs.answers import typed_chinese
 from bot.errors import UsageError
 from bot.i18n import pick
 from bot.model import Attachment, Choice, Response, Section
@@ -115,8 +116,9 @@ class AppealService:
                 prefill[step_id] = value
             elif step_id == "marketplace" and len(offered) == 1:
                 prefill[step_id] = offered[0]
-        if getattr(case, "store", None):
-            prefill["store_name"] = case.store
+        store_step = flow.step("store_name")
+        if getattr(case, "store", None) and store_step is not None and not typed_chinese(store_step, case.store):
+            prefill["store_name"] = case.store  # a case's Chinese store name is asked again, as the letter needs it
         anchor = case.events.get(case_type.opens_with)
         if anchor is not None:
             zone = self.svc.channel_zone(case.platform, case.channel, case.workspace)
@@ -139,23 +141,27 @@ class AppealService:
         return "appeal-follow-up"
 
     def _answers(self, draft: dict[str, Any]) -> dict[str, Any]:
+        """The answers the draft was written from (drafts saved before they were kept: the dialogue's)."""
+        if draft.get("answers"):
+            return draft["answers"]
         state = self.svc.dialogs.store.get(draft["dialog_id"])
         return state.completed() if state else {}
 
-    def track(self, ctx: "Context", state: DialogState) -> tuple[Case, bool]:
+    def track(self, ctx: "Context", state: DialogState) -> tuple[Case, str | None]:
         """Open the case that tracks a finished draft (once; pressed again, the same case) and link
-        them, so the draft offers "Mark appeal sent". A notice's case counts from the start of the
-        notice day in the channel's zone (the hour is not asked: earlier, never later, than the
-        truth), and the second value says so, for the reply to offer the correction; a follow-up
-        case starts now, since it is opened when the appeal is sent."""
+        them, so the draft offers "Mark appeal sent". The case carries the draft's store and
+        marketplace. A notice's case counts from the start of the notice day in the channel's zone
+        (the hour is not asked: earlier, never later, than the truth), and the second value is that
+        day, for the reply to offer the correction; a follow-up case starts now, since it is opened
+        when the appeal is sent. A draft reopened for editing is tracked as last finished."""
         draft = self.drafts.get(state.id)
-        if state.status != "done" or draft is None or draft["status"] != "open":
+        if draft is None or draft["status"] != "open":
             raise UsageError(pick(ctx.lang, en=f"{self.label(state.id)} has no finished draft to track yet.",
                                   zh=f"{self.label(state.id)} 还没有完成的草稿，无法跟进。"))
         linked = self.case_of(draft.get("case_id"))
         if linked is not None:
-            return linked, False
-        answers = state.completed()
+            return linked, None
+        answers = self._answers(draft)  # the finished version's, even while a new one is being edited
         case_type = self.svc.cases.rules.types[self.case_type_for(draft["violation"], answers.get("notice_effect"))]
         at = ctx.now
         day_start = case_type.opens_with == "received" and bool(answers.get("notice_date"))
@@ -164,9 +170,10 @@ class AppealService:
             at = datetime.combine(date.fromisoformat(answers["notice_date"]), time(0, 0), tzinfo=zone)
         req = ctx.req
         case = self.svc.cases.open(case_type, platform=req.platform, channel=req.channel, thread=req.thread,
-                                   opened_by=req.user, owner=req.user, at=at, lang=ctx.lang, workspace=req.workspace)
+                                   opened_by=req.user, owner=req.user, at=at, lang=ctx.lang, workspace=req.workspace,
+                                   store=draft["store_name"] or None, marketplace=draft["marketplace"] or None)
         self.drafts.link_case(state.id, case.id, ctx.now)
-        return case, day_start
+        return case, answers["notice_date"] if day_start else None
 
     # ----- from answers to a letter ---------------------------------------------------------------
     def facts(self, state: DialogState, flow: Flow) -> LetterFacts:
@@ -307,6 +314,7 @@ class AppealService:
             marketplace=facts.marketplace, violation=facts.violation, language=facts.language,
             store_name=facts.store_name, text=letter, lint=findings, send_to=send_to, now=ctx.now,
             workspace=state.workspace, case_id=case_id, form=rendered.form, attached=facts.attached,
+            answers=state.completed(),
         )
         return self.draft_response(draft, state.lang)
 

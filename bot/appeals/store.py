@@ -56,6 +56,15 @@ def m003_case_and_form(db: sqlite_utils.Database) -> None:
             table.add_column(column, int if column == "case_id" else str)
 
 
+@migrations()
+def m004_answers(db: sqlite_utils.Database) -> None:
+    """The answers a draft was written from, so the finished version can be tracked and shown while
+    its dialogue is reopened and edited (the dialogue's own answers change as the user edits)."""
+    table = db.table("appeal_drafts")
+    if "answers" not in table.columns_dict:
+        table.add_column("answers", str)
+
+
 postgres(
     migrations,
     m001_appeal_drafts="""
@@ -68,6 +77,7 @@ postgres(
     """,
     m002_workspace="",
     m003_case_and_form="ALTER TABLE appeal_drafts ADD COLUMN case_id bigint, ADD COLUMN form text, ADD COLUMN attached text;",
+    m004_answers="ALTER TABLE appeal_drafts ADD COLUMN answers text;",
 )
 
 
@@ -79,7 +89,7 @@ class DraftStore:
     def save(self, *, dialog_id: int, platform: str, user: str, channel: str, marketplace: str, violation: str,
              language: str, store_name: str, text: str, lint: list[dict], send_to: dict, now: datetime,
              workspace: str | None = None, case_id: int | None = None, form: dict | None = None,
-             attached: list[str] | None = None) -> dict:
+             attached: list[str] | None = None, answers: dict[str, Any] | None = None) -> dict:
         stamp = now.isoformat()
         with self.store.write() as db:
             previous = self.get(dialog_id)
@@ -96,6 +106,7 @@ class DraftStore:
                     # a draft linked to a case later (`appeal track`) stays linked when it is rewritten
                     "case_id": case_id or (previous or {}).get("case_id"), "form": json.dumps(form or {}, ensure_ascii=False),
                     "attached": json.dumps(attached or [], ensure_ascii=False),
+                    "answers": json.dumps(answers or {}, ensure_ascii=False),
                 },
                 pk="dialog_id",
             )
@@ -110,6 +121,7 @@ class DraftStore:
         row["send_to"] = json.loads(row["send_to"] or "{}")
         row["form"] = json.loads(row.get("form") or "{}")
         row["attached"] = json.loads(row.get("attached") or "[]")
+        row["answers"] = json.loads(row.get("answers") or "{}")
         return row
 
     def link_case(self, dialog_id: int, case_id: int, now: datetime) -> None:

@@ -110,13 +110,46 @@ def typed_chinese(step: Step, text: str) -> bool:
     return step.english and bool(_CJK.search(text))
 
 
-def wrong_language(letter_lang: str, suggestions: list[str]) -> Invalid:
-    """The refusal of `typed_chinese`: it names the letter's language and offers suggestions."""
+def wrong_language(letter_lang: str, suggestions: list[str], step: Step | None = None) -> Invalid:
+    """The refusal of `typed_chinese`: it names the letter's language and offers suggestions, or
+    says what the step asks for instead (`chinese_hint`: a store name as the marketplace shows it)."""
     en, zh = LETTER_LANGUAGE.get(letter_lang, LETTER_LANGUAGE["en"])
+    if step is not None and step.chinese_hint is not None:
+        return Invalid(
+            f"The letter is in {en} and this goes into it as typed: {step.chinese_hint.en}",
+            f"申诉信是{zh}的，这里输入的文字会原样写进信里：{step.chinese_hint.get('zh')}",
+        )
     listed = "\n".join(f"• {s}" for s in suggestions[:6])
     return Invalid(
         f"The letter is in {en}: type this in {en}" + (", or pick one of these suggestions:\n" + listed if listed else "."),
         f"申诉信是{zh}的，这里输入的文字会原样写进信里：请用{zh}输入" + (f"，或点选下面的{zh}建议：\n" + listed if listed else "。"),
+    )
+
+
+INTENTION = re.compile(
+    r"\b(we will|we'll|we are going to|we're going to|we plan|we intend|we shall|we hope to|we promise|"
+    r"we are planning|we would like to|will be (done|implemented|completed|set up|introduced)|going to)\b|"
+    r"\bnous (allons|ferons|mettrons|prévoyons|comptons|souhaitons)\b|\bsera (mis|mise|fait|faite)\b|"
+    r"将会|将要|计划|打算",
+    re.I,
+)
+"""An action written as an intention, not as done: refused at a `past_tense` step, and flagged by
+the letter's checks (bot/appeals/lint.py) in whatever reached the letter another way."""
+DONE_EXAMPLE = {"en": "We retrained all agents on 21 November.", "fr": "Nous avons formé tous les agents le 21 novembre."}
+
+
+def refuse_intention(step: Step, text: str, letter_lang: str) -> None:
+    """Refuse a sentence typed into a `past_tense` step that says what will be done: the actions
+    taken are what the reviewer weighs, and a plan there reads as nothing done yet."""
+    found = INTENTION.search(text) if step.past_tense else None
+    if found is None:
+        return
+    example = DONE_EXAMPLE.get(letter_lang, DONE_EXAMPLE["en"])
+    raise Invalid(
+        f"“{found.group(0)}” says what will be done; this step lists actions already taken. Write what was done, "
+        f"in the past tense, with when: e.g. “{example}” A plan belongs to the preventive measures.",
+        f"“{found.group(0)}”写的是打算，而这一步只列已经完成的措施。请用过去时写出做了什么、何时做的，"
+        f"例如“{example}”；今后的安排请写到“预防措施”一步。",
     )
 
 

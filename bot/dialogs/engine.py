@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import marketplaces
 from bot.dialogs.answers import (
+    LETTER_LANGUAGE,
     Invalid,
     parse_counts,
     parse_date,
@@ -25,6 +26,7 @@ from bot.dialogs.answers import (
     parse_ids,
     parse_notes,
     parse_text,
+    refuse_intention,
     typed_chinese,
     wrong_language,
 )
@@ -69,13 +71,45 @@ def _short(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _text_input(step: Step, lang: str) -> Input | None:
+def _text_input(step: Step, lang: str, hint: str | None) -> Input | None:
     """A text box for the steps answered by typing (a modal field where the platform has one);
     long answers get several lines."""
     if step.type not in ("text", "long_text", "ids", "notes", "counts", "date", "email"):
         return None
     return Input(label=_short(step.name(lang), 45), long=step.long or step.type in ("long_text", "notes"),
-                 placeholder=_short(step.hint.get(lang), 100) if step.hint else None)
+                 placeholder=_short(hint, 100) if hint else None)
+
+
+def _fate(flow: Flow, step: Step, answers: dict[str, Any], fates: dict[str, bool | None]) -> bool | None:
+    """Whether `step` is asked, as far as `answers` decide it: True, False, or None (not known yet).
+    A condition on a step that is itself never asked is decided (that step will have no answer)."""
+    if step.id not in fates:
+        fates[step.id] = None  # a cycle of conditions stays undecided
+        gates = (_decide(step.when, answers, flow, fates, when=True), _decide(step.unless, answers, flow, fates, when=False))
+        fates[step.id] = False if False in gates else None if None in gates else True
+    return fates[step.id]
+
+
+def _decide(condition: dict[str, Any] | None, answers: dict[str, Any], flow: Flow, fates: dict[str, bool | None], *, when: bool) -> bool | None:
+    """Whether a `when` (or `unless`, when=False) lets the step be asked: True, False, or None."""
+    if not condition:
+        return True
+    unknown = False
+    for name, expected in condition.items():
+        allowed = expected if isinstance(expected, list) else [expected]
+        if name in answers:
+            holds = answers[name] in allowed
+        else:
+            other = flow.step(name)
+            if other is not None and _fate(flow, other, answers, fates) is not False:
+                unknown = True  # to be asked (or perhaps): its answer is not known yet
+                continue
+            holds = False  # never asked: never answered, so the condition does not hold
+        if not holds:
+            return not when  # a `when` that fails excludes the step; an `unless` that fails lets it be
+    if unknown:
+        return None
+    return when
 
 
 class DialogEngine:
@@ -251,7 +285,13 @@ class DialogEngine:
             self.store.reopen_step(state.id, target.id, ctx.now)
             return await self._advance(ctx, self.store.get(state.id), flow)  # type: ignore[arg-type]
         if word == KEEP and step.id in state.answers and step.type != "multi":
-            return await self._complete(ctx, state, flow, step, state.answers[step.id])
+            kept = state.answers[step.id]
+            if isinstance(kept, str):  # an answer kept from before a step refused Chinese is checked as if typed
+                try:
+                    self._require_letter_language(flow, step, state, kept)
+                except Invalid as exc:
+                    return self.prompt(state, flow, step, error=exc.reason(state.lang))
+            return await self._complete(ctx, state, flow, step, kept)
         if word == SKIP and step.type not in ("multi", "review"):
             if step.optional:
                 return await self._complete(ctx, state, flow, step, None)
@@ -276,6 +316,7 @@ class DialogEngine:
         if step.type in ("text", "long_text", "notes"):
             self._require_letter_language(flow, step, state, raw)
         if step.type in ("text", "long_text"):
+            refuse_intention(step, raw, self.letter_language(flow, state))
             return parse_text(step, raw)
         if step.type == "notes":
             return parse_notes(step, raw, list(state.completed().get(step.notes_for or "") or []))
@@ -291,19 +332,28 @@ class DialogEngine:
         raise Invalid("This step cannot take an answer.", "此步骤不接受回答。")
 
     @staticmethod
-    def _require_letter_language(flow: Flow, step: Step, state: DialogState, raw: str) -> None:
+    def letter_language(flow: Flow, state: DialogState) -> str:
+        """The language of the document the answers go into: the `language` step's answer while that
+        step applies (French or English on Cdiscount), else its default (English)."""
+        step = flow.step("language")
+        answers = state.completed()
+        if step is not None and step.applies(answers) and answers.get("language"):
+            return str(answers["language"])
+        return str((step.default if step else None) or "en")
+
+    def _require_letter_language(self, flow: Flow, step: Step, state: DialogState, raw: str) -> None:
         """Refuse Chinese typed into a letter step, naming the letter's language (English unless
         the dialogue chose another: French on Cdiscount) with the step's suggestions written in it
         (the user's language beside them) to pick instead."""
         if not typed_chinese(step, raw):
             return
-        letter_lang = str(state.completed().get("language") or "en")
+        letter_lang = self.letter_language(flow, state)
         suggestions = []
         for choice in flow.choices_for(step, state.completed()):
             own = choice.label.get(state.lang)
             written = (choice.label.fr if letter_lang == "fr" else None) or choice.label.en
             suggestions.append(written + (f"（{own}）" if own != written else ""))
-        raise wrong_language(letter_lang, suggestions)
+        raise wrong_language(letter_lang, suggestions, step)
 
     def _match_choice(self, flow: Flow, step: Step, state: DialogState, raw: str) -> ChoiceDef | None:
         offered = flow.choices_for(step, state.completed())
@@ -347,6 +397,7 @@ class DialogEngine:
                 text = _BULLET.sub("", line).strip()
                 if not text:
                     continue
+                refuse_intention(step, text, self.letter_language(flow, state))
                 text = parse_text(step, text)
                 if {"text": text} not in picks:
                     picks.append({"text": text})
@@ -432,12 +483,15 @@ class DialogEngine:
         lang = state.lang
         steps = self.applicable(flow, state)
         index = next((i for i, s in enumerate(steps, 1) if s.id == step.id), len(steps))
+        total = self.steps_total(flow, state)
         parts = [p for p in (error and f"⚠ {error}", notice) if p]
-        parts.append(f"({index}/{len(steps)}) {step.prompt.get(lang)}")
+        where = f"{index}/{total}" if total else pick(lang, en=f"step {index}", zh=f"第 {index} 步")
+        question, hint = step.question(lang, LETTER_LANGUAGE.get(self.letter_language(flow, state), LETTER_LANGUAGE["en"]))
+        parts.append(f"({where}) {question}")
         offered, choices = self._offer(state, flow, step, steps)
         parts += offered
-        if step.hint:
-            parts.append(step.hint.get(lang))
+        if hint:
+            parts.append(hint)
         given, keep = self._answer_given(state, flow, step)
         parts += given
         choices += keep
@@ -449,14 +503,24 @@ class DialogEngine:
             text="\n\n".join(parts),
             choices=[c.model_copy(update={"value": self.stamp(state, step, c.value)}) for c in choices],
             multi=step.type == "multi",
-            input=_text_input(step, lang),
+            input=_text_input(step, lang, hint),
             context=[pick(
                 lang,
                 en=f"Type back, edit <step>, cancel — or /{self._root} {flow.id} resume later.",
                 zh=f"可输入 返回、修改 <步骤>、取消；稍后可用 /{self._root} {flow.id} resume 继续。",
             )],
-            data=self._prompt_data(state, flow, step, index, len(steps), error),
+            data=self._prompt_data(state, flow, step, index, total, error),
         )
+
+    def steps_total(self, flow: Flow, state: DialogState) -> int | None:
+        """How many steps the dialogue has, once the answers so far decide it: None while whether
+        some step is asked still hangs on an unanswered one (the marketplace, the type), since a
+        total counted then would change as the user answers or goes back."""
+        answers = state.completed()
+        fates: dict[str, bool | None] = {}
+        if any(_fate(flow, step, answers, fates) is None for step in flow.steps):
+            return None
+        return sum(1 for step in flow.steps if fates[step.id])
 
     def _offer(self, state: DialogState, flow: Flow, step: Step, steps: list[Step]) -> tuple[list[str], list[Choice]]:
         """What the step's answer type adds under the question: paragraphs and buttons (none for a
@@ -515,7 +579,7 @@ class DialogEngine:
         keep = [] if step.type == "choice" else [Choice(label=_short(pick(lang, en="Keep: ", zh="保留：") + shown), value=KEEP)]
         return [pick(lang, en=f"Current answer: {shown}", zh=f"当前回答：{shown}")], keep
 
-    def _prompt_data(self, state: DialogState, flow: Flow, step: Step, index: int, total: int, error: str | None) -> dict[str, Any]:
+    def _prompt_data(self, state: DialogState, flow: Flow, step: Step, index: int, total: int | None, error: str | None) -> dict[str, Any]:
         """The console contract's fields of a prompt: a program reads where it is and what to answer."""
         data: dict[str, Any] = {
             "dialog_id": self.label(state),

@@ -102,6 +102,12 @@ class Step(BaseModel):
     english: bool = False
     """What is typed here goes into an English letter word for word: Chinese is refused (with the
     step's English suggestions to pick instead)."""
+    chinese_hint: Localized | None = None
+    """What the refusal of Chinese asks for instead of "type it in the letter's language", where
+    that would be wrong: a store name is typed as the marketplace shows it, in any letter."""
+    past_tense: bool = False
+    """What is typed here reports what was already done: a sentence written as an intention
+    ("we will…") is refused at the step, with how to write it, instead of only by the final checks."""
     notes_for: str | None = None
     """For a `notes` step: the ids step whose IDs each line must start with."""
 
@@ -120,6 +126,14 @@ class Step(BaseModel):
 
     def name(self, lang: str) -> str:
         return (self.label or self.prompt).get(lang)
+
+    def question(self, lang: str, letter_language: tuple[str, str]) -> tuple[str, str | None]:
+        """The prompt and the hint with `{language}` replaced by the letter's language, named in the
+        user's language (`letter_language` is its (en, zh) name), so a prompt never names a language
+        the letter is not written in."""
+        name = letter_language[1] if lang == "zh" else letter_language[0]
+        hint = self.hint.get(lang).replace("{language}", name) if self.hint else None
+        return self.prompt.get(lang).replace("{language}", name), hint
 
 
 class Flow(BaseModel):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import paging
+from bot.appeals.store import DraftStore
 from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import Text
@@ -73,10 +74,23 @@ def setup(app: "App") -> None:
 
 def _with_appeal(ctx: Context, found, response: Response) -> Response:
     """An open case whose type is appealed (its rules say what the appeal knows) offers to draft
-    that appeal: the button runs `appeal start case N`, which carries the case's facts over."""
-    if found.state == "open" and ctx.svc.cases.case_type(found).appeal:
+    that appeal: the button runs `appeal start case N`, which carries the case's facts over. Once
+    a draft is written for the case, the case names it instead (its author gets a button to show
+    it; drafts are personal), so nobody drafts the same appeal twice by accident."""
+    if found.state != "open" or not ctx.svc.cases.case_type(found).appeal:
+        return response
+    drafts = DraftStore(ctx.svc.store).for_case(found.id)
+    if not drafts:
         response.choices.append(Choice(label=ctx.pick(en="Draft the appeal", zh="起草申诉"),
                                        value=f"cmd:appeal start case {found.id}", style="primary"))
+        return response
+    labels = [(ctx.svc.appeals.label(d["dialog_id"]), d["user"]) for d in drafts]
+    written = ", ".join(f"{label} ({mention(user)})" for label, user in labels)
+    response.context.append(ctx.pick(en=f"Appeal drafted for this case: {written}.", zh=f"此案件的申诉草稿：{written}。"))
+    for label, user in labels:
+        if user == ctx.req.user:
+            response.choices.append(Choice(label=ctx.pick(en=f"Show {label}", zh=f"查看 {label}"),
+                                           value=f"cmd:appeal show {label}"))
     return response
 
 

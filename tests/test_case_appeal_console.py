@@ -76,6 +76,11 @@ def test_a_case_drafts_its_appeal_and_records_it_sent(new_db):
     assert next(d for d in sent["deadlines"] if d["id"] == "appeal-due")["met"] is True
     shown_again = console.send("/seller appeal show AP-1")
     assert "Mark appeal sent" not in [c["label"] for c in shown_again["choices"]]  # it is recorded
+    # the case names its draft rather than offering to draft the same appeal again
+    case = console.send("/seller case show 1")
+    labels = [c["label"] for c in case["choices"]]
+    assert "Draft the appeal" not in labels and "Show AP-1" in labels
+    assert "Appeal drafted for this case: AP-1 (@u-li)." in case["context"]
     assert console.close() == 0
 
 

@@ -30,6 +30,7 @@ SETS = [
     ROOT / "tests" / "data" / "blind.jsonl",
     ROOT / "tests" / "data" / "blind2.jsonl",
     ROOT / "tests" / "data" / "blind3.jsonl",
+    ROOT / "tests" / "data" / "blind4.jsonl",
 ]
 
 

@@ -127,7 +127,7 @@ class DraftStore:
     def for_case(self, case_id: int) -> list[dict[str, Any]]:
         """The drafts written for a case (not cancelled), oldest first: who wrote which."""
         return [dict(row) for row in self.db.query(
-            "SELECT dialog_id, user, status FROM appeal_drafts WHERE case_id = ? AND status != 'cancelled'"
+            "SELECT dialog_id, \"user\", status FROM appeal_drafts WHERE case_id = ? AND status != 'cancelled'"
             " ORDER BY dialog_id", [case_id])]
 
     def link_case(self, dialog_id: int, case_id: int, now: datetime) -> None:

@@ -108,6 +108,7 @@ CHINESE = [
     ("25号 对账", "11-25 09:00", "对账"),
     ("下个月15号 对账", "12-15 09:00", "对账"),
     ("下个月 对账", "12-01 09:00", "对账"),
+    ("3月 对账", "2027-03-01 09:00", "对账"),  # a month named alone: its 1st, not today's day at midnight
     ("下月1号 对账", "12-01 09:00", "对账"),
     ("下个月底 对账", "12-31 09:00", "对账"),
     ("月底下午5点 对账", "11-30 17:00", "对账"),
@@ -124,6 +125,8 @@ CHINESE = [
 ]
 
 ENGLISH = [
+    ("march send the report", "2027-03-01 09:00", "send the report"),  # a month alone: its 1st at 9
+    ("in january send the report", "2027-01-01 09:00", "send the report"),
     ("tomorrow 9am send the ODR appeal", "11-25 09:00", "send the ODR appeal"),
     ("tomorrow at 9am send the ODR appeal", "11-25 09:00", "send the ODR appeal"),
     ("tomorrow at 9am to send the appeal", "11-25 09:00", "send the appeal"),

@@ -266,6 +266,10 @@ def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_
     # (so "tomorrow 9am" stays 9am across a DST change); zoneinfo gives the offset
     if date_only_at_nine and data.period == "day" and when.time() == time(0, 0) != local_base.time():
         when = when.replace(hour=DEFAULT_HOUR.hour, minute=DEFAULT_HOUR.minute)
+    # a month named alone ("march", "3月") is its 1st at 09:00, as 下个月 is; dateparser gave today's
+    # day of that month at midnight, a moment nobody meant
+    if date_only_at_nine and data.period == "month" and when.time() == time(0, 0) != local_base.time():
+        when = when.replace(day=1, hour=DEFAULT_HOUR.hour, minute=DEFAULT_HOUR.minute)
     return _in_range(_wall(when, zone, typed_clock=bool(_CLOCK_TYPED.search(text))))
 
 

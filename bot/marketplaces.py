@@ -37,8 +37,8 @@ def find(typed: str, names: Mapping[str, str]) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-_ZH_COUNTRY = {"us": "美国", "uk": "英国", "de": "德国", "fr": "法国", "it": "意大利", "es": "西班牙", "jp": "日本",
-               "ca": "加拿大", "mx": "墨西哥", "eu": "欧洲"}
+_ZH_COUNTRY = {code: name for name, code in sorted(ZH_MARKETS.items(), key=lambda pair: len(pair[0]))}
+"""Code -> its Chinese name, the full one of ZH_MARKETS (美国, not 美)."""
 _PLATFORM = {"amazon": ("Amazon", "亚马逊"), "cdiscount": ("Cdiscount", "Cdiscount")}
 
 

@@ -7,6 +7,7 @@ fits it says so honestly, lists the closest topics and logs the question for cur
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from bot.context import Context
@@ -170,7 +171,7 @@ def _closest_choices(closest: list, lang: str) -> list[Choice]:
     """One button per closest topic: the article, or, where several of the closest sections share
     an article, each of those sections by its title (three buttons all reading "appeal mailboxes"
     would tell the agent nothing)."""
-    shared = {hit.article.id for hit in closest if sum(h.article.id == hit.article.id for h in closest) > 1}
+    shared = {article for article, n in Counter(hit.article.id for hit in closest).items() if n > 1}
     choices = []
     for hit in closest:
         if hit.article.id not in shared:

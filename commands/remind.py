@@ -178,8 +178,7 @@ async def list_reminders(ctx: Context) -> Response:
     found = ctx.svc.reminders.pending(req.platform, req.channel, req.workspace)
     if mine:
         found = [r for r in found if req.user in (r.user, r.owner, *r.mentions)]
-    return reminder_list(ctx, found, number=number, command="remind list mine" if mine else "remind list",
-                         mine=mine)
+    return reminder_list(ctx, found, number=number, mine=mine)
 
 
 def _own_reminder(ctx: Context, token: str | None):

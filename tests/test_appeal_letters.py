@@ -112,9 +112,9 @@ def test_letter_has_the_poa_structure_and_passes_the_linter(appeals, violation):
                    for line in letter.form["actions_taken"].splitlines() if line.strip())
 
 
-def _without_withdrawal(answers: dict) -> dict:
+def _without_withdrawal(flow, answers: dict) -> dict:
     """The same answers without an action that withdrew the listings (deleted or closed offers)."""
-    withdrawn = {"restr-act-deleted", "inauth-act-closed", "ip-act-deleted"}
+    withdrawn = set(flow.extra["effects"]["listing-removed"]["withdrawn_by"])
     return {**answers, "actions": [a for a in answers["actions"] if a["key"] not in withdrawn]}
 
 
@@ -126,7 +126,7 @@ def _without_withdrawal(answers: dict) -> dict:
     ("funds-held", "reactivate our account and release the funds held in it"),
 ])
 def test_the_request_follows_what_the_notice_did(appeals, effect, asked):
-    answers = _without_withdrawal(fixed_answers(appeals.flow, "restricted-products", effect=effect))
+    answers = _without_withdrawal(appeals.flow, fixed_answers(appeals.flow, "restricted-products", effect=effect))
     email = rendered(appeals, answers).email
     assert asked in email
     wording = appeals.flow.extra["effects"]

@@ -25,7 +25,7 @@ from bot.knowledge.index import Hit, Index
 from bot.knowledge.intents import IntentReader
 from bot.knowledge.store import KnowledgeStore, Who
 from bot.knowledge.text import Analyzer, Synonyms, teach, warm_up
-from bot.store import StoreError, fault
+from bot.store import is_storage_fault
 
 log = logging.getLogger("sellerbot.knowledge")
 
@@ -173,7 +173,7 @@ def _log_or_not(write, *args):
     try:
         return write(*args)
     except Exception as exc:
-        if not isinstance(fault(exc), StoreError):
+        if not is_storage_fault(exc):
             raise  # a bug, not the disk
         log.warning("knowledge: question not logged (%s)", exc)
         return None

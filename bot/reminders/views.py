@@ -87,8 +87,7 @@ def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_
     )
 
 
-def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, command: str = "remind list",
-                  mine: bool = False) -> Response:
+def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, mine: bool = False) -> Response:
     """One page of the channel's pending reminders (`mine`: filtered to the user's), soonest first, with
     its count and the buttons to the other pages (bot/paging.py): a long text is clipped on its line,
     never a reminder left out."""
@@ -116,7 +115,7 @@ def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, c
         title=ctx.pick(en="Reminders", zh="提醒") + f" · {page.count(ctx.lang)}",
         text=text,
         context=context,
-        choices=page.choices(ctx.lang, command),
+        choices=page.choices(ctx.lang, "remind list mine" if mine else "remind list"),
         ephemeral=True,
         data={"items": [reminder_item(ctx, r) for r in page.items], **page.data()},
     )

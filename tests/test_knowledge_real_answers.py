@@ -61,3 +61,26 @@ async def test_topic_buttons_carry_whole_titles(send):
         article, _, section = target.partition("#")
         title = articles[article].title_in("en")
         assert choice.label == title or (section and choice.label.endswith(f" · {title}")), choice.label
+
+
+async def test_an_answer_needs_more_than_ordinary_words_in_common(send):
+    """"发邮件给亚马逊最后要写什么" shares 邮件, 亚马逊 and 写 with a section on removal e-mails, enough to
+    cover the question but worth less than one rare word: it is not an answer, and the closest
+    sections are offered instead."""
+    response = await send("ask 发邮件给亚马逊最后要写什么")
+    assert response.data["answered"] is False and response.data["closest_sections"]
+
+
+@pytest.mark.parametrize("question, intent, not_intent", [
+    ("What's the max late shipment rate Amazon allows?", "limit", "definition"),
+    ("what's the minimum account health rating", "limit", "definition"),
+    ("what's the point of a plan of action", "definition", None),
+    ("appealed ten days ago and still nothing, what now?", "howto", None),
+    ("no answer yet, now what", "howto", None),
+])
+def test_asking_for_a_figure_is_not_asking_for_a_definition(question, intent, not_intent):
+    """"What's the max…" asks for a figure, not what the thing is; "what now" asks what to do."""
+    from bot.knowledge.intents import IntentReader
+
+    intents = IntentReader.load(ROOT / "knowledge" / "intents.yaml").read(question)
+    assert intent in intents and (not_intent is None or not_intent not in intents)

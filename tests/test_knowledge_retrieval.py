@@ -143,3 +143,17 @@ def test_the_section_is_chosen_by_what_the_question_adds_to_the_topic(kb, monkey
     monkeypatch.setattr(index_module, "FOCUS_DISCOUNT", 0.0)  # the topic words alone pick the other
     monkeypatch.setattr(index_module, "COVERAGE_SWAY", 0.0)
     assert index.search(question, "en").best.section.title == "Buyer messaging warnings"
+
+
+def test_a_quoted_notice_names_the_topic_and_the_own_words_ask(kb):
+    """The words of a quoted notice count half: a long quotation must not outweigh the few words
+    that ask the question. A question that is only a quotation keeps its weights."""
+    index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
+    plain = index.analyzer.query("your order defect rate is too high. how long do we have?")
+    quoted = index._quotes_as_context(
+        "notice: 'your order defect rate is too high'. how long do we have?",
+        index.analyzer.query("notice: 'your order defect rate is too high'. how long do we have?"),
+    )
+    assert quoted["high"] == plain["high"] / 2 and quoted["long"] == plain["long"]
+    alone = index.analyzer.query("“your order defect rate is too high”")
+    assert index._quotes_as_context("“your order defect rate is too high”", alone) == alone

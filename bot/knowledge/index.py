@@ -45,6 +45,10 @@ TAUGHT_SIMILARITY = 0.7
 TAUGHT_BOOST = 1.0
 MIN_SCORE = 6.0
 """A floor for the taught-question boost (any knowledge base size)."""
+MIN_ANSWER_SCORE = 1.0
+"""The best section's ranking score must reach this: below it, the question shares only a word or
+two of ordinary weight with the section (on the development sets, two of three answers scoring
+under it were wrong or off-topic). The closest sections are still offered as buttons."""
 MIN_COVERAGE = 0.35
 """The best section must hold at least this share of the question's (known, rarity-weighted) terms,"""
 MIN_EVIDENCE = 0.95
@@ -71,6 +75,8 @@ FOCUS_DISCOUNT = 0.5
 """Choosing among an article's sections, the question words its names already matched (the topic:
 站内信, "messaging") count this much less in the body, so the rest of the question (三部分,
 "repeated") picks the section."""
+QUOTE_WEIGHT = 0.5
+_QUOTED = re.compile(r"[\"“”«»「」『』](.{8,}?)[\"“”«»「」『』]|(?<![A-Za-z])'(.{8,}?)'(?![A-Za-z])")
 CANDIDATES = 48
 SHOWN_INTENTS = {
     "limit": re.compile(r"\d\s*%"),
@@ -387,6 +393,7 @@ class Index:
         id, section id); a question worded nearly the same goes to that section."""
         query, concepts = self.analyzer.parse(question)
         query = self._without_inner_pairs(query)
+        query = self._quotes_as_context(question, query)
         terms = list(query)
         asking = self.intents.asking(question)
         intents = frozenset(asking)
@@ -427,11 +434,29 @@ class Index:
         outside = any(t.startswith(OUTSIDE) for t in query)
         answered = (ranked[0][1] in recognised) or (
             not outside
+            and best.score >= MIN_ANSWER_SCORE * self._idf_of(1)
             and best.coverage >= MIN_COVERAGE
             and best.evidence >= MIN_EVIDENCE
             and known_share >= MIN_KNOWN
         )
         return SearchResult(hits[:limit], terms, answered, known_share, intents, rivals[:3])
+
+    def _quotes_as_context(self, question: str, query: dict[str, float]) -> dict[str, float]:
+        """The words of a quoted notice count QUOTE_WEIGHT as much as the question's own words.
+
+        A quotation names the topic (which notice), and a long one names it many times over; the
+        words around it ask the question ("how long do we have", 还能卖吗). At full weight the
+        quotation outweighs them and wins the section that repeats the notice, whatever was
+        asked. A question that is all quotation keeps its weights."""
+        spans = [m.group(1) or m.group(2) for m in _QUOTED.finditer(question)]
+        if not spans:
+            return query
+        rest = _QUOTED.sub(" ", question)
+        own = set(self.analyzer.query(rest))
+        if not own:
+            return query
+        quoted = set().union(*(self.analyzer.query(span) for span in spans)) - own
+        return {t: w * QUOTE_WEIGHT if t in quoted else w for t, w in query.items()}
 
     def _without_inner_pairs(self, query: dict[str, float]) -> dict[str, float]:
         """The question's terms without the character pairs that lie inside a Chinese word the

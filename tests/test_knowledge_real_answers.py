@@ -77,9 +77,19 @@ async def test_an_answer_needs_more_than_ordinary_words_in_common(send):
     ("what's the point of a plan of action", "definition", None),
     ("appealed ten days ago and still nothing, what now?", "howto", None),
     ("no answer yet, now what", "howto", None),
+    ("what does the sample POA do about missing invoices", "example", "definition"),
+    ("the reinstated seller who wrote that letter, what carrier did they switch to", "example", None),
+    ("有没有申诉范文可以参考", "example", None),
+    ("if the rate goes over the target, what can amazon actually do", "consequence", None),
+    ("our rating fell to 150, how bad is that", "consequence", None),
+    ("标题里写了best,这样有事吗", "consequence", None),
+    ("客服几点到几点有人", "time", None),
+    ("资金冻结了,除了申诉还有啥办法", "howto", None),
 ])
 def test_asking_for_a_figure_is_not_asking_for_a_definition(question, intent, not_intent):
-    """"What's the max…" asks for a figure, not what the thing is; "what now" asks what to do."""
+    """The kind of question is read from how it asks, whatever the topic: "What's the max…" asks
+    for a figure, not what the thing is; "what now" and 办法 ask what to do; "the sample POA" and
+    范文 ask for the worked example; "how bad", 有事吗 ask for the consequence; 几点 for a time."""
     from bot.knowledge.intents import IntentReader
 
     intents = IntentReader.load(ROOT / "knowledge" / "intents.yaml").read(question)

@@ -65,7 +65,8 @@ class Dispatcher:
         try:
             req = self._normalised(req)
             if req.kind == "choice" and req.value.startswith(ACTION_PREFIX):
-                req = req.model_copy(update={"kind": "command", "text": req.value[len(ACTION_PREFIX):], "values": []})
+                req = req.model_copy(update={
+                    "kind": "command", "text": req.value[len(ACTION_PREFIX):], "values": [], "from_button": True})
             req = req.model_copy(update={"lang": self.language(req)})
             if req.kind == "command":
                 name = self._command_name(req)

@@ -44,6 +44,9 @@ class Request(BaseModel):
     never names or handles, which members may be able to create or rename."""
     is_admin: bool = False
     """True when the platform says the user administers the workspace or guild."""
+    from_button: bool = False
+    """True for a command a button ran (its value `cmd:…`): a button belongs to one message, and
+    some commands act on what that message showed only while it still stands."""
 
     @property
     def value(self) -> str:

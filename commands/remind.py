@@ -277,6 +277,7 @@ async def snooze(ctx: Context) -> Response:
                                   zh="请写明推迟多久或推迟到何时，例如 1小时 或 到明天上午10点。"))
     phrase = " ".join(argv[1:])
     zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
+    _refuse_settled_post(ctx, reminder, zone)
     target = _snooze_target(ctx, phrase, zone)
     reminders = ctx.svc.reminders
     if isinstance(target, datetime):
@@ -291,6 +292,21 @@ async def snooze(ctx: Context) -> Response:
                                   zh=f"提醒 #{reminder.id} {state}，无法推迟。"))
     return reminder_response(ctx, snoozed, title_en=f"⏰ Reminder #{reminder.id} snoozed",
                              title_zh=f"⏰ 提醒 #{reminder.id} 已推迟")
+
+
+def _refuse_settled_post(ctx: Context, reminder: "Reminder", zone: ZoneInfo) -> None:
+    """The Snooze button of a series' post acts on that post only while it is open: pressed again
+    (or after Done) it would make a second one-off copy, or snooze the occurrence ahead, which its
+    post never showed. Typed, `snooze` means what it says; a one-off is one row, so a second press
+    only moves it again (a change of mind: 1 h, then tomorrow 9:00)."""
+    reminders = ctx.svc.reminders
+    if not ctx.req.from_button or reminder.repeat is None or reminders.posted_occurrence(reminder):
+        return
+    nxt = times.human(reminder.due, zone, ctx.lang) if reminder.state == "pending" else None
+    raise UsageError(ctx.pick(
+        en=f"Reminder #{reminder.id}'s post was already snoozed or done; nothing changed"
+           + (f" (next time: {nxt})." if nxt else "."),
+        zh=f"提醒 #{reminder.id} 的这条消息已经推迟或完成，未做更改" + (f"（下次：{nxt}）。" if nxt else "。")))
 
 
 def _snooze_series(ctx: Context, series: "Reminder", target: timedelta | datetime, zone: ZoneInfo) -> Response:

@@ -260,3 +260,29 @@ async def test_the_real_cap_of_one_person_is_a_hundred(ask, services, clock):
     refused = await ask("remind in 2 hours the hundred and first", channel="C1", user="U1")
     assert refused.kind == "error" and "100 reminders" in refused.text
     assert (await ask("remind in 2 hours someone else's", channel="C1", user="U2")).kind == "reminder"
+
+
+async def _press(services, value: str, lang: str = "en"):
+    return await services.dispatcher.handle(Request(kind="choice", values=[value], channel="C1", lang=lang))
+
+
+async def test_a_snooze_button_pressed_twice_snoozes_a_series_post_once(ask, services, clock):
+    """The second press (a double click, or a teammate pressing the same post) changes nothing and
+    says so: it made a second one-off copy of the post."""
+    created = await ask("remind every day at 9:30 check the ODR", channel="C1")
+    rid = created.data["reminder_id"]
+    clock.advance(minutes=30)
+    sender = RecordingSender()
+    await delivery_for(services, sender).run_due()
+    [posted] = sender.sent
+    snooze = next(c.value for c in posted.response.choices if "snooze" in c.value and c.value.endswith("1h"))
+    first = await _press(services, snooze)
+    assert first.kind == "reminder", first.text
+    before = [(r.id, r.due) for r in services.reminders.pending("console", "C1")]
+    again = await _press(services, snooze)
+    assert again.kind == "error" and again.text.startswith(f"Reminder #{rid}'s post was already snoozed or done")
+    zh = await _press(services, snooze, lang="zh")
+    assert zh.kind == "error" and zh.text.startswith(f"提醒 #{rid} 的这条消息已经推迟或完成")
+    assert [(r.id, r.due) for r in services.reminders.pending("console", "C1")] == before
+    typed = await ask(f"remind snooze {rid} 1h", channel="C1")  # typed, it means what it says
+    assert typed.kind == "reminder", typed.text

@@ -220,11 +220,25 @@ class ReminderService:
         with self.svc.store.write() as db:
             if not posted and not self._skip_occurrence(db, series):
                 return None
+            if posted and not self._settle_post(db, series):
+                return None
             copy = self.create(platform=series.platform, channel=series.channel, thread=series.thread,
                                user=series.user, owner=series.owner, text=series.text, due=due, lang=series.lang,
                                mentions=series.mentions, workspace=series.workspace, notify=False)
         self.changed()
         return copy
+
+    def _settle_post(self, db, series: Reminder) -> bool:
+        """Mark a series' posted occurrence as handled (`done_at`), as its snooze does: the post
+        has become the one-off copy, so a second press of its Snooze button makes no second copy.
+        False when it was settled or posted anew meanwhile (two presses at the same instant)."""
+        now = to_iso(self.svc.clock.now())
+        cursor = db.execute(
+            "UPDATE reminders SET done_at = ?, updated_at = ? WHERE id = ? AND sent_at = ?"
+            " AND (done_at IS NULL OR done_at < sent_at)",
+            [now, now, series.id, to_iso(series.sent_at) if series.sent_at else None],
+        )
+        return bool(cursor.rowcount)
 
     def snooze_to(self, reminder_id: int, due: datetime) -> Reminder | None:
         """Move a reminder to a given time (`snooze 3 到明天上午10点`); see `snooze`."""

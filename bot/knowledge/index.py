@@ -23,6 +23,7 @@ topic it knowingly does not cover (`outside:` in synonyms.yaml) or a name it has
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -309,6 +310,7 @@ class Index:
         self.ask_units = np.array(self.ask_unit, dtype=np.int32)
         """Per example question, its unit: ascending (questions are stored unit by unit)."""
         self.unit_intents = [self._intents_of(unit) for unit in range(len(self.units))]
+        self.spelling = Spelling(self._latin_words())
         self._idfs: dict[str, float] = {}
         self._rarities: dict[str, float] = {}
         """Per term met in a question, its idf and rarity: they depend on the index alone, and
@@ -323,6 +325,19 @@ class Index:
             return en.intents
         text = f"{en.text} {self._section(unit, 'zh').text}"
         return tuple(intent for intent, pattern in SHOWN_INTENTS.items() if pattern.search(text))
+
+    def _latin_words(self) -> set[str]:
+        """Every Latin word the knowledge base writes (texts, titles, names, example questions, the
+        synonyms' phrases): what a misspelt word of a question is checked against."""
+        texts: list[str] = []
+        for article in self.articles:
+            for lang in LANGS:
+                texts += [article.title[lang], *article.aliases.get(lang, ()), *article.questions.get(lang, ())]
+                for section in article.sections.get(lang, ()):
+                    texts += [section.title, section.text, *section.ask]
+        synonyms = self.analyzer.synonyms
+        texts += [str(p) for group in (*synonyms.groups, *synonyms.outside) for p in group]
+        return {w.lower() for text in texts for w in _LATIN_WORD.findall(text)}
 
     def _meta_terms(self, article: Article) -> list[str]:
         terms: list[str] = []
@@ -391,6 +406,7 @@ class Index:
 
         `taught` holds questions curators linked to a section (`kb teach`): (their terms, article
         id, section id); a question worded nearly the same goes to that section."""
+        question = self.spelling.correct(question)
         query, concepts = self.analyzer.parse(question)
         query = self._without_inner_pairs(query)
         query = self._quotes_as_context(question, query)
@@ -604,6 +620,52 @@ class Index:
         """A marketplace named in the question (≈amazon-uk) is covered by an article written for it."""
         codes = self.analyzer.synonyms.marketplaces.get(concept)
         return bool(codes and codes & set(article.marketplaces))
+
+
+class Spelling:
+    """Misspelt words of a question, read as the knowledge base's word they nearly are ("cdiscont",
+    "recieved", "apeal"): an unknown word otherwise counts as a topic the knowledge base lacks, and a
+    typo would sink a question it answers. Only a word that neither the knowledge base nor an
+    English or French dictionary knows, of at least MIN_TYPO letters, one edit (a swap of two
+    letters included) from exactly one word the knowledge base writes, or two edits for a long
+    word; the distance is `rapidfuzz`'s."""
+
+    def __init__(self, words: set[str]):
+        self.words = words
+        self.choices = sorted(w for w in words if len(w) >= MIN_TYPO - 1)
+
+    def correct(self, question: str) -> str:
+        return _LATIN_WORD.sub(self._word, question) if self.choices else question
+
+    def _word(self, match: re.Match) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < MIN_TYPO or lower in self.words or not lower.isalpha() or _dictionary().known([lower]):
+            return word
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        limit = 1 if len(lower) < LONG_TYPO else 2
+        found = process.extract(lower, self.choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        best = min((d for _, d, _ in found), default=None)
+        closest = [w for w, d, _ in found if d == best]
+        return closest[0] if len(closest) == 1 else word
+
+
+@functools.cache
+def _dictionary():
+    """English and French words (`pyspellchecker`'s lists, loaded at the first unknown word): a real
+    word the knowledge base does not write ("lunch", "Paris", "vague") is no typo of one it does
+    ("launch", "parts", "value"); it says the question is about something else."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language=["en", "fr"], distance=1)
+
+
+MIN_TYPO = 5
+"""Shorter words are left alone: one edit from a four-letter word reaches too many others."""
+LONG_TYPO = 9
+"""From this length a word may be two edits from the one meant."""
 
 
 def _running_total(rows: np.ndarray, width: int) -> np.ndarray:

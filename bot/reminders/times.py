@@ -1019,13 +1019,33 @@ def rule_words(rule: str | None, lang: str) -> str | None:
     return pick(lang, en=f"every month on the {day}{suffix} at {hm}", zh=f"每月{day}号 {hm}")
 
 
+_EN_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)s?"
+_EN_DAY_LIST = rf"{_EN_DAY}(?:\s*(?:,\s*(?:and\s+)?|&|/|\+|\band\b|\bto\b|-)\s*{_EN_DAY})*"
 _EN_RECUR = re.compile(
-    r"^(?:every\s+(?:(day)|(weekday)|(mon|tues|wednes|thurs|fri|satur|sun)day|month\s+on\s+the\s+(\d{1,2})(?:st|nd|rd|th)?)"
+    rf"^(?:every\s+(?:(day)|(weekday)|({_EN_DAY_LIST}|weekend)|month\s+on\s+the\s+(\d{{1,2}})(?:st|nd|rd|th)?)"
     r"|(daily)|(weekdays))\b"
     r"(?:\s+(?:at\s+)?(?:(noon)|(midnight)|(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b|(\d{1,2}):(\d{2})\b|at\s+(\d{1,2})\b))?",
     re.IGNORECASE,
 )
-_EN_DAY_PREFIXES = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+_EN_DAY_PREFIXES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_EN_RANGE = re.compile(rf"({_EN_DAY})\s*(?:\bto\b|-)\s*({_EN_DAY})")
+
+
+def _en_weekly(days: str) -> str:
+    """"monday and thursday", "mon, wed & fri", "tue/thu", "monday to friday", "weekend" → the
+    weekly rule of those days (as 每周一三五 is read)."""
+    if days == "weekend":
+        return weekly_rule({5, 6})
+
+    def number(name: str) -> int:
+        return _EN_DAY_PREFIXES.index(name[:3])
+
+    chosen: set[int] = set()
+    for first, last in _EN_RANGE.findall(days):  # a range runs forward, across Sunday if need be
+        start, end = number(first), number(last)
+        chosen |= {(start + k) % 7 for k in range((end - start) % 7 + 1)}
+    chosen |= {number(name) for name in re.findall(_EN_DAY, _EN_RANGE.sub(" ", days))}
+    return weekly_rule(chosen)
 
 
 def _en_recurrence(text: str) -> tuple[str, str] | None:
@@ -1038,7 +1058,7 @@ def _en_recurrence(text: str) -> tuple[str, str] | None:
     elif m.group(2) or m.group(6):
         kind = "weekdays"
     elif m.group(3):
-        kind = f"weekly:{_EN_DAY_PREFIXES.index(m.group(3).lower())}"
+        kind = _en_weekly(m.group(3).lower())
     else:
         if not 1 <= int(m.group(4)) <= 31:
             return None

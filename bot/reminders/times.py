@@ -651,6 +651,9 @@ _TOKENS = [
 ]
 _GLUE = re.compile(r"[\s,，、]*")
 _LEAD = re.compile(r"^\s*(?:请?提醒我?一下|请?提醒我|请?提醒|叫我|记得)?\s*(?:在|于)?\s*")
+_BY = re.compile(r"^(?:之前|以前|前(?=$|[\s,，:：、]|请?提醒|叫我|记得))")
+"""之前/以前 right after a day, or 前 then a pause (周五前 提交申诉): "by" that day, not a word of the text
+(明天 前台取件 keeps its 前台)."""
 _AFTER = re.compile(r"^[\s,，:：、]*(?:的时候|时)?[\s,，:：、]*(?:请?提醒我?一下|请?提醒(?:我|大家)?|叫我|记得|要)?[\s,，:：、]*")
 
 
@@ -1144,7 +1147,10 @@ def _read_zh(text: str, now: datetime, zone: ZoneInfo, lang: str) -> Reading | N
     if found is None:
         return None
     pos, parts = found
-    rest = _AFTER.sub("", body[pos:], count=1).strip()
+    tail = body[pos:]
+    if parts.offset is None and _BY.match(tail):  # 周五前 提交申诉: as "by friday", due that day (3天前 is no time ahead)
+        tail = _BY.sub("", tail, count=1)
+    rest = _AFTER.sub("", tail, count=1).strip()
     if parts.recur:
         if parts.day is not None or parts.offset is not None:
             return None

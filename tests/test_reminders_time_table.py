@@ -274,6 +274,8 @@ IMPOSSIBLE = [
     ("2026-13-01 续费", "zh", "没有13月"),
     ("2026-13-01 renew", "en", "there is no month 13"),
     ("2026-02-30 renew", "en", "February has no day 30"),
+    ("Feb. 30 9am renew", "en", "February has no day 30"),  # the abbreviation's full stop made it "no time found"
+    ("Dec. 24 3pm renew", "en", None),
     ("tomorrow 25:61 renew", "en", "there is no 25:61"),
     ("12月32日 续费", "en", "December has no day 32"),
     ("-1 renew", "en", "could not find a time"),

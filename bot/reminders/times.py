@@ -1128,7 +1128,9 @@ _EN_LEAD = re.compile(r"^(?:remind\s+)?(?:me\s+)?(?:(?:at|on)\s+(?=\S))?", re.IG
 _EN_TO = re.compile(r"^(?:to|that|about|of)\s+(?=\S)|^[,:;-]+\s*", re.IGNORECASE)
 _EN_TAIL = re.compile(r"\s(?:in|at|on|by|tomorrow|today|tonight|next|this)\s", re.IGNORECASE)
 _EN_REWRITES = [(re.compile(r"\bhalf an hour\b", re.IGNORECASE), "30 minutes"),
-                (re.compile(r"\ban hour and a half\b", re.IGNORECASE), "90 minutes")]
+                (re.compile(r"\ban hour and a half\b", re.IGNORECASE), "90 minutes"),
+                # "Feb. 30", "Sept. 5": the abbreviation's full stop ends no sentence
+                (re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.(?=\s*\d)", re.IGNORECASE), r"\1")]
 
 
 def _ask_text(lang: str) -> UsageError:

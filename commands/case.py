@@ -8,7 +8,7 @@ from itertools import takewhile
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import paging
+from bot import marketplaces, paging
 from bot.appeals.store import DraftStore
 from bot.context import Context
 from bot.errors import UsageError
@@ -417,8 +417,18 @@ def _list_command(wanted: CaseFilter, me: str) -> str:
     )
 
 
+def _type_name(ctx: Context, type_id: str) -> str:
+    """A case type in a list line: its id in English (what `case list type …` takes), its Chinese
+    name on a Chinese screen, without the platform in brackets (站内信 lines need no "（亚马逊）")."""
+    case_type = ctx.svc.cases.rules.types.get(type_id)
+    if ctx.lang != "zh" or case_type is None:
+        return type_id
+    return re.sub(r"[（(][^（）()]*[）)]$", "", case_type.title.get("zh")).strip() or type_id
+
+
 def _list_line(ctx: Context, found: Case, zone) -> tuple[str, dict]:
-    """`#12 · Anker EU · amazon-de · messaging-warning · @ana · Appeal due: Fri, Nov 27 09:00 (in 3 days) — note`."""
+    """`#12 · Anker EU · Amazon DE · messaging-warning · @ana · Appeal due: Fri, Nov 27 09:00 (in 3 days) — note`
+    (`#12 · Anker EU · 亚马逊德国站 · 买家-卖家消息违规警告 · …` on a Chinese screen)."""
     svc = ctx.svc
     following = svc.cases.next_deadline(found)
     item = {"case_id": found.id, "type": found.type, "owner": found.owner, "state": found.state, "store": found.store,
@@ -427,8 +437,8 @@ def _list_line(ctx: Context, found: Case, zone) -> tuple[str, dict]:
     if found.store:
         parts.append(paging.clip(found.store, 40))
     if found.marketplace:
-        parts.append(found.marketplace)
-    parts += [found.type, mention(found.owner)]
+        parts.append(marketplaces.label(found.marketplace, ctx.lang))
+    parts += [_type_name(ctx, found.type), mention(found.owner)]
     if found.state == "closed":
         parts.append(ctx.pick(en="closed", zh="已关闭"))
     elif following is not None:

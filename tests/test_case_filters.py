@@ -31,8 +31,11 @@ async def test_details_are_stored_and_shown_on_the_case_and_its_line(ask, clock)
     assert shown.data["note"] == "buyer says the parcel never came" and "Note: buyer says" in shown.text
     listed = await ask("case list")
     line = next(line for line in listed.text.splitlines() if line.startswith(f"#{a} "))
-    assert line.startswith(f"#{a} · Anker EU · amazon-de · messaging-warning · @ana · Appeal due: ")
+    assert line.startswith(f"#{a} · Anker EU · Amazon DE · messaging-warning · @ana · Appeal due: ")
     assert line.endswith("— buyer says the parcel never came")
+    zh = await ask("case list", lang="zh")  # a Chinese screen names the marketplace and the type in Chinese
+    line = next(line for line in zh.text.splitlines() if line.startswith(f"#{a} "))
+    assert line.startswith(f"#{a} · Anker EU · 亚马逊德国站 · 买家-卖家消息违规警告 · @ana · 申诉截止: ")
     assert (await ask(f"case show {b}")).data["marketplace"] == "cdiscount-fr"
     assert (await ask(f"case show {c}")).data["store"] == "Anker US"
 

@@ -31,6 +31,7 @@ SETS = [
     ROOT / "tests" / "data" / "blind2.jsonl",
     ROOT / "tests" / "data" / "blind3.jsonl",
     ROOT / "tests" / "data" / "blind4.jsonl",
+    ROOT / "tests" / "data" / "blind5.jsonl",
 ]
 
 

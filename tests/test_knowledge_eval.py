@@ -36,11 +36,13 @@ before anything was changed because of it (README: answer quality)."""
 BLIND2 = ROOT / "tests" / "data" / "blind2.jsonl"
 BLIND3 = ROOT / "tests" / "data" / "blind3.jsonl"
 BLIND4 = ROOT / "tests" / "data" / "blind4.jsonl"
-"""Three more sets written the same way, from the seed articles alone (2026-12-06), and scored once
-each as they arrived: blind2 then guided experiments (intent over topic, a learned reranker, a
-marketplace penalty: none kept, none won on the sets), blind3 and blind4 nothing. All fall short of
-the goal on wrong answers; their tests hold today's figures so that nothing gets worse, and the
-README gives the figures and what the misses are."""
+BLIND5 = ROOT / "tests" / "data" / "blind5.jsonl"
+"""Four more sets written the same way, from the seed articles alone, each scored once as it
+arrived (blind2–4 on 2026-12-06, blind5 on 2026-12-07 after that session's changes). blind2–4 were
+then development sets: the retrieval changes of 2026-12-07 were measured on them (and they guided
+experiments not kept). All fall short of the goal on wrong answers; their tests hold the figures of
+today's code so that nothing gets worse (blind5 its first score), and the README gives the figures
+and what the misses are."""
 
 
 def _public(path: Path) -> Path:
@@ -134,10 +136,11 @@ def test_blind_set_through_the_console(db_target):
 
 
 @pytest.mark.parametrize("path, right_bar, wrong_bar, abstain_bar", [
-    (BLIND2, 0.77, 0.20, 29 / 30),  # scored once: 77.5% right, 20.0% wrong, 29/30 off-topic abstain
-    (BLIND3, 0.82, 0.11, 22 / 25),  # scored once: 82.7% right, 10.7% wrong, 22/25
-    (BLIND4, 0.90, 0.08, 22 / 25),  # scored once: 90.7% right, 8.0% wrong, 22/25
-], ids=["blind2", "blind3", "blind4"])
+    (BLIND2, 0.80, 0.175, 29 / 30),  # first score 77.5% right, 20.0% wrong, 29/30; now 80.0%, 17.5%
+    (BLIND3, 0.86, 0.07, 23 / 25),  # first score 82.7%, 10.7%, 22/25; now 86.7%, 6.7%, 23/25
+    (BLIND4, 0.92, 0.07, 22 / 25),  # first score 90.7%, 8.0%, 22/25; now 92.0%, 6.7%
+    (BLIND5, 0.81, 0.11, 23 / 25),  # scored once: 81.3% right, 10.7% wrong, 23/25 off-topic abstain
+], ids=["blind2", "blind3", "blind4", "blind5"])
 def test_later_blind_sets_hold_their_first_scores(db_target, path, right_bar, wrong_bar, abstain_bar):
     """Below the goal (90% right, 5% wrong): a guard against getting worse, not a claim."""
     questions = _load(path)
@@ -157,9 +160,17 @@ def _knowledge_wordings() -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("path", [PUBLIC, PUBLIC2], ids=["questions", "questions2"])
+@pytest.mark.parametrize("path", [PUBLIC, PUBLIC2, HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5],
+                         ids=["questions", "questions2", "heldout", "blind", "blind2", "blind3", "blind4", "blind5"])
 def test_no_eval_question_is_copied_into_the_knowledge_base(path):
-    """The public sets measure questions the knowledge base has not seen: none of their wordings
+    """The question sets measure questions the knowledge base has not seen: none of their wordings
     may appear among the articles' example questions, aliases or titles."""
-    copied = [q["question"] for q in _load(_public(path)) if question_key(q["question"]) in _knowledge_wordings()]
-    assert not copied, copied
+    questions = _load(_public(path) if path in (PUBLIC, PUBLIC2) else path)
+    copied = [q["question"] for q in questions if question_key(q["question"]) in _knowledge_wordings()]
+    assert copied == COINCIDENCES.get(path.stem, []), copied
+
+
+COINCIDENCES = {"blind5": ["where do i turn on CSBA in seller central?"]}
+"""Wordings a set shares with the knowledge base by chance: csba-japan's example question "where do
+I turn on CSBA in seller central" was written in an earlier round (commit fef534b), before blind5's
+writer, who never saw the articles, asked the same short question."""

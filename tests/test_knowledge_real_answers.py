@@ -75,6 +75,7 @@ async def test_an_answer_needs_more_than_ordinary_words_in_common(send):
     ("What's the max late shipment rate Amazon allows?", "limit", "definition"),
     ("what's the minimum account health rating", "limit", "definition"),
     ("what's the point of a plan of action", "definition", None),
+    ("we answer within 30 min, how to improve the response time", "howto", "limit"),  # min: minutes
     ("appealed ten days ago and still nothing, what now?", "howto", None),
     ("no answer yet, now what", "howto", None),
     ("what does the sample POA do about missing invoices", "example", "definition"),

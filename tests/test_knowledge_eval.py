@@ -38,8 +38,8 @@ BLIND3 = ROOT / "tests" / "data" / "blind3.jsonl"
 BLIND4 = ROOT / "tests" / "data" / "blind4.jsonl"
 BLIND5 = ROOT / "tests" / "data" / "blind5.jsonl"
 """Four more sets written the same way, from the seed articles alone, each scored once as it
-arrived (blind2–4 on 2026-12-06, blind5 on 2026-12-07 after that session's changes). blind2–4 were
-then development sets: the retrieval changes of 2026-12-07 were measured on them (and they guided
+arrived (blind2–4 on 2026-12-06, blind5 the same day, after the third round's changes). blind2–4 were
+then development sets: the third round's retrieval changes were measured on them (and they guided
 experiments not kept). All fall short of the goal on wrong answers; their tests hold the figures of
 today's code so that nothing gets worse (blind5 its first score), and the README gives the figures
 and what the misses are."""

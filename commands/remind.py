@@ -227,9 +227,11 @@ async def done(ctx: Context) -> Response:
     zone = ctx.svc.channel_zone(reminder.platform, reminder.channel, reminder.workspace)
     if reminder.done_at is not None:  # this one-off, or the series' posted (or skipped) occurrence
         nxt = times.human(reminder.due, zone, ctx.lang) if reminder.repeat and reminder.state == "pending" else None
-        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is already done: {reminder.text}"
-                                     + (f" (next time: {nxt})" if nxt else ""),
-                                  zh=f"提醒 #{reminder.id} 已经完成：{reminder.text}" + (f"（下次：{nxt}）" if nxt else "")))
+        settled = reminder.repeat is not None  # a series' post is settled by Done or by its Snooze
+        raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} is already done{' or snoozed' if settled else ''}: "
+                                     f"{reminder.text}" + (f" (next time: {nxt})" if nxt else ""),
+                                  zh=f"提醒 #{reminder.id} 已经完成{'或已推迟' if settled else ''}：{reminder.text}"
+                                     + (f"（下次：{nxt}）" if nxt else "")))
     marked = ctx.svc.reminders.done(reminder.id)
     if marked is None:
         raise UsageError(ctx.pick(en=f"Reminder #{reminder.id} was cancelled.", zh=f"提醒 #{reminder.id} 已取消。"))

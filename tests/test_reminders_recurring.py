@@ -284,5 +284,7 @@ async def test_a_snooze_button_pressed_twice_snoozes_a_series_post_once(ask, ser
     zh = await _press(services, snooze, lang="zh")
     assert zh.kind == "error" and zh.text.startswith(f"提醒 #{rid} 的这条消息已经推迟或完成")
     assert [(r.id, r.due) for r in services.reminders.pending("console", "C1")] == before
+    done = await ask(f"remind done {rid}", channel="C1")  # the post was snoozed, not done: the reply says both
+    assert done.kind == "error" and done.text.startswith(f"Reminder #{rid} is already done or snoozed: check the ODR")
     typed = await ask(f"remind snooze {rid} 1h", channel="C1")  # typed, it means what it says
     assert typed.kind == "reminder", typed.text

@@ -239,3 +239,23 @@ async def test_a_case_names_its_marketplace_as_people_say_it(ask, lang, shown):
     shown_case = await ask(f"case show {opened.data['case_id']}", lang=lang)
     assert shown_case.data["marketplace"] == "amazon-de"
     assert shown in shown_case.plain_text() and "amazon-de" not in shown_case.plain_text()
+
+
+async def test_a_case_opened_after_its_reminder_times_gets_one_reminder_now(ask, services, clock):
+    """Opened 71 hours after a 72-hour warning, every reminder time (48, 24, 4 hours left) has
+    passed: the deadline still gets one reminder, posted at once, and later updates neither move
+    it nor post it again. A deadline already past gets none."""
+    now = clock.now()
+    opened = await ask(f"case open messaging-warning received {(now - timedelta(hours=71)).isoformat()}", channel="C1")
+    case_id = opened.data["case_id"]
+    assert opened.data["reminders"] == [now.isoformat()]
+    sender = RecordingSender()
+    await delivery_for(services, sender).run_due()
+    [posted] = sender.sent
+    assert "Appeal due in 1 hour" in posted.response.text, posted.response.text
+    clock.advance(minutes=10)
+    await ask(f"case update {case_id} note buyer wrote back", channel="C1")
+    await delivery_for(services, sender).run_due()
+    assert len(sender.sent) == 1 and services.reminders.pending("console", "C1") == []
+    late = await ask(f"case open messaging-warning received {(now - timedelta(hours=73)).isoformat()}", channel="C1")
+    assert late.data["reminders"] == []

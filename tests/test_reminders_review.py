@@ -125,7 +125,7 @@ async def test_done_on_a_series_before_its_post_skips_that_occurrence_and_says_s
                          "next time: Thu, Nov 26, 2026 09:00 (UTC))")
     assert services.reminders.get(sid).due.isoformat() == "2026-11-26T09:00:00+00:00"
     again = await ask(f"remind done {sid}", channel="C1", lang="zh")
-    assert again.kind == "error" and again.text.startswith(f"提醒 #{sid} 已经完成：check the ODR（下次：2026年11月26日")
+    assert again.kind == "error" and again.text.startswith(f"提醒 #{sid} 已经完成或已推迟：check the ODR（下次：2026年11月26日")
     clock.advance(days=1, hours=1)  # Wednesday 10:00: the skipped occurrence is not posted
     assert (await delivery_for(services, RecordingSender()).run_due()).sent == []
     clock.advance(days=1)

@@ -144,6 +144,9 @@ class PlannedReminder:
     """Moved earlier into the channel's working hours."""
     outside: bool = False
     """Outside working hours: no working time was left before the rule's time."""
+    catch_up: bool = False
+    """Every time the rule gives has passed but not the deadline (a case opened late): posted now,
+    once; its row is never moved again."""
 
 
 @dataclass(frozen=True)
@@ -362,10 +365,16 @@ class CaseService:
             if deadline.met:
                 continue
             taken: set[datetime] = set()
-            for before in sorted(deadline.rule.remind_before, reverse=True):
+            slots = sorted(deadline.rule.remind_before, reverse=True)
+            ahead = [before for before in slots if deadline.due - before > now]
+            if deadline.due > now and slots and not ahead:
+                # Every slot has passed but the deadline has not (a case opened late): one reminder
+                # now, under the last slot's key, so the deadline is not left without any.
+                key = f"{deadline.rule.id}@{int(slots[-1].total_seconds())}"
+                text = self._text(case, case_type, deadline, deadline.due - now, zone)
+                planned.append(PlannedReminder(key, now, text, catch_up=True))
+            for before in ahead:
                 at = deadline.due - before
-                if at <= now:
-                    continue
                 placed = hours.place(at, now=now, zone=zone, hours=working)
                 if placed.at in taken:
                     continue
@@ -410,6 +419,8 @@ class CaseService:
             if row.state != "pending":
                 continue
             plan = wanted.get(row.rule or "")
+            if plan is not None and plan.catch_up:
+                continue
             if plan is None:
                 reminders.cancel(row.id, notify=False)
             elif row.planned_due != plan.at:
@@ -417,7 +428,8 @@ class CaseService:
             elif row.owner != case.owner:
                 reminders.reassign(row.id, case.owner)
         for key, plan in wanted.items():
-            if any(r.rule == key and (r.state in ("pending", "sending") or r.planned_due == plan.at) for r in rows):
+            if any(r.rule == key and (r.state in ("pending", "sending") or r.planned_due == plan.at or plan.catch_up)
+                   for r in rows):
                 continue
             reminders.create(
                 platform=case.platform, channel=case.channel, thread=case.thread, user=case.opened_by,

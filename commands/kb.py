@@ -12,6 +12,7 @@ import time
 from datetime import date, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from bot import marketplaces
 from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import Text, detect_lang, pick
@@ -72,6 +73,16 @@ def article_choice(article: Article, lang: str) -> Choice:
     return Choice(label=article.title_in(lang), value=f"cmd:kb show {article.id}")
 
 
+def section_choices(hits, limit: int = 5) -> list[Choice]:
+    """One button per section found (its title; it opens that section), each section once: the
+    search lists sections, and five buttons naming one article the same way led nowhere new."""
+    seen: dict[str, Choice] = {}
+    for hit in hits:
+        target = f"{hit.article.id}#{hit.section.id}"
+        seen.setdefault(target, Choice(label=hit.section.title, value=f"cmd:kb show {target}"))
+    return list(seen.values())[:limit]
+
+
 @kb.action("search", Text("search articles", "搜索文章"),
            summary=Text("best sections for some words, no threshold", "按关键词列出最相关的段落（不设门槛）"),
            params=(Param("query", Text("words", "关键词"), Text("Search words or article ID", "搜索词或文章编号"), required=True, rest=True),),
@@ -102,7 +113,7 @@ async def search(ctx: Context) -> Response:
                 f"（已知词占 {result.known_share:.0%}，最佳段落覆盖 {result.best.coverage:.0%}）。",
             )
         ],
-        choices=[article_choice(hit.article, lang) for hit in result.hits[:5]],
+        choices=section_choices(result.hits),
         data={
             "results": [
                 {"article": h.article.id, "section": h.section.title, "score": round(h.score, 2),
@@ -152,7 +163,8 @@ async def show(ctx: Context) -> Response:
         pick(lang, en=f"Source: {article.source_in('en')}", zh=f"来源：{article.source_in('zh')}"),
         pick(lang, en=f"Verified on {article.verified_on.isoformat()}; review every {article.review_every} days",
              zh=f"核实日期：{article.verified_on.isoformat()}；每 {article.review_every} 天复核一次"),
-        pick(lang, en=f"Marketplaces: {', '.join(article.marketplaces)}", zh=f"适用站点：{', '.join(article.marketplaces)}"),
+        pick(lang, en=f"Marketplaces: {', '.join(marketplaces.label(m, lang) for m in article.marketplaces)}",
+             zh=f"适用站点：{'、'.join(marketplaces.label(m, lang) for m in article.marketplaces)}"),
     ]
     stale = stale_here(ctx, article)
     if stale:
@@ -161,7 +173,7 @@ async def show(ctx: Context) -> Response:
     return Response(
         kind="article",
         title=article.title_in(lang),
-        text=pick(lang, en=f"Article `{article.id}`, {len(sections)} sections.", zh=f"文章 `{article.id}`，共 {len(sections)} 节。"),
+        text=_extent(article, chosen, base.sections(article, lang), lang, one=bool(section_id)),
         sections=sections,
         context=context,
         choices=[article_choice(a, lang) for a in related[:5]],
@@ -170,6 +182,17 @@ async def show(ctx: Context) -> Response:
               "verified_on": article.verified_on.isoformat(), "stale": stale,
               "review_due": article.review_due.isoformat(), "related": list(article.related)},
     )
+
+
+def _extent(article: Article, chosen: list, every: list, lang: str, one: bool) -> str:
+    """How much of the article is shown: all of it, or (`one` asked for) which section of how many."""
+    if not one:
+        plural = "" if len(every) == 1 else "s"
+        return pick(lang, en=f"Article `{article.id}`, {len(every)} section{plural}.",
+                    zh=f"文章 `{article.id}`，共 {len(every)} 节。")
+    number = every.index(chosen[0]) + 1
+    return pick(lang, en=f"Article `{article.id}`, section {number} of {len(every)}.",
+                zh=f"文章 `{article.id}`，第 {number} 节，共 {len(every)} 节。")
 
 
 @kb.action("stale", Text("articles past review", "待复核的文章"),

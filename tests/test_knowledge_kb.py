@@ -36,7 +36,12 @@ async def test_search_lists_best_sections_and_whether_ask_would_answer(send):
     assert response.kind == "list"
     assert response.data["results"][0]["article"] == "late-shipment-rate"
     assert response.data["would_answer"] is True
-    assert response.choices[0].value == "cmd:kb show late-shipment-rate"
+    # one button per section listed, opening that section (they all opened the whole article)
+    values = [c.value for c in response.choices]
+    assert values[0].startswith("cmd:kb show late-shipment-rate#") and len(set(values)) == len(values)
+    assert [c.label for c in response.choices][0] == response.data["results"][0]["section"]
+    one = await send(values[0].removeprefix("cmd:"))
+    assert one.kind == "article" and len(one.sections) == 1 and ", section " in one.text and " of " in one.text
     nothing = await send("kb search sourdough bread")
     assert nothing.data["results"] == [] and "Nothing" in nothing.text
 

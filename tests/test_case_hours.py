@@ -103,3 +103,27 @@ async def test_setting_the_hours_replans_open_cases_and_chinese_words_work(ask, 
                                        for text in ("2026-11-25 10:00", "2026-11-26 10:00", "2026-11-26 18:00")]
     refused = await ask("设置 工作时间 21-9", lang="zh")
     assert refused.kind == "error" and "开始早于结束" in refused.text
+
+
+@pytest.mark.parametrize("zone", ZONES)
+async def test_a_follow_up_due_at_night_comes_the_next_working_morning_not_the_evening_before(ask, clock, zone):
+    """"Follow up if no reply" says a moment has come: 7 days after an appeal sent at 04:49 it is
+    04:49, outside working hours. Moved earlier it would say "follow up now" seven hours too soon;
+    it comes at 09:00 that morning."""
+    clock.set(local(zone, "2026-11-24 04:49"))
+    await ask(f"settings tz {zone}")
+    opened = await ask("case open account-deactivation received 2026-11-20 10:00")
+    updated = await ask(f"case update {opened.data['case_id']} appeal-sent")
+    follow = next(d for d in updated.data["deadlines"] if d["id"] == "follow-up")
+    assert follow["due"] == local(zone, "2026-12-01 04:49").isoformat()
+    assert local(zone, "2026-12-01 09:00").isoformat() in updated.data["reminders"]
+    assert local(zone, "2026-11-30 21:00").isoformat() not in updated.data["reminders"]
+
+
+def test_only_a_reminder_that_a_moment_has_come_goes_later():
+    zone = ZoneInfo("Asia/Shanghai")
+    at, now = local("Asia/Shanghai", "2026-12-01 04:49"), local("Asia/Shanghai", "2026-11-24 10:00")
+    assert hours.place(at, now=now, zone=zone, hours=NINE_TO_NINE, later=True).at == local("Asia/Shanghai", "2026-12-01 09:00")
+    assert hours.place(at, now=now, zone=zone, hours=NINE_TO_NINE).at == local("Asia/Shanghai", "2026-11-30 21:00")
+    late = local("Asia/Shanghai", "2026-12-01 22:30")  # after the day's hours: the next morning
+    assert hours.place(late, now=now, zone=zone, hours=NINE_TO_NINE, later=True).at == local("Asia/Shanghai", "2026-12-02 09:00")

@@ -51,6 +51,10 @@ class DeadlineRule(BaseModel):
     after: timedelta
     remind_before: list[timedelta] = Field(default_factory=list)
     until: list[str] = Field(default_factory=list)
+    opens: bool = False
+    """The deadline is a moment from which something can or should be done (follow up, ask for the
+    funds), not one by which it must be: its reminder at the moment itself (`0 hours`) goes to the
+    next working moment when it falls outside working hours, never before the moment."""
     note: Text | None = None
     source: str | None = None
     """The knowledge-base article the rule comes from, so a case can say why a deadline exists."""
@@ -375,7 +379,8 @@ class CaseService:
                 planned.append(PlannedReminder(key, now, text, catch_up=True))
             for before in ahead:
                 at = deadline.due - before
-                placed = hours.place(at, now=now, zone=zone, hours=working)
+                placed = hours.place(at, now=now, zone=zone, hours=working,
+                                     later=deadline.rule.opens and not before)
                 if placed.at in taken:
                     continue
                 taken.add(placed.at)

@@ -4,7 +4,9 @@ A deadline counted from a notice that arrived at 06:00 gives reminders at 02:00 
 when nobody reads the channel. Teams set their hours per channel (`/seller settings hours 9-21`,
 default 09:00–21:00 in the channel's zone); a case reminder that would fall outside them is moved
 *earlier*, to the end of the last working period before it, so it still comes before its deadline.
-It is never moved later: a later reminder could arrive after the deadline it warns about. When no
+It is never moved later: a later reminder could arrive after the deadline it warns about. The one
+exception is a reminder that a moment has come (`opens` rules: follow up if no reply, the funds may
+be asked for): earlier it would say so before it is true, so it goes to the next working morning. When no
 working time is left between now and the rule's time, the reminder keeps its time (still before the
 deadline) and says it is outside working hours.
 """
@@ -47,6 +49,15 @@ class WorkingHours:
     def contains(self, when: datetime, zone: ZoneInfo) -> bool:
         local = when.astimezone(zone).timetz().replace(tzinfo=None)
         return self.always or self.start <= local <= self.end
+
+    def earliest_after(self, when: datetime, zone: ZoneInfo) -> datetime:
+        """The first working moment at or after `when`: itself inside the hours, else the start of
+        the same day's hours (before them) or of the next day (after them)."""
+        if self.contains(when, zone):
+            return when
+        local = when.astimezone(zone)
+        day = local.date() if local.timetz().replace(tzinfo=None) < self.start else local.date() + timedelta(days=1)
+        return datetime.combine(day, self.start, tzinfo=zone).astimezone(when.tzinfo)
 
     def latest_before(self, when: datetime, zone: ZoneInfo) -> datetime:
         """The last working moment at or before `when`: itself inside the hours, else the end of the
@@ -102,11 +113,15 @@ class Placement:
     """Outside working hours because no working time was left before it."""
 
 
-def place(at: datetime, *, now: datetime, zone: ZoneInfo, hours: WorkingHours) -> Placement:
+def place(at: datetime, *, now: datetime, zone: ZoneInfo, hours: WorkingHours, later: bool = False) -> Placement:
     """Where a reminder the rules want at `at` goes: there when inside working hours; else the last
-    working moment before it, if that is still ahead of `now`; else `at` itself, flagged."""
+    working moment before it, if that is still ahead of `now`; else `at` itself, flagged. `later`:
+    the reminder says a moment has come (follow up now), so it goes to the first working moment
+    after it instead, which can never be too late."""
     if hours.contains(at, zone):
         return Placement(at)
+    if later:
+        return Placement(hours.earliest_after(at, zone), moved=True)
     earlier = hours.latest_before(at, zone)
     if earlier > now:
         return Placement(earlier, moved=True)

@@ -45,11 +45,23 @@ SNAPSHOT_PICKS = {
     "invalid-tracking": ([0, 3], [0, 2, 3], [0, 2]),
     "cdiscount-formal-notice": ([0, 1], [0, 1, 3], [0, 1, 3]),
 }
+PATHS = {
+    # (type, path): answers that take the type's letter down another path than EXTRA's, and the
+    # picks among the suggestions offered on it; each has its own snapshot
+    ("ip-infringement", "authorised"): (
+        {"retraction": "authorised", "entitlement": "distributor-authorisation", "evidence": ["ip-ev-invoices"]},
+        ([0, 1], [1, 2, 0], [4, 1]),
+    ),
+}
 
 
 def fixed_answers(flow, violation: str, *, language: str = "en", picks: int | None = None,
-                  effect: str = "privileges-removed") -> dict:
-    """Fixed facts plus suggestions: the curated snapshot picks, or the first `picks` of each list."""
+                  effect: str = "privileges-removed", path: str | None = None, **given) -> dict:
+    """Fixed facts plus suggestions offered for them: the curated snapshot picks (of the type, or of
+    one of its PATHS), or the first `picks` of each list. `given` answers steps (`entitlement=…`)
+    before the suggestions are picked, as the dialogue asks them first."""
+    facts, curated = PATHS[(violation, path)] if path else ({}, SNAPSHOT_PICKS[violation])
+    facts = {**facts, **given}
     answers = {
         "marketplace": MARKET.get(violation, "amazon-us"),
         "violation": violation,
@@ -61,6 +73,7 @@ def fixed_answers(flow, violation: str, *, language: str = "en", picks: int | No
         "login_email": EMAIL,
         "language": language,
         **EXTRA.get(violation, {}),
+        **{k: v for k, v in facts.items() if k != "evidence"},
     }
     for step in flow.steps:
         if step.type == "ids" and step.applies(answers):
@@ -68,10 +81,11 @@ def fixed_answers(flow, violation: str, *, language: str = "en", picks: int | No
     if violation in METRIC_COUNTS:
         answers["metric_counts"] = METRIC_COUNTS[violation]
         answers["order_notes"] = ORDER_NOTES[violation]
-    answers["evidence"] = [{"key": c.value} for c in flow.catalog[violation]["evidence"][:2]]
+    evidence = facts.get("evidence") or [c.value for c in flow.choices_for(flow.step("evidence"), answers)[:2]]
+    answers["evidence"] = [{"key": key} for key in evidence]
     for n, key in enumerate(("root_causes", "actions", "prevention")):
-        pool = flow.catalog[violation][key]
-        chosen = pool[:picks] if picks is not None else [pool[i] for i in SNAPSHOT_PICKS[violation][n]]
+        pool = flow.choices_for(flow.step(key), answers)
+        chosen = pool[:picks] if picks is not None else [pool[i] for i in curated[n]]
         answers[key] = [{"key": c.value} for c in chosen]
     return answers
 

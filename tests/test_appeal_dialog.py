@@ -335,3 +335,57 @@ async def test_after_choosing_a_french_letter_no_prompt_asks_for_english(service
         r = await answer_one(chat, r)
     assert r.data["step"] == "review" and len(prompts) > 5
     assert prompts and not [p for p in prompts if "英文输入" in p or "请用英文" in p or "用英文，" in p]
+
+
+ADMISSIONS = ("It was our responsibility", "our checks were not sufficient")
+
+
+async def _press(chat, response, value: str):
+    """Press the button of `value` among the choices the step offers (refused if it is not offered)."""
+    return await chat.press(next(c.value for c in response.choices if bare(c.value) == value))
+
+
+@pytest.mark.parametrize("entitlement", ["brand-owner", "licence", "owner-authorisation",
+                                         "distributor-authorisation", "distributor-invoices"])
+async def test_an_ip_seller_entitled_to_sell_answers_with_its_proof_instead_of_admitting_fault(chat, entitlement):
+    flow = chat.svc.appeals.flow
+    r = await answer_until(chat, await chat.cmd("appeal start ip-infringement"), "retraction")
+    r = await _press(chat, r, "authorised")
+    assert r.data["step"] == "entitlement"
+    r = await answer_until(chat, await _press(chat, r, entitlement), "root_causes")
+    # the causes offered explain why the complaint arose; none says the seller was not entitled
+    admitting = {c.value for c in flow.choices_for(flow.step("root_causes"), {"violation": "ip-infringement", "retraction": "not-retracted"})}
+    offered = {bare(c.value) for c in r.choices} - {"done"}
+    assert offered and not offered & admitting
+    r = await answer_until(chat, r, "review")
+    letter = (await chat.press("done")).data["text"]
+    right = flow.extra["entitlements"][entitlement]
+    proof = next(c.text.en for c in flow.catalog["ip-infringement"]["evidence"] if c.value == right["proof"])
+    assert right["sentence"] in letter and not [s for s in ADMISSIONS if s in letter]
+    assert f"Attached:\n- {proof}\n" in letter and f"--- Attach to the form ---\n- {proof}\n" in letter
+
+
+@pytest.mark.parametrize("retraction,says,never", [
+    ("retracted", "On 22 November 2026 the rights owner retracted the complaint; their retraction is attached.", ADMISSIONS[0]),
+    ("not-retracted", ADMISSIONS[0] + " to confirm that we were entitled", "retracted the complaint"),
+])
+async def test_the_retracted_and_not_retracted_ip_letters_are_unchanged(chat, retraction, says, never):
+    r = await answer_until(chat, await chat.cmd("appeal start ip-infringement"), "retraction")
+    r = await answer_until(chat, await _press(chat, r, retraction), "review")
+    letter = (await chat.press("done")).data["text"]
+    assert says in letter and never not in letter and "entitled to sell" not in letter
+
+
+async def test_switching_to_entitled_to_sell_drops_the_admitting_root_causes_picked_before(chat):
+    r = await answer_until(chat, await chat.cmd("appeal start ip-infringement"), "retraction")
+    r = await answer_until(chat, await _press(chat, r, "not-retracted"), "root_causes")
+    await chat.press("ip-rc-hijack")
+    r = await answer_until(chat, await chat.press("done"), "review")
+    r = await chat.say("edit retraction")
+    r = await _press(chat, r, "authorised")
+    assert r.data["step"] == "entitlement"
+    r = await _press(chat, r, "licence")
+    assert r.data["step"] == "root_causes", "the cause picked on the other path is asked again"
+    r = await answer_until(chat, r, "review")
+    letter = (await chat.press("done")).data["text"]
+    assert "without authorisation to sell under that brand" not in letter and "under a licence" in letter

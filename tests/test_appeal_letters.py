@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from bot.appeals.lint import lint
-from tests.appeal_helpers import EMAIL, STORE, fixed_answers, state_with, violation_types
+from tests.appeal_helpers import EMAIL, PATHS, STORE, fixed_answers, state_with, violation_types
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-# snapshots: appeal_<type>.<what the notice did>.txt (Amazon), appeal_cdiscount-formal-notice[.fr].txt
+# snapshots: appeal_<type>.<what the notice did>.txt (Amazon), appeal_cdiscount-formal-notice[.fr].txt,
+# and appeal_<type>.<path>.<what the notice did>.txt for an answer path that changes the letter (PATHS)
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
 
@@ -58,18 +59,22 @@ CASES = [(code, effect, "en") for code in ALL_TYPES if code != "cdiscount-formal
 CASES += [("cdiscount-formal-notice", "warning", "en"), ("cdiscount-formal-notice", "warning", "fr")]
 
 
-def snapshot_name(violation: str, effect: str, language: str) -> str:
+PATH_CASES = [(code, "listing-removed", "en", path) for code, path in PATHS]
+"""One snapshot per answer path, for what an IP complaint most often does: the listings removed."""
+
+
+def snapshot_name(violation: str, effect: str, language: str, answer_path: str | None = None) -> str:
     if violation == "cdiscount-formal-notice":
         return f"appeal_{violation}" + ("" if language == "en" else f".{language}") + ".txt"
-    return f"appeal_{violation}.{effect}.txt"
+    return f"appeal_{violation}.{answer_path + '.' if answer_path else ''}{effect}.txt"
 
 
-@pytest.mark.parametrize("violation,effect,language", CASES)
-def test_snapshot_letter_per_type_and_notice_effect(appeals, violation, effect, language):
+@pytest.mark.parametrize("violation,effect,language,answer_path", [(*case, None) for case in CASES] + PATH_CASES)
+def test_snapshot_letter_per_type_and_notice_effect(appeals, violation, effect, language, answer_path):
     """Fixed answers, compared exactly; UPDATE_SNAPSHOTS=1 rewrites the files for review. Every
     snapshot's e-mail passes the linter."""
-    letter = rendered(appeals, fixed_answers(appeals.flow, violation, language=language, effect=effect))
-    path = SNAPSHOTS / snapshot_name(violation, effect, language)
+    letter = rendered(appeals, fixed_answers(appeals.flow, violation, language=language, effect=effect, path=answer_path))
+    path = SNAPSHOTS / snapshot_name(violation, effect, language, answer_path)
     if UPDATE:
         path.write_text(letter.text, encoding="utf-8")
     assert path.exists(), f"{path.name} is missing; run UPDATE_SNAPSHOTS=1 pytest tests/test_appeal_letters.py and review it"
@@ -81,8 +86,14 @@ def test_snapshots_cover_every_type_and_every_notice_effect_and_nothing_else(app
     flow = appeals.flow
     wanted = {(code, effect) for code in violation_types(flow) for effect in effects_of(flow, code) or ["warning"]}
     assert {(code, effect) for code, effect, _ in CASES} == wanted
-    names = {snapshot_name(*case) for case in CASES}
+    names = {snapshot_name(*case) for case in CASES + PATH_CASES}
     assert {p.name for p in SNAPSHOTS.glob("appeal_*")} == names, "stale or missing snapshot files"
+    for (code, path), (facts, _) in PATHS.items():  # a path snapshot is a path the dialogue offers
+        answers = fixed_answers(flow, code, path=path)
+        for step_id, value in facts.items():
+            step = flow.step(step_id)
+            offered = {c.value for c in flow.choices_for(step, answers)}
+            assert step.applies(answers) and set(value if isinstance(value, list) else [value]) <= offered, (path, step_id)
 
 
 @pytest.mark.parametrize("violation", ALL_TYPES)
@@ -181,6 +192,25 @@ def test_the_ip_letter_reports_the_retraction_instead_of_admitting_infringement(
     assert lint(email) == []
     answers["retraction"] = "not-retracted"
     assert "retracted" not in rendered(appeals, answers).email
+
+
+ENTITLEMENTS = ["brand-owner", "licence", "owner-authorisation", "distributor-authorisation", "distributor-invoices"]
+
+
+@pytest.mark.parametrize("entitlement", ENTITLEMENTS)
+def test_an_ip_seller_entitled_to_sell_states_its_right_with_the_proof_and_admits_no_fault(appeals, entitlement):
+    """Every suggestion offered on the path together: the letter states the right, attaches its
+    proof first, does not say the seller was wrong to list, and passes the linter."""
+    flow = appeals.flow
+    assert [c.value for c in flow.choices_for(flow.step("entitlement"), {})] == ENTITLEMENTS == list(flow.extra["entitlements"])
+    answers = fixed_answers(flow, "ip-infringement", effect="listing-removed", picks=99, path="authorised", entitlement=entitlement)
+    right = flow.extra["entitlements"][entitlement]
+    email = rendered(appeals, answers).email
+    assert right["sentence"] + " The documents that show it are attached" in email
+    proof = next(c.text.en for c in flow.catalog["ip-infringement"]["evidence"] if c.value == right["proof"])
+    assert f"Attached:\n- {proof}\n" in email
+    assert "our checks were not sufficient" not in email and "It was our responsibility" not in email
+    assert lint(email) == [], lint(email)
 
 
 def test_no_suggestion_admits_intent_or_falsification(appeals):

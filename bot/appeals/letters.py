@@ -56,6 +56,8 @@ class LetterFacts:
     order_notes: dict[str, str] = field(default_factory=dict)
     attached: list[str] = field(default_factory=list)
     retraction_date: date | None = None
+    entitlement: str = ""
+    """The seller's right to sell what an IP complaint names, stated in place of an admission of fault."""
     form: bool = True
     """Whether the marketplace takes the plan in Account Health's form (Amazon) or only as a message."""
 

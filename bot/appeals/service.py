@@ -204,6 +204,9 @@ class AppealService:
         retraction_date = date.fromisoformat(answers["retraction_date"]) if answer("retraction_date") else None
         if retraction_date and not any("retraction" in item.lower() for item in attached):
             attached.append("the rights owner's retraction of the complaint")
+        right = (flow.extra.get("entitlements") or {}).get(answer("entitlement")) or {}
+        proof = self._items(flow, violation, "evidence", [{"key": right.get("proof")}], language)
+        attached = proof + [item for item in attached if item not in proof]  # the right to sell comes with its proof, first
         notes = answer("order_notes") or {}
         return LetterFacts(
             violation=violation,
@@ -226,6 +229,7 @@ class AppealService:
             order_notes={k: v for k, v in notes.items() if k in ids},
             attached=attached,
             retraction_date=retraction_date,
+            entitlement=right.get("sentence", ""),
             form=marketplace.startswith("amazon-"),
             **items,
         )

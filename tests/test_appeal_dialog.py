@@ -389,3 +389,22 @@ async def test_switching_to_entitled_to_sell_drops_the_admitting_root_causes_pic
     r = await answer_until(chat, r, "review")
     letter = (await chat.press("done")).data["text"]
     assert "without authorisation to sell under that brand" not in letter and "under a licence" in letter
+
+
+@pytest.mark.parametrize("lang, future, before", [
+    ("en", "2026-11-25 is in the future: give a date up to today (Actions completed on).",
+     "2026-11-19 is before notice date (2026-11-20): check the year and the day."),
+    ("zh", "2026-11-25 是将来的日期：请填写今天或之前的日期（措施完成日期）。",
+     "2026-11-19 早于通知日期（2026-11-20）：请检查年份和日期。"),
+])
+async def test_the_actions_date_is_between_the_notice_and_today_and_its_errors_name_it(services, lang, future, before):
+    """A future actions date was told "give the date the notice arrived"; one before the notice (a
+    year typed wrong: 2025-12-01 for a notice of 2026-12-06) went into the letter unnoticed."""
+    chat = Chat(services, lang=lang)
+    r = await answer_until(chat, await chat.cmd("appeal start messaging"), "actions_date")
+    r = await chat.say("2026-11-25")  # FakeClock: 2026-11-24
+    assert r.data["step"] == "actions_date" and r.data["error"] == future
+    r = await chat.say("2026-11-19")
+    assert r.data["step"] == "actions_date" and r.data["error"] == before
+    r = await chat.say("2026-11-20")  # the notice's own day is fine
+    assert r.data["step"] != "actions_date"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, tzinfo
 
-from bot.dialogs.flow import Step
+from bot.dialogs.flow import Localized, Step
 
 ID_PATTERNS: dict[str, re.Pattern[str]] = {
     "order": re.compile(r"^\d{3}-\d{7}-\d{7}$"),
@@ -206,8 +206,10 @@ def parse_email(step: Step, text: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def parse_date(step: Step, text: str, *, now: datetime, zone: tzinfo) -> str:
-    """A past or present date in English or Chinese, read in the channel's time zone; ISO back."""
+def parse_date(step: Step, text: str, *, now: datetime, zone: tzinfo,
+               earliest: "tuple[str, Localized | None] | None" = None) -> str:
+    """A past or present date in English or Chinese, read in the channel's time zone; ISO back.
+    `earliest`: (an ISO date, the label of the step that gave it) it may not come before."""
     today = now.astimezone(zone).date()
     when = _parse_day(text.strip(), now.astimezone(zone).replace(tzinfo=None), today)
     if when is None:
@@ -215,10 +217,17 @@ def parse_date(step: Step, text: str, *, now: datetime, zone: tzinfo) -> str:
             "I could not read that date. Try 2026-11-20, “Nov 20”, “yesterday”, “2026年11月20日” or “昨天”.",
             "无法识别这个日期。可以写 2026-11-20、“11月20日”、“昨天” 或 “Nov 20”。",
         )
+    label = step.label or step.prompt
     if when > today:
         raise Invalid(
-            f"{when.isoformat()} is in the future: give the date the notice arrived.",
-            f"{when.isoformat()} 是将来的日期：请填写收到通知的日期。",
+            f"{when.isoformat()} is in the future: give a date up to today ({label.get('en')}).",
+            f"{when.isoformat()} 是将来的日期：请填写今天或之前的日期（{label.get('zh')}）。",
+        )
+    if earliest is not None and when < date.fromisoformat(earliest[0]):
+        named = earliest[1] or Localized(en="the date before", zh="前面的日期")
+        raise Invalid(
+            f"{when.isoformat()} is before {named.get('en').lower()} ({earliest[0]}): check the year and the day.",
+            f"{when.isoformat()} 早于{named.get('zh')}（{earliest[0]}）：请检查年份和日期。",
         )
     if when < today - timedelta(days=step.max_age_days):
         raise Invalid(

@@ -328,7 +328,10 @@ class DialogEngine:
             return parse_email(step, raw)
         if step.type == "date":
             zone = self.svc.channel_zone(state.platform, state.channel, state.workspace)
-            return parse_date(step, raw, now=ctx.now, zone=zone)
+            bound = flow.step(step.not_before) if step.not_before else None
+            earliest = state.completed().get(bound.id) if bound is not None else None
+            return parse_date(step, raw, now=ctx.now, zone=zone,
+                              earliest=(earliest, bound.label) if bound is not None and isinstance(earliest, str) else None)
         raise Invalid("This step cannot take an answer.", "此步骤不接受回答。")
 
     @staticmethod

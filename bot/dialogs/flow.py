@@ -97,6 +97,9 @@ class Step(BaseModel):
     max_chars: int = 2000
     max_items: int = 50
     max_age_days: int = 730
+    not_before: str | None = None
+    """For a `date` step: the date step it cannot be earlier than (actions are completed after the
+    notice that asked for them, not before)."""
     min_picks: int = 1
     long: bool = False
     english: bool = False
@@ -157,6 +160,9 @@ class Flow(BaseModel):
                 for ref in (cond or {}):
                     if ref not in known:
                         raise ValueError(f"flow {self.id}: step {step.id} refers to unknown step {ref}")
+            bound = self.step(step.not_before) if step.not_before else None
+            if step.not_before and (bound is None or bound.type != "date" or step.type != "date"):
+                raise ValueError(f"flow {self.id}: step {step.id}: not_before must name another date step")
         return self
 
     def step(self, step_id: str) -> Step | None:

@@ -34,11 +34,11 @@ DATE_INPUT = {
 
 
 @pytest.mark.parametrize("lang, text, error", [
-    ("en", "⚠ 2026-12-25 is in the future: give the date the notice arrived.\n\n"
+    ("en", "⚠ 2026-12-25 is in the future: give a date up to today (Notice date).\n\n"
            "(3/16) On what date did the notice arrive?\n\ne.g. 2026-11-20, Nov 20, yesterday",
-     "2026-12-25 is in the future: give the date the notice arrived."),
-    ("zh", "⚠ 2026-12-25 是将来的日期：请填写收到通知的日期。\n\n(3/16) 通知是哪天收到的？\n\n例如 2026-11-20、11月20日、昨天",
-     "2026-12-25 是将来的日期：请填写收到通知的日期。"),
+     "2026-12-25 is in the future: give a date up to today (Notice date)."),
+    ("zh", "⚠ 2026-12-25 是将来的日期：请填写今天或之前的日期（通知日期）。\n\n(3/16) 通知是哪天收到的？\n\n例如 2026-11-20、11月20日、昨天",
+     "2026-12-25 是将来的日期：请填写今天或之前的日期（通知日期）。"),
 ])
 async def test_a_refused_date_is_asked_again_with_the_error_first_the_hint_and_a_text_input(services, lang, text, error):
     chat = Chat(services, lang=lang)

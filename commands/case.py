@@ -77,7 +77,8 @@ def _with_appeal(ctx: Context, found, response: Response) -> Response:
     that appeal: the button runs `appeal start case N`, which carries the case's facts over. Once
     a draft is written for the case, the case names it instead (its author gets a button to show
     it; drafts are personal), so nobody drafts the same appeal twice by accident."""
-    if found.state != "open" or not ctx.svc.cases.case_type(found).appeal:
+    case_type = ctx.svc.cases.case_type(found)
+    if found.state != "open" or not case_type.appeal or any(e in found.events for e in case_type.resolved_by):
         return response
     drafts = DraftStore(ctx.svc.store).for_case(found.id)
     if not drafts:

@@ -259,3 +259,21 @@ async def test_a_case_opened_after_its_reminder_times_gets_one_reminder_now(ask,
     assert len(sender.sent) == 1 and services.reminders.pending("console", "C1") == []
     late = await ask(f"case open messaging-warning received {(now - timedelta(hours=73)).isoformat()}", channel="C1")
     assert late.data["reminders"] == []
+
+
+@pytest.mark.parametrize("lang, update, words", [
+    ("en", "reinstated", "Reinstated: nothing is left to do. Close: /seller case close "),
+    ("zh", "恢复", "已恢复：案件已无待办。关闭：/seller 案件 关闭 "),
+    ("zh", "已解封", "已恢复：案件已无待办。关闭：/seller 案件 关闭 "),
+])
+async def test_a_reinstated_account_case_offers_only_to_be_closed(ask, lang, update, words):
+    """After "reinstated" the case offered Draft the appeal and "update … reply received"; 恢复
+    without 已 was not understood."""
+    opened = await ask("case open account-deactivation received 2026-11-20 10:00", lang=lang)
+    case_id = opened.data["case_id"]
+    assert any(c.value == f"cmd:appeal start case {case_id}" for c in opened.choices)
+    done = await ask(f"case update {case_id} {update}", lang=lang)
+    assert done.kind == "case", done.text
+    shown = await ask(f"case show {case_id}", lang=lang)
+    assert not any("appeal start" in c.value for c in shown.choices)
+    assert any(line.startswith(words) for line in shown.context), shown.context

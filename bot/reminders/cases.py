@@ -76,6 +76,8 @@ class CaseType(BaseModel):
     deadlines: list[DeadlineRule]
     appeal: dict[str, str] = Field(default_factory=dict)
     """What an appeal drafted from such a case already knows (violation, marketplace, notice_effect)."""
+    resolved_by: list[str] = Field(default_factory=list)
+    """Events after which the case's work is over (reinstated): it offers only to be closed."""
 
 
 class Rules(BaseModel):
@@ -87,6 +89,8 @@ class Rules(BaseModel):
         for type_id, case_type in self.types.items():
             case_type.id = type_id
             named = {case_type.opens_with, *case_type.events}
+            if not set(case_type.resolved_by) <= set(case_type.events):
+                raise ValueError(f"case type {type_id}: resolved_by names events it does not have")
             for rule in case_type.deadlines:
                 named.update([rule.anchor, *rule.until])
             unknown = named - set(self.events)

@@ -201,6 +201,11 @@ def _next_steps(ctx: Context, case: Case, events: list[str]) -> list[str]:
         return []
     root = ctx.svc.config.root_command
     rules = ctx.svc.cases.rules
+    resolved = [e for e in rules.types[case.type].resolved_by if e in case.events] if case.type in rules.types else []
+    if resolved:
+        label = rules.event_label(resolved[0], ctx.lang)
+        return [ctx.pick(en=f"{label.capitalize()}: nothing is left to do. Close: /{root} case close {case.id}",
+                         zh=f"{label}：案件已无待办。关闭：/{root} 案件 关闭 {case.id}")]
     hints = []
     upcoming = next((event for event in events if event not in case.events), None)
     if upcoming is not None:

@@ -94,6 +94,14 @@ async def test_remind_someone_else_mentions_them_and_stores_the_ids(ask, service
     assert alone.kind == "error"
 
 
+async def test_the_reviewers_reminders_keep_their_text_and_time(ask):
+    """提醒别人 after the time is the text's (it was 别人); 明天 9am is 09:00 (it was the time now, text "9am mixed")."""
+    other = await ask("remind @张三 明天上午10点 提醒别人", channel="C1", lang="zh")
+    assert (other.text, other.data["mentions"], other.data["due"]) == ("提醒别人", ["张三"], "2026-11-25T10:00:00+00:00")
+    mixed = await ask("remind 明天 9am mixed", channel="C1")
+    assert (mixed.text, mixed.data["due"]) == ("mixed", "2026-11-25T09:00:00+00:00")
+
+
 async def test_an_exact_duplicate_is_set_with_a_warning(ask):
     first = await ask("remind tomorrow 9am send the appeal", channel="C1")
     assert "duplicate_of" not in first.data

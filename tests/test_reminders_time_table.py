@@ -128,6 +128,30 @@ CHINESE = [
     ("半夜12点 对账", "11-25 00:00", "对账"),
     ("中午12点 对账", "11-24 12:00", "对账"),
     ("2月29日 复查", "2028-02-29 09:00", "复查"),
+    # 提醒 that begins the text is the text's (提醒客户… lost its 提醒); 提醒我/大家/一下 or 提醒 then a pause are the command's
+    ("明天上午10点 提醒客户补发货", "11-25 10:00", "提醒客户补发货"),
+    ("明天上午10点提醒客户补发货", "11-25 10:00", "提醒客户补发货"),
+    ("明天上午10点 提醒别人", "11-25 10:00", "提醒别人"),
+    ("明天上午10点 提醒 客户补发货", "11-25 10:00", "客户补发货"),
+    ("明天上午10点，提醒：客户补发货", "11-25 10:00", "客户补发货"),
+    ("明天上午10点 提醒大家 开会", "11-25 10:00", "开会"),
+    ("明天上午10点 提醒一下 开会", "11-25 10:00", "开会"),
+    ("明天上午10点 提醒我们开会", "11-25 10:00", "开会"),
+    ("明天上午10点 要求买家补发票", "11-25 10:00", "要求买家补发票"),  # 要 was dropped: 求买家补发票
+    # an English clock in a Chinese phrase (it was the text, and 明天 kept the time now)
+    ("明天 9am 跟进", "11-25 09:00", "跟进"),
+    ("明天9am跟进", "11-25 09:00", "跟进"),
+    ("明天 3:30pm call", "11-25 15:30", "call"),
+    ("周五 10am report", "11-27 10:00", "report"),
+    ("下周一 at 10:30 am 复查", "11-30 10:30", "复查"),
+    ("明天 12pm 吃饭", "11-25 12:00", "吃饭"),
+    ("明天 12am 对账", "11-25 00:00", "对账"),
+    ("明天 2 p.m. 开会", "11-25 14:00", "开会"),
+    # 内/以内/之内 after a length: within it, due at its end (内 stayed in the text)
+    ("7天内 cc", "12-01 10:00", "cc"),
+    ("3天以内 回复买家", "11-27 10:00", "回复买家"),
+    ("2小时之内 回复", "11-24 12:00", "回复"),
+    ("一周内 复查", "12-01 10:00", "复查"),
 ]
 
 ENGLISH = [
@@ -182,6 +206,20 @@ ENGLISH = [
     ("next monday at 3pm on the ODR call", "11-30 15:00", "on the ODR call"),
     ("send 3 orders to refund tomorrow at 9am", "11-25 09:00", "send 3 orders to refund"),
     ("meet at the dock tomorrow", "11-25 10:00", "meet at the dock"),
+    # decimal lengths, the end of the month, a one-letter text
+    ("in 1.5 hours check the claims", "11-24 11:30", "check the claims"),
+    ("in 2.5 days follow up", "11-26 22:00", "follow up"),
+    ("in 0.5 hours call the carrier", "11-24 10:30", "call the carrier"),
+    ("in .5 hours call the carrier", "11-24 10:30", "call the carrier"),
+    ("check the claims in 1.5 hours", "11-24 11:30", "check the claims"),
+    ("end of month send the invoices", "11-30 09:00", "send the invoices"),
+    ("end of the month send the invoices", "11-30 09:00", "send the invoices"),
+    ("by end of month send the invoices", "11-30 09:00", "send the invoices"),
+    ("send the invoices by the end of the month", "11-30 09:00", "send the invoices"),
+    ("end of month at 5pm send the invoices", "11-30 17:00", "send the invoices"),
+    ("end of next month send the invoices", "12-31 09:00", "send the invoices"),
+    ("at 5pm z", "11-24 17:00", "z"),
+    ("tomorrow 9am x", "11-25 09:00", "x"),
 ]
 
 RECURRING = [
@@ -281,6 +319,11 @@ IMPOSSIBLE = [
     ("-1 renew", "en", "could not find a time"),
     ("-1 续费", "zh", "没有在“-1 续费”开头找到时间"),
     ("每月1号晚上12点 对账", "zh", "每月2号0点"),
+    ("in 100000 days renew", "en", "The year 2300 is out of range"),  # it was "could not find a time"
+    ("in 10000000000 days renew", "en", "out of range"),
+    ("10000000天后 续费", "zh", "超出范围"),
+    ("明天 13pm 开会", "zh", "没有13pm"),
+    ("明天 0am 开会", "zh", "没有0am"),
 ]
 
 
@@ -369,3 +412,36 @@ def test_occurrences_of_a_weekday_rule_skip_the_weekend_and_keep_the_wall_time()
     new_york = ZoneInfo("America/New_York")
     before_dst = datetime(2026, 3, 7, 15, 0, tzinfo=timezone.utc)
     assert times.local_iso(times.next_occurrence("daily@09:00", before_dst, new_york), new_york) == "2026-03-08T09:00:00-04:00"
+
+
+MONTH_END_PASSED = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)  # Mon 30 November 10:00 Shanghai
+
+
+@pytest.mark.parametrize("typed, due", [("end of month renew", "12-31 09:00"), ("月底 续费", "12-31 09:00"),
+                                        ("end of month 11am renew", "11-30 11:00")])
+def test_the_end_of_a_month_already_past_is_next_months_end(typed, due):
+    assert _local(times.read_reminder(typed, now=MONTH_END_PASSED, zone=ZONE).due) == due
+
+
+EVENING = datetime(2026, 11, 24, 12, 48, tzinfo=timezone.utc)  # Tue 20:48 Shanghai
+LATE_EVENING = datetime(2026, 11, 24, 15, 30, tzinfo=timezone.utc)  # Tue 23:30 Shanghai
+
+
+@pytest.mark.parametrize("typed, now, due", [
+    ("tonight check the claims", EVENING, "11-24 21:48"),  # 20:00 has passed: an hour from now, still tonight
+    ("this evening check the claims", EVENING, "11-24 21:48"),
+    ("今晚 回邮件", EVENING, "11-24 21:48"),
+    ("tonight check the claims", NOW, "11-24 20:00"),
+    ("this evening check the claims", NOW, "11-24 18:00"),
+])
+def test_a_vague_evening_already_begun_is_an_hour_from_now(typed, now, due):
+    assert _local(times.read_reminder(typed, now=now, zone=ZONE).due) == due
+
+
+@pytest.mark.parametrize("typed, lang, message", [
+    ("tonight check the claims", "en", 'Tonight is almost over.*"in 30 minutes".*"tomorrow 9am"'),
+    ("今晚 回邮件", "zh", "今晚快要过去了.*“30分钟后”.*“明天上午9点”"),
+])
+def test_a_vague_evening_almost_over_asks_for_a_precise_time(typed, lang, message):
+    with pytest.raises(UsageError, match=message):
+        times.read_reminder(typed, now=LATE_EVENING, zone=ZONE, lang=lang)

@@ -133,12 +133,17 @@ class Unreadable(UsageError):
 
 
 class OutOfRange(Unreadable):
-    """A phrase that names a date outside `YEARS`: a clear error, not a time."""
+    """A phrase that names a date outside `YEARS`: a clear error, not a time. `year` is None when the
+    date is past any calendar ("in 10000000000 days")."""
 
-    def __init__(self, year: int, lang: str = "en"):
+    def __init__(self, year: int | None, lang: str = "en"):
         first, last = YEARS
-        super().__init__(f"The year {year} is out of range: give a date between {first} and {last}.",
-                         f"年份 {year} 超出范围：请填写 {first} 年到 {last} 年之间的日期。", lang)
+        if year is None:
+            super().__init__(f"That date is out of range: give a date between {first} and {last}.",
+                             f"日期超出范围：请填写 {first} 年到 {last} 年之间的日期。", lang)
+        else:
+            super().__init__(f"The year {year} is out of range: give a date between {first} and {last}.",
+                             f"年份 {year} 超出范围：请填写 {first} 年到 {last} 年之间的日期。", lang)
         self.year = year
 
     def told(self, lang: str) -> "OutOfRange":
@@ -232,8 +237,8 @@ def _date_data(text: str, local_base: datetime, prefer: str) -> Any:
     }
     try:
         data = DateDataParser(languages=["en", "zh"], settings=settings).get_date_data(text)
-    except OverflowError:  # "in 10000 years": past the calendar, so no time it could name
-        return None
+    except OverflowError:  # "in 10000000000 days": past the calendar, out of range like the year 9999
+        raise OutOfRange(None) from None
     return data if data.date_obj is not None else None
 
 
@@ -254,7 +259,33 @@ def vague(text: str, *, now: datetime, zone: ZoneInfo) -> bool:
     return False
 
 
+_DECIMAL_LENGTH = re.compile(r"(?<![\d.])(\d*\.\d+)\s*(sec(?:ond)?s?|min(?:ute)?s?|h|hrs?|hours?|d|days?|w|weeks?)\b", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 31 * 86400, "y": 366 * 86400}
+
+
+def _unit_seconds(unit: str) -> int:
+    """Seconds in an English unit as typed ("mins", "h", "weeks"); a month and a year at their longest."""
+    unit = unit.lower()
+    key = "mo" if unit.startswith("mo") else "m" if unit.startswith("min") else unit[0]
+    return _UNIT_SECONDS[key]
+
+
+def _whole_lengths(text: str) -> str:
+    """"1.5 hours" → "90 minutes", "2.5 days" → "60 hours": dateparser reads no decimal length, and
+    the same length in a smaller unit is exact (as 2.5天后 is 60 hours in the Chinese grammar)."""
+
+    def whole(match: re.Match) -> str:
+        seconds = round(float(match.group(1)) * _unit_seconds(match.group(2)))
+        for name, size in (("hours", 3600), ("minutes", 60)):
+            if seconds % size == 0:
+                return f"{seconds // size} {name}"
+        return f"{seconds} seconds"
+
+    return _DECIMAL_LENGTH.sub(whole, text)
+
+
 def _parse(text: str, base: datetime, zone: ZoneInfo, prefer: str, *, date_only_at_nine: bool = True) -> datetime | None:
+    text = _whole_lengths(text)
     local_base = base.astimezone(zone).replace(tzinfo=None)
     data = _date_data(text, local_base, prefer)
     if data is None:
@@ -296,9 +327,36 @@ def read_time(
         raise exc.told(lang) from None
 
 
+_EN_MONTH_END = re.compile(r"^(?:by\s+)?(?:the\s+)?end\s+of\s+(?:(?:the|this)\s+|(next)\s+)?month\b(?:\s+at\b)?",
+                           re.IGNORECASE)
+"""English for 月底 / 下个月底 ("end of month", "by the end of the month"): read as the Chinese, so
+it is the same day (the last of the month at 09:00, next month's once this one's has passed)."""
+_EVENING = re.compile(r"^(?:tonight|this evening|today evening|今晚|今天晚上|今夜)$", re.IGNORECASE)
+
+
+def _evening_begun(now: datetime, zone: ZoneInfo) -> datetime:
+    """"tonight" said after 20:00 (or "this evening" after 18:00) means later this evening, not the
+    hour it stands for: an hour from now. Slack documents no reading of it, and an hour is the
+    shortest wait a person means by a vague word rather than typing "in 30 minutes". Once less than
+    an hour of the day is left, a clear error asks for a precise time rather than one past midnight."""
+    later = now + timedelta(hours=1)
+    if later.astimezone(zone).date() != now.astimezone(zone).date():
+        raise Unreadable('Tonight is almost over: give a precise time, such as "in 30 minutes" or "tomorrow 9am".',
+                         "今晚快要过去了：请写一个确切的时间，例如“30分钟后”或“明天上午9点”。")
+    return later
+
+
 def _read_time(text: str, now: datetime, zone: ZoneInfo, prefer: str) -> datetime | None:
     if not text or _NUMBER.match(text):
         return None
+    when = _read_time_as_typed(_EN_MONTH_END.sub(lambda m: "下个月底 " if m.group(1) else "月底 ", text).strip(),
+                               now, zone, prefer)
+    if when is not None and when <= now and prefer == "future" and _EVENING.match(text):
+        return _evening_begun(now, zone)
+    return when
+
+
+def _read_time_as_typed(text: str, now: datetime, zone: ZoneInfo, prefer: str) -> datetime | None:
     _check_numbers(text)
     if _CJK.search(text):
         found = _zh_tokens(text, now.astimezone(zone).date())
@@ -312,7 +370,23 @@ def _read_time(text: str, now: datetime, zone: ZoneInfo, prefer: str) -> datetim
             when = _parse(candidate, now, zone, prefer)
             if when is not None:
                 return when
+            if _beyond_years(candidate, now):
+                raise OutOfRange(None)
     return None
+
+
+_EN_LENGTH = re.compile(r"^in\s+(\d+)\s*(sec(?:ond)?s?|min(?:ute)?s?|h|hrs?|hours?|d|days?|w|weeks?|months?|years?)$",
+                        re.IGNORECASE)
+
+
+def _beyond_years(text: str, now: datetime) -> bool:
+    """Whether "in <length>" ends after `YEARS`: dateparser reads "in 10000000 days" as no time at all,
+    where the user gets "out of range" as for the year 9999."""
+    match = _EN_LENGTH.match(text)
+    if match is None:
+        return False
+    end = datetime(YEARS[1] + 1, 1, 1, tzinfo=timezone.utc)
+    return int(match.group(1)) * _unit_seconds(match.group(2)) > (end - now).total_seconds()
 
 
 def _examples(lang: str) -> str:
@@ -373,17 +447,17 @@ _EN_UNIT = r"sec(?:ond)?s?|min(?:ute)?s?|h|hrs?|hours?|days?|weeks?|fortnights?|
 _EN_UNIT_WORD = re.compile(r"^(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|days?|weeks?|months?|years?)$", re.IGNORECASE)
 _EN_TIME_WORD = re.compile(
     rf"^(?:{_EN_MONTH}|{_EN_UNIT}|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?"
-    r"|in|at|on|by|the|a|an|of|and|next|this|last|coming|after|before|from|now|today|tonight|tomorrow|yesterday"
+    r"|in|at|on|by|the|a|an|of|and|next|this|last|coming|after|before|from|now|today|tonight|tomorrow|yesterday|end"
     r"|noon|midday|midnight|morning|afternoon|evening|night|half|quarter|couple|few"
     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
     r"|utc|gmt|z|[ecmp][sd]t|cest?|bst|jst|hkt|sgt"
-    r"|\d{1,4}(?:st|nd|rd|th)?|\d{1,2}(?:[:.]\d{2}){0,2}(?:am|pm|a\.m\.|p\.m\.)?|\d+(?:\.\d+)?(?:h|hrs?|m|mins?|d|w)"
+    r"|\d+|\d*\.\d+|\d{1,4}(?:st|nd|rd|th)?|\d{1,2}(?:[:.]\d{2}){0,2}(?:am|pm|a\.m\.|p\.m\.)?|\d+(?:\.\d+)?(?:h|hrs?|m|mins?|d|w)"
     r"|\d{4}-\d{1,2}-\d{1,2}(?:t[\d:.]+z?)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|[+-]\d{2}:?\d{2})$",
     re.IGNORECASE,
 )
 """The words an English time phrase is made of: a reminder's time is the leading run of them, so
 the text after it ("3 orders to refund", "at the warehouse") is never read into the time."""
-_EN_DANGLING = re.compile(r"^(?:in|at|on|by|the|a|an|of|and|next|this|last|coming|after|before|from|half|quarter|couple|few)$",
+_EN_DANGLING = re.compile(r"^(?:in|at|on|by|the|a|an|of|and|next|this|last|coming|after|before|from|half|quarter|couple|few|end)$",
                           re.IGNORECASE)
 _EN_BEFORE_NUMBER = re.compile(rf"^(?:{_EN_MONTH}|at|on|by|in|the)$", re.IGNORECASE)  # Dec 1, at 10, in 3…
 _EN_AFTER_NUMBER = re.compile(rf"^(?:{_EN_MONTH}|{_EN_UNIT})$", re.IGNORECASE)  # …3 days, 1 December, 3 pm
@@ -404,14 +478,19 @@ def _time_words(words: list[str]) -> int:
     return count
 
 
+_DECIMAL = re.compile(r"^\d*\.\d+$")
+
+
 def _whole_phrase(words: list[str]) -> bool:
     """Whether the words can be a whole time phrase: none left dangling at its end ("tomorrow 9am
     at"), and each bare number next to what makes it a time ("Dec 1", "in 3 days", "at 10"), so in
-    "tomorrow 9am 3 orders" the 3 is the text's."""
+    "tomorrow 9am 3 orders" the 3 is the text's; a decimal is a length only before its unit ("1.5 hours")."""
     bare = [_bare(word) for word in words]
     if _EN_DANGLING.match(bare[-1]):
         return False
     for i, word in enumerate(bare):
+        if _DECIMAL.match(word) and not (i + 1 < len(bare) and _EN_UNIT_WORD.match(bare[i + 1])):
+            return False
         if len(word) == 4 and word.isdigit() and i > 1 and _EN_BEFORE_NUMBER.match(bare[i - 2]):
             continue  # the year of "Dec 1, 2026"
         if word.isdigit() and not ((i > 0 and _EN_BEFORE_NUMBER.match(bare[i - 1]))
@@ -446,6 +525,8 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
     for size in range(min(max_words, _time_words(words)), 0, -1):
         if not _whole_phrase(words[:size]):
             continue
+        if size == len(words) > 1 and len(_bare(words[-1])) == 1:
+            continue  # "at 5pm z": a last word of one letter is the text, not a military time zone
         phrase = " ".join(words[:size])
         try:
             when = read_time(phrase, now=now, zone=zone, lang=lang)
@@ -635,7 +716,7 @@ _TOKENS = [
     ("recur", re.compile(rf"每个?(?:天|日)|(?:每个?)?工作日(?:每天)?|每个?月(?P<mday>{_NUM})[号日]|每个?(?:周|星期|礼拜)"
                          rf"(?:(?P<first>[{_WD_CHARS}])\s*(?:至|到|-|~|～|—)\s*(?:周|星期|礼拜)?(?P<last>[{_WD_CHARS}])"
                          rf"|(?P<days>[{_WD_CHARS}](?:[、,，和及与]?(?:周|星期|礼拜)?[{_WD_CHARS}]{_NOT_A_CLOCK})*))")),
-    ("rel", re.compile(rf"(?:过)?(?:{_NUM}|(半))\s*个?(半)?\s*(秒钟|秒|分钟|刻钟|小时|钟头|天|日|周|星期|礼拜|个月|年)\s*(以后|之后|后|以前|之前|前)")),
+    ("rel", re.compile(rf"(?:过)?(?:{_NUM}|(半))\s*个?(半)?\s*(秒钟|秒|分钟|刻钟|小时|钟头|天|日|周|星期|礼拜|个月|年)\s*(以后|之后|后|以前|之前|前|以内|之内|内)")),
     ("year_date", re.compile(rf"(\d{{4}}|明年|今年|去年)年?\s*{_NUM}\s*月\s*{_NUM}\s*[日号]?")),
     ("iso_date", re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")),
     ("date", re.compile(rf"{_NUM}\s*月\s*{_NUM}\s*[日号]")),
@@ -646,15 +727,21 @@ _TOKENS = [
     ("month_alone", re.compile(r"(下下|下)个?月")),
     ("mday", re.compile(rf"{_NUM}\s*[号日](?!\s*[后前])")),
     ("period", re.compile(r"凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|半夜|[早晚](?=\s*\d|\s*[一二两三四五六七八九十])")),
+    ("ampm", re.compile(r"(?:at\s*)?(\d{1,2})(?:\s*[:：.]\s*(\d{2}))?\s*([ap])\.?\s*m(?![a-z])\.?", re.IGNORECASE)),
     ("clock", re.compile(rf"{_NUM}\s*(?:点钟|点|點|时)(整)?(?:(半)|(一刻|1刻)|(三刻|3刻)|(\d{{1,2}})分?|([零〇一二三四五六七八九十]{{1,3}})分)?")),
     ("hhmm", re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})")),
 ]
 _GLUE = re.compile(r"[\s,，、]*")
-_LEAD = re.compile(r"^\s*(?:请?提醒我?一下|请?提醒我|请?提醒|叫我|记得)?\s*(?:在|于)?\s*")
+_PAUSE = r"(?=$|[\s,，.。:：;；、!！?？])"
+_REMIND_WORDS = rf"请?提醒(?:我们|我|大家)?一下|请?提醒(?:我们|我|大家)|请?提醒{_PAUSE}|叫我(?!们)|记得"
+"""The command's own words around the time: 提醒我/提醒我们/提醒大家/提醒一下, or 提醒 then a pause.
+提醒 written onto other words (提醒客户补发货, 提醒别人) is the text's first word, kept as typed."""
+_LEAD = re.compile(rf"^\s*(?:{_REMIND_WORDS}|请?提醒)?\s*(?:在|于)?\s*")
 _BY = re.compile(r"^(?:之前|以前|前(?=$|[\s,，:：、]|请?提醒|叫我|记得))")
 """之前/以前 right after a day, or 前 then a pause (周五前 提交申诉): "by" that day, not a word of the text
 (明天 前台取件 keeps its 前台)."""
-_AFTER = re.compile(r"^[\s,，:：、]*(?:的时候|时)?[\s,，:：、]*(?:请?提醒我?一下|请?提醒(?:我|大家)?|叫我|记得|要)?[\s,，:：、]*")
+_AFTER = re.compile(rf"^[\s,，:：、]*(?:的时候|时)?[\s,，:：、]*(?:{_REMIND_WORDS})?[\s,，:：、]*")
+"""What joins the time to the text (的时候, 提醒我, a comma); 要 is the text's (要求买家… was 求买家…)."""
 
 
 def _n(token: str) -> int:
@@ -716,7 +803,7 @@ def _zh_tokens(text: str, today: date) -> tuple[int, _ZhParts] | None:
 
 _FIELDS = {"recur": "date", "rel": "date", "year_date": "date", "iso_date": "date", "date": "date", "day": "date",
            "week": "date", "week_alone": "date", "month": "date", "month_alone": "date", "mday": "date",
-           "period": "period", "clock": "clock", "hhmm": "clock"}
+           "period": "period", "ampm": "clock", "clock": "clock", "hhmm": "clock"}
 
 
 _ORDER = ("date", "period", "clock")
@@ -740,6 +827,7 @@ def _on_recur(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
         p.recur = "weekdays" if "工作日" in word else "daily"
 
 def _on_rel(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    """3天后, 2小时前, and 7天内 (within 7 days: due at its end, as English "in 7 days")."""
     amount = 0.5 if m.group(2) else _n(m.group(1))
     if m.group(3):
         amount += 0.5
@@ -826,6 +914,15 @@ def _on_clock(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
         minute = _n(m.group(6) or m.group(7) or "0")
     p.hour, p.minute = _clock(hour, minute)
 
+def _on_ampm(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
+    """An English clock in a Chinese phrase (明天 9am, 周五 3:30pm): its hour as written, no guessing."""
+    hour, minute, suffix = int(m.group(1)), int(m.group(2) or 0), m.group(3).lower() + "m"
+    if not 1 <= hour <= 12:
+        raise Unreadable(f"Not a time: there is no {hour}{suffix} (with am/pm, hours go from 1 to 12).",
+                         f"时间有误：没有{hour}{suffix}（写 am/pm 时小时是 1 到 12）。")
+    p.hour, p.minute = _clock(hour % 12 + (12 if suffix == "pm" else 0), minute)
+    p.literal_clock, p.period = True, None
+
 def _on_hhmm(m: re.Match, p: _ZhParts, today: date, monday: date) -> None:
     p.hour, p.minute = _clock(int(m.group(1)), int(m.group(2)))
     p.literal_clock = True
@@ -843,6 +940,7 @@ _APPLY = {
     "month_alone": _on_month_alone,
     "mday": _on_mday,
     "period": _on_period,
+    "ampm": _on_ampm,
     "clock": _on_clock,
     "hhmm": _on_hhmm,
 }
@@ -1163,9 +1261,12 @@ def _read_zh(text: str, now: datetime, zone: ZoneInfo, lang: str) -> Reading | N
     instant = _zh_instant(parts, now, zone, "future")
     if instant is None:
         return None
-    if instant[0] <= now:
-        raise _past(instant[0], zone, lang)
-    return Reading(due=instant[0], text=rest, assumed_year=instant[1])
+    due = instant[0]
+    if due <= now and parts.hour is None and _EVENING.match(body[:pos].strip()):
+        due = _evening_begun(now, zone)
+    if due <= now:
+        raise _past(due, zone, lang)
+    return Reading(due=due, text=rest, assumed_year=instant[1])
 
 
 def read_reminder(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en") -> Reading:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.model import Choice, Response
-from bot.spec import Command
+from bot.spec import Command, glued
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -59,6 +59,16 @@ class App:
 
     def on_finish(self, name: str, finisher: Finisher) -> None:
         self.finishers[name] = finisher
+
+    def glued_command(self, token: str) -> tuple[str, str] | None:
+        """`提醒列表` → ("提醒", "列表"): a Chinese command word typed with no space before what
+        follows (the longest word that begins the token), when the token names no command itself."""
+        return None if token.lower() in self.commands else glued(token, self.commands)
+
+    def typed(self, lang: str, command: str, action: str | None = None) -> str:
+        """`申诉 继续` / `appeal resume`: a command line's words in the reader's language."""
+        found = self.commands.get(command)
+        return found.typed(lang, action) if found else " ".join(w for w in (command, action) if w)
 
     def unique_commands(self) -> list[Command]:
         """Each command once, by name."""

@@ -63,6 +63,12 @@ class Context:
     def pick(self, *, en: str, zh: str) -> str:
         return pick(self.lang, en=en, zh=zh)
 
+    def line(self, command: str, action: str | None = None, *args: object) -> str:
+        """A command line a reply suggests, in the reader's words (`/seller 申诉 继续 AP-3` /
+        `/seller appeal resume AP-3`), from the Chinese words the commands declare."""
+        app = self.app if self.app is not None else self.svc.app
+        return " ".join([f"/{self.svc.config.root_command}", app.typed(self.lang, command, action), *map(str, args)])
+
     def usage_error(self, message: str) -> UsageError:
         return UsageError(message)
 

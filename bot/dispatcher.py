@@ -67,6 +67,8 @@ class Dispatcher:
             if req.kind == "choice" and req.value.startswith(ACTION_PREFIX):
                 req = req.model_copy(update={
                     "kind": "command", "text": req.value[len(ACTION_PREFIX):], "values": [], "from_button": True})
+            if req.kind == "command":
+                req = req.model_copy(update={"text": self._spaced(req.text)})
             req = req.model_copy(update={"lang": self.language(req)})
             if req.kind == "command":
                 name = self._command_name(req)
@@ -152,6 +154,25 @@ class Dispatcher:
         values = [clean_text(v)[:MAX_INPUT_CHARS] for v in req.values]
         return req.model_copy(update={"text": text, "values": values})
 
+    def _spaced(self, text: str) -> str:
+        """The command line with a space after a Chinese command word, and after its action word,
+        where they were typed glued to what follows (`提醒明天上午10点跟进`, `提醒列表`, `案件更新3`):
+        Chinese puts no spaces between words. The words come from the declarations (bot/app.py,
+        bot/spec.py); a line that needs no split is returned as typed."""
+        words = text.split(maxsplit=1)
+        if not words:
+            return text
+        head, rest = words[0], words[1] if len(words) > 1 else ""
+        glued = self.app.glued_command(head)
+        if glued is not None:
+            head, rest = glued[0], f"{glued[1]} {rest}".rstrip()
+        cmd = self.app.commands.get(head.lower())
+        words = rest.split(maxsplit=1)
+        action = cmd.glued_action(words[0]) if cmd is not None and words else None
+        if action is not None:
+            rest = " ".join([*action, *words[1:]])
+        return f"{head} {rest}".rstrip() if glued is not None or action is not None else text
+
     def _command_name(self, req: Request) -> str:
         """The command's name for the log (`remind` when `提醒` was typed)."""
         word = (req.text.split(maxsplit=1) or ["help"])[0].lower()
@@ -177,8 +198,9 @@ class Dispatcher:
         if cmd is None:
             name = req.text.split(maxsplit=1)[0].lower()
             names = ", ".join(self.app.names())
+            zh_names = "、".join(f"{cmd.typed('zh')}（{cmd.name}）" for cmd in self.app.unique_commands())
             raise UsageError(
-                pick(req.lang, en=f"Unknown command `{name}`. Commands: {names}.", zh=f"未知命令 `{name}`。可用命令：{names}。"),
+                pick(req.lang, en=f"Unknown command `{name}`. Commands: {names}.", zh=f"未知命令 `{name}`。可用命令：{zh_names}。"),
                 usage=f"/{root} help",
             )
         ctx = Context(req, rest, self.svc, cmd, action, self.app)

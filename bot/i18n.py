@@ -23,6 +23,11 @@ def detect_lang(text: str, default: str = "en") -> str:
     return default
 
 
+def has_chinese(text: str) -> bool:
+    """Whether the text holds a Chinese character (a Chinese command word, a Chinese name)."""
+    return bool(_CJK.search(text))
+
+
 def pick(lang: str, *, en: str, zh: str) -> str:
     """The string for the language: `pick(req.lang, en="Saved", zh="已保存")`."""
     return zh if lang == "zh" else en

@@ -20,6 +20,8 @@ from bot.model import ACTION_PREFIX, Choice
 
 PAGE_SIZE = 20
 LINE_MAX = 190
+PAGE_WORDS = ("page", "页", "页码")
+"""The words before a page number in a list command (`page 2`, `页 2`)."""
 
 T = TypeVar("T")
 
@@ -87,13 +89,23 @@ class Page(Generic[T]):
                 "last": self.last, "size": self.size}
 
 
+def page_number(typed: str, lang: str) -> int:
+    """The page a user typed after `page` (`2`, `#2`); anything else, `-1` and `0` among them, is a
+    usage error that says what a page number is."""
+    digits = typed.lstrip("#")
+    if digits.isascii() and digits.isdigit() and len(digits) <= 6 and int(digits) >= 1:
+        return int(digits)
+    raise UsageError(pick(lang, en=f"`{typed}` is not a page number: pages are numbered 1, 2, 3…, e.g. page 2.",
+                          zh=f"`{typed}` 不是页码：页码从 1 开始（1、2、3…），例如 页 2。"))
+
+
 def page_of(items: list[T], number: int, lang: str, size: int = PAGE_SIZE) -> Page[T]:
     """Page `number` (from 1) of `items`; a page past the end is a usage error that says how many."""
     if number < 1:
         raise UsageError(pick(lang, en="Pages are numbered from 1.", zh="页码从 1 开始。"))
     page: Page[T] = Page(items=[], number=number, total=len(items), size=size)
     if number > page.pages:
-        raise UsageError(pick(lang, en=f"There is no page {number}: {len(items)} items make {page.pages} page(s).",
-                              zh=f"没有第 {number} 页：共 {len(items)} 条，{page.pages} 页。"))
+        raise UsageError(pick(lang, en=f"There is no page {number}: the list has {len(items)} in all, and its last page is {page.pages}.",
+                              zh=f"没有第 {number} 页：共 {len(items)} 条，最后一页是第 {page.pages} 页。"))
     page.items = items[(number - 1) * size: number * size]
     return page

@@ -13,12 +13,12 @@ A leaf module: it knows no dispatcher, platform or feature.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.errors import UsageError
-from bot.i18n import Text, pick
+from bot.i18n import Text, has_chinese, pick
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -28,6 +28,23 @@ Handler = Callable[["Context"], Awaitable["Response"]]
 Kind = Literal["str", "int", "user"]
 
 _USER = re.compile(r"^<?@?!?[^>|\s]+(?:\|[^>]*)?>?$")
+
+
+def glued(token: str, words: Iterable[str]) -> tuple[str, str] | None:
+    """The longest Chinese word that begins `token` with more after it, and that rest: Chinese is
+    typed without spaces (`提醒列表`, `取消5`), so a command or action word may be glued to what
+    follows. Only Chinese words are looked for (`helpme` is a typo, not `help me`)."""
+    lowered = token.lower()
+    found = max((w for w in words if has_chinese(w) and len(lowered) > len(w) and lowered.startswith(w.lower())),
+                key=len, default=None)
+    return (token[:len(found)], token[len(found):]) if found else None
+
+
+def or_list(items: Iterable[str], lang: str) -> str:
+    """"a, b or c" / "a、b或c": the values a choice may take, in a sentence."""
+    from babel.lists import format_list
+
+    return format_list(list(items), style="or", locale="zh" if lang == "zh" else "en")
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,15 @@ class Option:
     def matches(self, typed: str) -> bool:
         typed = typed.strip().lower()
         return typed == self.value.lower() or typed in (w.lower() for w in (*self.words, *self.label))
+
+    def shown(self, lang: str) -> str:
+        """The option in a sentence, as it may be typed: `en (English)` / `英文（en）` — the value
+        with its meaning in English, a Chinese word it is accepted by (then the value) in Chinese."""
+        if lang == "zh":
+            word = next((w for w in (self.label.zh, *self.words) if has_chinese(w) and " " not in w), None)
+            return f"{word}（{self.value}）" if word else self.value
+        said = re.search(rf"\b{re.escape(self.value.replace('-', ' '))}\b", self.label.en.replace("-", " "), re.IGNORECASE)
+        return self.value if said else f"{self.value} ({self.label.en})"
 
 
 @dataclass(frozen=True)
@@ -65,6 +91,9 @@ class Param:
     suggest: str | None = None
     """The autocomplete source (`article`, `case`, `reminder`…) a feature registers on the app."""
     keyword: str | None = None
+    keyword_zh: str | None = None
+    """The keyword's Chinese word (`负责人` for `owner`), shown in Chinese usage lines: the parser
+    of the action must accept it."""
 
     def usage(self, lang: str) -> str:
         if self.choices:
@@ -75,8 +104,9 @@ class Param:
             token = f"<{self.label.get(lang)}>"
         else:
             token = self.label.get(lang)
-        if self.keyword:
-            token = f"{self.keyword} {token}"
+        keyword = self.keyword_zh if lang == "zh" and self.keyword_zh else self.keyword
+        if keyword:
+            token = f"{keyword} {token}"
         return token if self.required else f"[{token}]"
 
     def convert(self, raw: str, lang: str) -> Any:
@@ -86,9 +116,9 @@ class Param:
             for option in self.choices:
                 if option.matches(raw):
                     return option.value
-            allowed = ", ".join(o.value for o in self.choices)
-            raise UsageError(pick(lang, en=f"<{name}> is one of {allowed}, not `{raw}`.",
-                                  zh=f"<{name}> 只能是 {allowed}，不能是 `{raw}`。"))
+            allowed = or_list((o.shown(lang) for o in self.choices), lang)
+            raise UsageError(pick(lang, en=f"The {name} must be {allowed}, not `{raw}`.",
+                                  zh=f"{name}只能是{allowed}，不能是 `{raw}`。"))
         if self.kind == "int":
             text = raw.lstrip("#")
             if not re.fullmatch(r"[0-9]{1,12}", text):
@@ -220,6 +250,29 @@ class Command:
             if word == action.name or word in (w.lower() for w in action.words):
                 return action
         return None
+
+    def glued_action(self, token: str) -> tuple[str, str] | None:
+        """`取消5` → ("取消", "5"): an action's Chinese word typed with no space before what follows.
+        Not when an implicit action that takes words would read a Chinese rest as its own
+        (`提醒 稍后5分钟 喝水` may be a time): only where the split is not a guess."""
+        if self.find_action(token) is not None:
+            return None
+        split = glued(token, (w for a in self.actions.values() for w in a.words))
+        implicit = self.implicit
+        if split is None or (implicit is not None and implicit.params and not split[1].isascii()):
+            return None
+        return split
+
+    def typed(self, lang: str, action: str | None = None) -> str:
+        """`申诉 继续` / `appeal resume`: the command (and one of its actions) as a reader of that
+        language types it, for the command lines a reply suggests: the first Chinese word declared."""
+        found = self.actions.get(action) if action else None
+        if lang != "zh":
+            return " ".join(w for w in (self.name, found.name if found else action) if w)
+        words = [next(iter(self.words), self.name)]
+        if action:
+            words.append(next(iter(found.words), action) if found else action)
+        return " ".join(words)
 
     def describe(self, lang: str) -> str:
         return self.summary.get(lang)

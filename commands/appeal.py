@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from bot import marketplaces
 from bot.appeals import FLOW_ID
 from bot.context import Context
 from bot.dialogs.store import DialogState
@@ -22,7 +23,6 @@ from bot.spec import Command, Param
 if TYPE_CHECKING:
     from bot.app import App
 
-ACTIONS = ("start", "resume", "track", "list", "show", "cancel")
 _CASE = re.compile(r"(?:^|\s)(?:case|案件)\s*#?\s*([0-9]{1,12})(?=\s|$)", re.IGNORECASE)
 
 DRAFT = Param("draft", Text("ID", "编号"), Text("Draft ID (for resume, show, cancel)", "草稿编号（继续、查看、取消时填写）"), suggest="draft")
@@ -49,7 +49,7 @@ def setup(app: "App") -> None:
     params=(Param("type", Text("TYPE", "类型"), Text("Violation type (for start)", "违规类型（开始时填写）"), suggest="appeal_type",
                   raw=True),
             Param("case", Text("case", "案件"), Text("The case this appeal answers (for start)", "这份申诉对应的案件（开始时填写）"),
-                  kind="int", keyword="case", suggest="case")),
+                  kind="int", keyword="case", keyword_zh="案件", suggest="case")),
     words=("开始", "新建"), implicit=True,
 )
 async def start(ctx: Context) -> Response:
@@ -96,11 +96,13 @@ def _type(ctx: Context, word: str) -> str:
     service = ctx.svc.appeals
     code = service.resolve_type(word)
     if code is None:
-        types = ", ".join(c.value for c in service.type_choices())
+        codes = [c.value for c in service.type_choices()]
+        named = "、".join(f"{service.type_word(code, 'zh')}（{code}）" for code in codes)
+        actions = [appeal.typed(ctx.lang, name).split()[-1] for name in appeal.actions]
         raise UsageError(ctx.pick(
-            en=f"Unknown appeal type or action `{word}`. Types: {types}. Actions: {', '.join(ACTIONS)}.",
-            zh=f"未知的申诉类型或操作 `{word}`。类型：{types}。操作：{', '.join(ACTIONS)}。",
-        ), example=f"/{ctx.svc.config.root_command} appeal start odr")
+            en=f"Unknown appeal type or action `{word}`. Types: {', '.join(codes)}. Actions: {', '.join(actions)}.",
+            zh=f"未知的申诉类型或操作 `{word}`。类型：{named}。操作：{'、'.join(actions)}。",
+        ), example=ctx.line("appeal", "start", service.type_word(codes[0], ctx.lang)))
     return code
 
 
@@ -122,8 +124,9 @@ async def resume(ctx: Context) -> Response:
             state = engine.store.latest_unfinished(req.platform, req.user, FLOW_ID, workspace=req.workspace)
         if state is None:
             raise UsageError(ctx.pick(
-                en="You have no unfinished appeal to resume. Start one with /seller appeal, or reopen a draft with /seller appeal resume ID.",
-                zh="没有未完成的申诉可以继续。用 /seller appeal 开始，或用 /seller appeal resume ID 重新打开草稿。",
+                en=f"You have no unfinished appeal to resume. Start one with {ctx.line('appeal')}, or reopen a draft with "
+                   f"{ctx.line('appeal', 'resume', 'ID')}.",
+                zh=f"没有未完成的申诉可以继续。用 {ctx.line('appeal')} 开始，或用 {ctx.line('appeal', 'resume', '<编号>')} 重新打开草稿。",
             ))
     return await engine.resume(ctx, state)
 
@@ -150,9 +153,9 @@ async def track(ctx: Context) -> Response:
         version = ctx.svc.appeals.drafts.get(state.id)["version"]  # type: ignore[index]
         response.context.insert(0, ctx.pick(
             en=f"{label} is being edited; the case tracks version {version}, the last finished one. "
-               f"Finish the edit (/{root} appeal resume {label}) for a new version.",
+               f"Finish the edit ({ctx.line('appeal', 'resume', label)}) for a new version.",
             zh=f"{label} 正在修改；案件跟进的是最后完成的第 {version} 版。"
-               f"修改完成（/{root} appeal resume {label}）后会生成新版本。"))
+               f"修改完成（{ctx.line('appeal', 'resume', label)}）后会生成新版本。"))
     response.data["received_assumed"] = notice_day is not None
     if "appeal-sent" in ctx.svc.cases.case_type(case).events and "appeal-sent" not in case.events:
         response.choices.insert(0, Choice(label=ctx.pick(en="Mark appeal sent", zh="标记已申诉"),
@@ -167,8 +170,8 @@ async def list_appeals(ctx: Context) -> Response:
     service = ctx.svc.appeals
     states = engine.store.list_for(ctx.req.platform, ctx.req.user, flow=FLOW_ID, workspace=ctx.req.workspace)
     if not states:
-        return Response(kind="list", text=ctx.pick(en="You have no appeals yet. Start one with /seller appeal.",
-                                                   zh="你还没有申诉。用 /seller appeal 开始。"), data={"items": []}, ephemeral=True)
+        return Response(kind="list", text=ctx.pick(en=f"You have no appeals yet. Start one with {ctx.line('appeal')}.",
+                                                   zh=f"你还没有申诉。用 {ctx.line('appeal')} 开始。"), data={"items": []}, ephemeral=True)
     lines, items, choices = [], [], []
     for state in states:
         label = engine.label(state)
@@ -185,7 +188,7 @@ async def list_appeals(ctx: Context) -> Response:
             status = ctx.pick(en=f"{status_label(state.status, 'en')} at “{at}”", zh=f"{status_label(state.status, 'zh')}，当前步骤“{at}”")
             choices.append(Choice(label=ctx.pick(en=f"Resume {label}", zh=f"继续 {label}"), value=f"cmd:appeal resume {label}"))
         store = answers.get("store_name") or "—"
-        market = answers.get("marketplace") or "—"
+        market = marketplaces.label(answers["marketplace"], ctx.lang) if answers.get("marketplace") else "—"
         lines.append(f"{label} · {title} · {market} · {store} · {status} · {state.updated_at[:10]}")
         items.append({"id": label, "status": "draft" if draft else state.status, "violation": violation,
                       "marketplace": answers.get("marketplace"), "store_name": answers.get("store_name"),
@@ -200,8 +203,8 @@ async def list_appeals(ctx: Context) -> Response:
                params=(replace(DRAFT, required=True),), words=("查看",))
 async def show(ctx: Context) -> Response:
     if not ctx.args.strip():
-        raise UsageError(ctx.pick(en="Which appeal? Give its ID, e.g. AP-3 (see /seller appeal list).",
-                                  zh="请指定申诉编号，例如 AP-3（见 /seller appeal list）。"))
+        raise UsageError(ctx.pick(en=f"Which appeal? Give its ID, e.g. AP-3 (see {ctx.line('appeal', 'list')}).",
+                                  zh=f"请指定申诉编号，例如 AP-3（见 {ctx.line('appeal', 'list')}）。"))
     state = _owned(ctx, ctx.args)
     engine = ctx.svc.dialogs
     service = ctx.svc.appeals
@@ -256,8 +259,8 @@ async def cancel(ctx: Context) -> Response:
     else:
         state = engine.store.active(req.platform, req.user, req.channel, req.workspace)
         if state is None or state.flow != FLOW_ID:
-            raise UsageError(ctx.pick(en="No appeal is in progress here. Give an ID to cancel a saved one (see /seller appeal list).",
-                                      zh="这里没有进行中的申诉。要取消已保存的申诉，请给出编号（见 /seller appeal list）。"))
+            raise UsageError(ctx.pick(en=f"No appeal is in progress here. Give an ID to cancel a saved one (see {ctx.line('appeal', 'list')}).",
+                                      zh=f"这里没有进行中的申诉。要取消已保存的申诉，请给出编号（见 {ctx.line('appeal', 'list')}）。"))
     label = engine.label(state)
     if state.status == "cancelled":
         return Response(kind="info", text=ctx.pick(en=f"{label} was already cancelled.", zh=f"{label} 之前已取消。"),
@@ -294,8 +297,8 @@ def _owned(ctx: Context, text: str) -> DialogState:
     mine = state is not None and state.flow == FLOW_ID and same_workspace(ctx.req, state.platform, state.workspace) and (
         state.user == ctx.req.user or ctx.svc.auth.is_curator(ctx.req))
     if not mine:
-        raise UsageError(ctx.pick(en=f"No appeal of yours has the ID `{text.strip()[:40]}`. See /seller appeal list.",
-                                  zh=f"你没有编号为 `{text.strip()[:40]}` 的申诉。请查看 /seller appeal list。"))
+        raise UsageError(ctx.pick(en=f"No appeal of yours has the ID `{text.strip()[:40]}`. See {ctx.line('appeal', 'list')}.",
+                                  zh=f"你没有编号为 `{text.strip()[:40]}` 的申诉。请查看 {ctx.line('appeal', 'list')}。"))
     return state  # type: ignore[return-value]
 
 

@@ -30,7 +30,6 @@ STORE_WORDS = ("store", "shop", "店铺", "店名")
 MARKET_WORDS = ("marketplace", "market", "站点", "市场")
 NOTE_WORDS = ("note", "备注")
 TYPE_WORDS = ("type", "类型")
-PAGE_WORDS = ("page", "页", "页码")
 STATES = {"open": ("open", "进行中", "未结"), "overdue": ("overdue", "逾期", "已逾期", "超期"),
           "closed": ("closed", "已关闭", "关闭的"), "all": ("all", "全部", "所有")}
 MINE_WORDS = ("mine", "my", "我的")
@@ -39,17 +38,24 @@ MAX_NOTE = 500
 CLEAR = ("-", "none", "无")
 """`case update 3 note -` clears the note."""
 
+
+
+def _zh(words: tuple[str, ...]) -> str:
+    """The first Chinese word of a keyword's words: the one Chinese usage lines show."""
+    return next(w for w in words if not w.isascii())
+
+
 CASE = Param("id", Text("id", "编号"), Text("Case number (for show, update, close)", "案件编号（查看、更新、关闭时填写）"),
              required=True, suggest="case", raw=True)
 OWNER = Param("owner", Text("user", "用户"), Text("Who owns the case (mentioned in its reminders)", "负责人（提醒时会 @ 此人）"),
-              kind="user", keyword="owner")
+              kind="user", keyword="owner", keyword_zh=_zh(OWNER_WORDS))
 STORE = Param("store", Text("store", "店铺"), Text("The store (seller account) the notice is about", "通知涉及的店铺（卖家账号）"),
-              raw=True, keyword="store")
+              raw=True, keyword="store", keyword_zh=_zh(STORE_WORDS))
 MARKETPLACE = Param("marketplace", Text("marketplace", "站点"),
                     Text("Marketplace, e.g. amazon-us, amazon-de, cdiscount-fr", "站点，如 amazon-us、amazon-de、cdiscount-fr"),
-                    raw=True, keyword="marketplace")
+                    raw=True, keyword="marketplace", keyword_zh=_zh(MARKET_WORDS))
 NOTE = Param("note", Text("note", "备注"), Text("A note to tell the case apart (the rest of the line)", "备注，便于区分案件（写在最后）"),
-             rest=True, keyword="note")
+             rest=True, keyword="note", keyword_zh=_zh(NOTE_WORDS))
 
 case = Command(
     "case",
@@ -129,8 +135,8 @@ def _split_owner(ctx: Context, words: list[str]) -> tuple[list[str], str | None]
     for i, word in enumerate(words):
         if word.lower() in OWNER_WORDS:
             if i + 1 >= len(words):
-                raise UsageError(ctx.pick(en="Name the owner after `owner`, e.g. owner @ana.",
-                                          zh="请在 `owner` 后写负责人，例如 owner @ana。"))
+                raise UsageError(ctx.pick(en=f"Name the owner after `{word}`, e.g. {word} @ana.",
+                                          zh=f"请在 `{word}` 后写负责人的 @用户名，例如 {word} @ana。"))
             return words[:i] + words[i + 2:], user_id(words[i + 1], ctx.lang)
     return words, None
 
@@ -150,7 +156,8 @@ def _find_type(ctx: Context, name: str) -> CaseType:
     params=(Param("type", Text("type", "类型"), Text("Notice type (for open)", "通知类型（新建时填写）"), required=True,
                   suggest="case_type", raw=True),
             Param("received", Text("when", "时间"), Text("When the notice arrived (for open), e.g. 2026-11-20 09:00",
-                                                         "收到通知的时间（新建时填写），如 2026-11-20 09:00"), raw=True, keyword="received"),
+                                                         "收到通知的时间（新建时填写），如 2026-11-20 09:00"), raw=True, keyword="received",
+                  keyword_zh=_zh(WHEN_WORDS)),
             STORE, MARKETPLACE, OWNER, NOTE),
     words=("新建", "开始", "打开"),
 )
@@ -324,9 +331,10 @@ FILTERS = tuple(Option(state, Text(state, words[1]), words[1:]) for state, words
     params=(Param("filter", Text("filter", "筛选"), Text("open, overdue, closed, all, or mine (typed: several, e.g. mine overdue)",
                                                        "进行中、逾期、已关闭、全部或我的（可组合，如 我的 逾期）"), choices=FILTERS),
             Param("type", Text("type", "类型"), Text("Notice type (for open)", "通知类型（新建时填写）"), suggest="case_type",
-                  keyword="type"),
+                  keyword="type", keyword_zh=_zh(TYPE_WORDS)),
             STORE, MARKETPLACE, OWNER,
-            Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page")),
+            Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page",
+                  keyword_zh=_zh(paging.PAGE_WORDS))),
     words=("列表",),
 )
 async def list_(ctx: Context) -> Response:
@@ -368,7 +376,7 @@ def _list_filter(ctx: Context) -> tuple[CaseFilter, int]:
     states = {w.lower(): state for state, words in STATES.items() for w in words}
     stops = frozenset([*states, *(w.lower() for w in MINE_WORDS)])
     keywords = {**_keys(TYPE_WORDS, "type"), **_keys(STORE_WORDS, "store"), **_keys(MARKET_WORDS, "marketplace"),
-                **_keys(OWNER_WORDS, "owner"), **_keys(PAGE_WORDS, "page")}
+                **_keys(OWNER_WORDS, "owner"), **_keys(paging.PAGE_WORDS, "page")}
     lead, found = _segments(ctx, _words(ctx, ctx.args), keywords, stops=stops)
     state, owner, number = "open", None, 1
     for word in lead:
@@ -391,10 +399,7 @@ def _list_filter(ctx: Context) -> tuple[CaseFilter, int]:
     case_type = _find_type(ctx, found["type"][0]).id if "type" in found else None
     details = _details(ctx, found, None)
     if "page" in found:
-        text = found["page"][0].lstrip("#")
-        if not text.isascii() or not text.isdigit() or len(text) > 6:
-            raise UsageError(ctx.pick(en=f"The page must be a number, not `{text}`.", zh=f"页码必须是数字，不能是 `{text}`。"))
-        number = int(text)
+        number = paging.page_number(found["page"][0], ctx.lang)
     return CaseFilter(state=state, owner=owner, type=case_type, store=details.get("store"),
                       marketplace=details.get("marketplace")), number
 
@@ -498,10 +503,10 @@ async def update(ctx: Context) -> Response:
     allowed = ", ".join(f"`{rules.event_label(e, ctx.lang)}`" for e in case_type.events)
     matched = rules.match_event(" ".join(rest), case_type.events) if rest else None
     if matched is None:
+        keywords = ctx.pick(en=", ", zh="、").join(p.usage(ctx.lang).strip("[]") for p in (OWNER, STORE, MARKETPLACE, NOTE))
         raise UsageError(ctx.pick(
-            en=f"What happened? For this case ({case_type.id}): {allowed} (optionally followed by when), or owner @user, "
-               "store <name>, marketplace <code>, note <text>.",
-            zh=f"发生了什么？该类型案件可记录：{allowed}（可在后面写时间），或 owner @用户、店铺 <名称>、站点 <代码>、备注 <内容>。",
+            en=f"What happened? For this case ({case_type.id}): {allowed} (optionally followed by when), or {keywords}.",
+            zh=f"发生了什么？该类型案件可记录：{allowed}（可在后面写时间），或 {keywords}。",
         ))
     event, when = matched
     for word in WHEN_WORDS:

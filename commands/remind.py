@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot import paging
 from bot.context import Context
 from bot.errors import UsageError
 from bot.i18n import Text
@@ -154,7 +155,8 @@ _PAGE = re.compile(r"^(?:第\s*(\d+)\s*页|p(\d+))$", re.IGNORECASE)
                        summary=Text("reminders pending in this channel, soonest first, 20 a page (mine: those for or by you)",
                                     "本频道待发送的提醒，按时间排序，每页 20 条（我的：提醒我或由我设置的）"),
                        params=(Param("filter", Text("filter", "筛选"), Text("all, or mine", "全部，或我的"), choices=LIST_FILTERS),
-                               Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page")),
+                               Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page",
+                                     keyword_zh=paging.PAGE_WORDS[1])),
                        words=("列表", "查看", "列", "列出"))
 async def list_reminders(ctx: Context) -> Response:
     mine, number = False, 1
@@ -162,11 +164,8 @@ async def list_reminders(ctx: Context) -> Response:
     while words:
         word = words.pop(0)
         page = _PAGE.match(word)
-        if word.lower() in ("page", "页", "页码") and words:
-            word = words.pop(0).lstrip("#")
-            if not (word.isascii() and word.isdigit() and len(word) <= 6):
-                raise UsageError(ctx.pick(en=f"The page must be a number, not `{word}`.", zh=f"页码必须是数字，不能是 `{word}`。"))
-            number = int(word)
+        if word.lower() in paging.PAGE_WORDS and words:
+            number = paging.page_number(words.pop(0), ctx.lang)
         elif page:
             number = int(page.group(1) or page.group(2))
         elif any(o.value == "mine" and o.matches(word) for o in LIST_FILTERS):
@@ -253,11 +252,12 @@ def _one_id(ctx: Context, *, en: str, zh: str) -> str | None:
     argv = ctx.argv
     if len(argv) > 1:
         rest = " ".join(argv[1:])[:60]
-        name = ctx.action.name if ctx.action else ""
+        name = ctx.action.name if ctx.action else None
+        one = ctx.line("remind", name, argv[0])
         raise UsageError(ctx.pick(
             en=f"Nothing was changed: `remind {name}` takes one reminder number, and `{rest}` is extra. "
-               f"To {en} several, send one line each (remind {name} {argv[0]}, …).",
-            zh=f"未做任何更改：一次只能{zh}一条提醒，`{rest}` 是多余的。多条请逐条发送（提醒 {name} {argv[0]}，…）。"))
+               f"To {en} several, send one line each ({one}, …).",
+            zh=f"未做任何更改：一次只能{zh}一条提醒，`{rest}` 是多余的。多条请逐条发送（{one}，…）。"))
     return argv[0] if argv else None
 
 

@@ -13,7 +13,7 @@ from tests.test_appeal_dialog import answer_until
 
 CONTEXT = {
     "en": ["Type back, edit <step>, cancel — or /seller appeal resume later."],
-    "zh": ["可输入 返回、修改 <步骤>、取消；稍后可用 /seller appeal resume 继续。"],
+    "zh": ["可输入 返回、修改 <步骤>、取消；稍后发送 /seller 申诉 继续 可接着填写。"],
 }
 TITLE = {"en": "Appeal (Plan of Action) · AP-1", "zh": "申诉信（行动计划） · AP-1"}
 

@@ -86,6 +86,11 @@ async def test_the_language_setting_is_per_user_and_beats_the_platform_locale(as
     assert (await ask("help", user="U1")).text.startswith("平台政策问答")
 
 
-async def test_an_unknown_language_is_a_usage_error(ask):
-    response = await ask("settings lang fr")
-    assert response.kind == "error" and "zh, en" in response.text and "fr" in response.text
+@pytest.mark.parametrize("line, lang, text", [
+    ("settings lang fr", "en", "The language must be zh (Chinese) or en (English), not `fr`."),
+    ("设置 语言 法语", "zh", "语言只能是中文（zh）或英文（en），不能是 `法语`。"),
+])
+async def test_an_unknown_language_is_a_usage_error_in_a_sentence(ask, line, lang, text):
+    """Not `<language> is one of zh, en`: the words that are accepted, said in the user's language."""
+    response = await ask(line, lang=lang)
+    assert response.kind == "error" and response.text == text

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from bot.reminders.cases import Case
     from bot.services import Services
 
+_LABEL_PARTS = re.compile(r"\s*[/／（）()]\s*")
+"""What separates the names in a type's button label (`ODR 超标 / A-to-z / 拒付`, `站内信违规（行为准则）`)."""
 _LEADING_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*[:：–—-]?\s*")
 METRIC_WORDS = {
     # metric: (its name in the letter, what is counted, what the first count is)
@@ -70,14 +72,35 @@ class AppealService:
         step = self.flow.step("violation")
         return step.choices if step else []
 
+    def type_names(self, code: str) -> list[str]:
+        """Every name a violation type goes by, the first part of its Chinese button label first:
+        the parts of its button labels (`站内信违规（行为准则）` is `站内信违规` and `行为准则`), the labels
+        and its title in each language, its id, and the aliases of the case types whose appeal is of
+        this type (knowledge/deadlines.yaml `appeal: {violation: …}`: `消息违规`), so that a type is
+        named the same way in `case open` and `appeal start`."""
+        choice = next((c for c in self.type_choices() if c.value == code), None)
+        labels = [x for x in (choice.label.zh, choice.label.en) if x] if choice else []
+        title = (self.types.get(code) or {}).get("title") or {}
+        names = [part for label in labels for part in _LABEL_PARTS.split(label)] + labels
+        names += [x for x in (title.get("zh"), title.get("en"), code) if x]
+        names += [a for t in self.svc.cases.rules.types.values() if t.appeal.get("violation") == code for a in t.aliases]
+        return list(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+    def type_word(self, code: str, lang: str) -> str:
+        """The short name of a type to show and type: `站内信违规` in Chinese, its id otherwise."""
+        return self.type_names(code)[0] if lang == "zh" else code
+
     def resolve_type(self, word: str) -> str | None:
-        """A violation type from its code or its button label in either language (case-insensitive)."""
+        """A violation type from any of its names (`type_names`, case-insensitive), or from the
+        beginning of a Chinese name that no other type's names share (`站内信` for `站内信违规`):
+        Chinese names are typed short."""
         wanted = word.strip().lower()
-        for choice in self.type_choices():
-            names = {choice.value, choice.label.en.lower(), (choice.label.zh or "").lower()}
-            if wanted in names:
-                return choice.value
-        return None
+        names = {c.value: [n.lower() for n in self.type_names(c.value)] for c in self.type_choices()}
+        exact = next((code for code, known in names.items() if wanted in known), None)
+        if exact is not None or len(wanted) < 2 or wanted.isascii():
+            return exact
+        begun = [code for code, known in names.items() if any(n.startswith(wanted) for n in known)]
+        return begun[0] if len(begun) == 1 else None
 
     def type_title(self, violation: str, lang: str) -> str:
         title = (self.types.get(violation) or {}).get("title") or {}

@@ -140,10 +140,11 @@ class DialogEngine:
         )
         notice = None
         if paused:
+            resume = self._resume_line(state.lang, flow_id, self.label(paused))
             notice = pick(
                 state.lang,
-                en=f"{self.label(paused)} is paused; continue it later with /{self._root} {flow_id} resume {self.label(paused)}.",
-                zh=f"{self.label(paused)} 已暂停，稍后可用 /{self._root} {flow_id} resume {self.label(paused)} 继续。",
+                en=f"{self.label(paused)} is paused; continue it later with {resume}.",
+                zh=f"{self.label(paused)} 已暂停，稍后发送 {resume} 可接着填写。",
             )
         return await self._advance(ctx, state, flow, notice=notice)
 
@@ -509,8 +510,8 @@ class DialogEngine:
             input=_text_input(step, lang, hint),
             context=[pick(
                 lang,
-                en=f"Type back, edit <step>, cancel — or /{self._root} {flow.id} resume later.",
-                zh=f"可输入 返回、修改 <步骤>、取消；稍后可用 /{self._root} {flow.id} resume 继续。",
+                en=f"Type back, edit <step>, cancel — or {self._resume_line(lang, flow.id)} later.",
+                zh=f"可输入 返回、修改 <步骤>、取消；稍后发送 {self._resume_line(lang, flow.id)} 可接着填写。",
             )],
             data=self._prompt_data(state, flow, step, index, total, error),
         )
@@ -609,6 +610,10 @@ class DialogEngine:
     @property
     def _root(self) -> str:
         return self.svc.config.root_command
+
+    def _resume_line(self, lang: str, flow_id: str, *label: str) -> str:
+        """`/seller 申诉 继续` / `/seller appeal resume`: a flow's id is the command that owns it."""
+        return " ".join([f"/{self._root}", self.svc.app.typed(lang, flow_id, "resume"), *label])
 
     def _flow(self, flow_id: str) -> Flow:
         flow = self.flows.get(flow_id)

@@ -655,10 +655,12 @@ def short(when: datetime, zone: ZoneInfo, lang: str, *, now: datetime) -> str:
 
 
 def relative(when: datetime, now: datetime, lang: str) -> str:
-    """"in 3 days" / "3天后", "4 hours ago" / "4小时前"."""
+    """"in 3 days" / "3天后", "4 hours ago" / "4小时前". Chinese takes CLDR's short forms: the long ones
+    say "47秒钟前", which nobody writes."""
     from babel.dates import format_timedelta
 
-    return format_timedelta(when - now, add_direction=True, locale=babel_locale(lang))
+    return format_timedelta(when - now, add_direction=True, format="short" if lang == "zh" else "long",
+                            locale=babel_locale(lang))
 
 
 def span(delta: timedelta, lang: str) -> str:

@@ -87,6 +87,14 @@ def reminder_response(ctx: Context, reminder: Reminder, *, title_en: str, title_
     )
 
 
+def _untagged(reminder: Reminder) -> str:
+    """A case reminder's text without the `Case #3 · ` / `案件 #3 · ` it opens with: the list line
+    names the case already."""
+    if reminder.case_id is None:
+        return reminder.text
+    return re.sub(rf"^(?:Case|案件) #{reminder.case_id} · ", "", reminder.text)
+
+
 def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, mine: bool = False) -> Response:
     """One page of the channel's pending reminders (`mine`: filtered to the user's), soonest first, with
     its count and the buttons to the other pages (bot/paging.py): a long text is clipped on its line,
@@ -103,7 +111,7 @@ def reminder_list(ctx: Context, reminders: list[Reminder], *, number: int = 1, m
                 f"#{r.id} · {times.short(r.due, zone, ctx.lang, now=ctx.now)}"
                 + (f" · 🔁 {times.rule_words(r.repeat, ctx.lang)}" if r.repeat else "")
                 + (f" · {ctx.pick(en='case', zh='案件')} #{r.case_id}" if r.case_id else "")
-                + f" · {', '.join(mention(m) for m in r.mentions) or mention(r.owner)} · {paging.clip(r.text, 100)}"
+                + f" · {', '.join(mention(m) for m in r.mentions) or mention(r.owner)} · {paging.clip(_untagged(r), 100)}"
             )
             for r in page.items
         )

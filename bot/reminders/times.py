@@ -738,7 +738,9 @@ _PAUSE = r"(?=$|[\s,，.。:：;；、!！?？])"
 _REMIND_WORDS = rf"请?提醒(?:我们|我|大家)?一下|请?提醒(?:我们|我|大家)|请?提醒{_PAUSE}|叫我(?!们)|记得"
 """The command's own words around the time: 提醒我/提醒我们/提醒大家/提醒一下, or 提醒 then a pause.
 提醒 written onto other words (提醒客户补发货, 提醒别人) is the text's first word, kept as typed."""
-_LEAD = re.compile(rf"^\s*(?:{_REMIND_WORDS}|请?提醒)?\s*(?:在|于)?\s*")
+_LEAD = re.compile(rf"^\s*(?:{_REMIND_WORDS}|请?提醒|我们|我|大家)?\s*(?:在|于)?\s*")
+"""Before the time: the command's words, or who is reminded (`提醒 我明天…`, and `提醒我明天…` once the
+dispatcher has split the glued command word off it)."""
 _BY = re.compile(r"^(?:之前|以前|前(?=$|[\s,，:：、]|请?提醒|叫我|记得))")
 """之前/以前 right after a day, or 前 then a pause (周五前 提交申诉): "by" that day, not a word of the text
 (明天 前台取件 keeps its 前台)."""

@@ -136,7 +136,8 @@ def test_case_list_pages_in_the_console(new_db):
     presses = "!1\n" + "!2\n" * (PAGES - 2)
     result = run_cli(["console", "--json", "--db", str(db)], stdin="/seller case list\n" + presses)
     assert result.returncode == 0, result.stderr
-    shown = json_lines(result.stdout)
+    # the console's clock also posts the reminders of seeded cases already due: only the lists count here
+    shown = [line for line in json_lines(result.stdout) if line.get("kind") == "list"]
     assert len(shown) == PAGES
     for number, page in enumerate(shown, start=1):
         assert page["kind"] == "list" and page["page"] == number and page["total"] == COUNT

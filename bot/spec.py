@@ -60,6 +60,13 @@ class Option:
         typed = typed.strip().lower()
         return typed == self.value.lower() or typed in (w.lower() for w in (*self.words, *self.label))
 
+    def typed(self, lang: str) -> str:
+        """The option as a reader of that language types it: its first Chinese word on a Chinese
+        screen (`全部`), its value otherwise."""
+        if lang == "zh":
+            return next((w for w in (self.label.zh, *self.words) if has_chinese(w) and " " not in w), self.value)
+        return self.value
+
     def shown(self, lang: str) -> str:
         """The option in a sentence, as it may be typed: `en (English)` / `英文（en）` — the value
         with its meaning in English, a Chinese word it is accepted by (then the value) in Chinese."""
@@ -97,7 +104,7 @@ class Param:
 
     def usage(self, lang: str) -> str:
         if self.choices:
-            token = "|".join(o.value for o in self.choices)
+            token = "|".join(o.typed(lang) for o in self.choices)
         elif self.kind == "user":
             token = "@" + self.label.get(lang)
         elif self.required or self.keyword:
@@ -159,13 +166,17 @@ class Action:
     def usage(self, lang: str, *, listed: bool = False) -> str:
         """`case show <id>`; an implicit action's word is left out, or shown optional in a list of
         actions (`remind [set] <when> <text>`)."""
-        parts = [self.command.name] if self.command else []
+        parts = [self.command.typed(lang)] if self.command else []
         if not self.implicit:
-            parts.append(self.name)
+            parts.append(self.word(lang))
         elif listed:
-            parts.append(f"[{self.name}]")
+            parts.append(f"[{self.word(lang)}]")
         parts += [p.usage(lang) for p in self.params]
         return " ".join(parts)
+
+    def word(self, lang: str) -> str:
+        """The action's word as a reader of that language types it (`列表` / `list`)."""
+        return next((w for w in self.words if has_chinese(w)), self.name) if lang == "zh" else self.name
 
     def parse(self, args: str, lang: str) -> dict[str, Any]:
         """The values of the parameters, by name, from what followed the action's word.
@@ -269,9 +280,9 @@ class Command:
         found = self.actions.get(action) if action else None
         if lang != "zh":
             return " ".join(w for w in (self.name, found.name if found else action) if w)
-        words = [next(iter(self.words), self.name)]
+        words = [next((w for w in self.words if has_chinese(w)), self.name)]
         if action:
-            words.append(next(iter(found.words), action) if found else action)
+            words.append(found.word(lang) if found else action)
         return " ".join(words)
 
     def describe(self, lang: str) -> str:
@@ -279,16 +290,17 @@ class Command:
 
     def usage(self, lang: str) -> str:
         """The command's usage line: its parameters, or its actions."""
+        name = self.typed(lang)
         if not self.actions:
-            return " ".join([self.name, *(p.usage(lang) for p in self.own_params)])
+            return " ".join([name, *(p.usage(lang) for p in self.own_params)])
         implicit = self.implicit
-        named = [a.name for a in self.actions.values() if not a.implicit]
+        named = [a.word(lang) for a in self.actions.values() if not a.implicit]
         if implicit is not None and not implicit.params:
-            return f"{self.name} [{'|'.join(named)}]"
+            return f"{name} [{'|'.join(named)}]"
         if implicit is not None:
-            head = " ".join([self.name, *(p.usage(lang) for p in implicit.params)])
+            head = " ".join([name, *(p.usage(lang) for p in implicit.params)])
             return f"{head} | {' | '.join(named)}" if named else head
-        return f"{self.name} {'|'.join(named)} …"
+        return f"{name} {'|'.join(named)} …"
 
     def parse(self, args: str, lang: str) -> dict[str, Any]:
         return Action("", self.summary, params=self.own_params, implicit=True).parse(args, lang)

@@ -115,7 +115,7 @@ def test_bad_configuration_is_reported_without_a_trace(new_db):
 async def test_usage_errors_are_labelled_in_the_users_language(ask):
     zh = await ask("metrics", lang="zh")
     assert zh.kind == "error" and "请指定指标" in zh.text
-    assert zh.context == ["用法：/seller metrics odr|lsr|cancel|vtr <不达标数> <总数> [站点]",
+    assert zh.context == ["用法：/seller 指标 订单缺陷率|迟发率|取消率|有效追踪率 <不达标数> <总数> [站点]",
                           "示例：/seller 指标 订单缺陷率 2 126"]
     unbalanced = await ask('remind "明天 提交', lang="zh")
     assert unbalanced.kind == "error" and "引号" in unbalanced.text

@@ -73,7 +73,7 @@ async def test_what_is_no_zone_is_refused_and_a_half_hour_offset_asks_for_a_city
 async def test_an_unknown_zone_is_refused_in_the_users_language(ask):
     response = await ask("settings tz Mars/Base", lang="zh")
     assert response.kind == "error" and "未知时区" in response.text and "北京时间" in response.text
-    assert response.context[0] == "用法：/seller settings tz [时区]"
+    assert response.context[0] == "用法：/seller 设置 时区 [时区]"
 
 
 async def test_the_language_setting_is_per_user_and_beats_the_platform_locale(ask):

@@ -128,11 +128,11 @@ async def test_an_appeal_steps_footer_names_the_chinese_resume_line(ask):
 
 
 @pytest.mark.parametrize("line, usage", [
-    ("案件 更新 1 瞎写", "用法：/seller case update <编号> [事件] [负责人 @用户] [店铺 <店铺>] [站点 <站点>] [备注 <备注>]"),
-    ("案件 新建", "用法：/seller case open <类型> [收到 <时间>] [店铺 <店铺>] [站点 <站点>] [负责人 @用户] [备注 <备注>]"),
-    ("案件 列表 火星", "用法：/seller case list [open|overdue|closed|all|mine] [类型 <类型>] [店铺 <店铺>] [站点 <站点>] "
+    ("案件 更新 1 瞎写", "用法：/seller 案件 更新 <编号> [事件] [负责人 @用户] [店铺 <店铺>] [站点 <站点>] [备注 <备注>]"),
+    ("案件 新建", "用法：/seller 案件 新建 <类型> [收到 <时间>] [店铺 <店铺>] [站点 <站点>] [负责人 @用户] [备注 <备注>]"),
+    ("案件 列表 火星", "用法：/seller 案件 列表 [进行中|逾期|已关闭|全部|我的] [类型 <类型>] [店铺 <店铺>] [站点 <站点>] "
                   "[负责人 @用户] [页 <页码>]"),
-    ("提醒 列表 火星", "用法：/seller remind list [all|mine] [页 <页码>]"),
+    ("提醒 列表 火星", "用法：/seller 提醒 列表 [全部|我的] [页 <页码>]"),
 ])
 async def test_chinese_usage_lines_show_the_chinese_keywords(ask, line, usage):
     await ask("case open messaging-warning", lang="zh")
@@ -210,3 +210,19 @@ async def test_a_wrong_page_is_explained(ask, line, lang, text):
     await ask("case open messaging-warning")
     r = await ask(line, lang=lang)
     assert r.kind == "error" and r.text == text
+
+
+def test_every_chinese_word_a_usage_line_shows_is_accepted(services):
+    """Chinese usage lines write the command, its actions and their fixed values in Chinese
+    (`/seller 提醒 列表 [全部|我的]`): each word shown must be one the parser takes."""
+    app = services.app
+    for command in app.unique_commands():
+        assert app.commands.get(command.typed("zh").lower()) is command, command.name
+        for action in command.actions.values():
+            assert command.find_action(action.word("zh")) is action, (command.name, action.name)
+            for param in action.params:
+                for option in param.choices:
+                    assert option.matches(option.typed("zh")), (command.name, action.name, option.value)
+        for param in command.own_params:
+            for option in param.choices:
+                assert option.matches(option.typed("zh")), (command.name, option.value)

@@ -181,10 +181,11 @@ async def run_console(
             if response is not None and response.choices:
                 last_choices = [c.value for c in response.choices]
             if response is None:
+                helping = services.app.typed(lang, "help")
                 response = error(
-                    pick(lang, en=f"No dialogue is waiting for an answer here. Type /{root} help to see the commands.",
-                         zh=f"这里没有等待回答的对话。输入 /{root} help 查看所有命令。"),
-                    usage=f"/{root} help",
+                    pick(lang, en=f"No dialogue is waiting for an answer here. Type /{root} {helping} to see the commands.",
+                         zh=f"这里没有等待回答的对话。输入 /{root} {helping} 查看所有命令。"),
+                    usage=f"/{root} {helping}",
                     lang=lang,
                 )
             if response.channel is None:

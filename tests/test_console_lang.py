@@ -36,3 +36,14 @@ def test_console_errors_follow_the_interface_language():
     assert isinstance(no_buttons, Response) and "还没有消息显示过按钮" in no_buttons.text
     too_far = _numbered_press(press, ["a", "b"], "en")
     assert isinstance(too_far, Response) and "no button 3" in too_far.text and "it had 2" in too_far.text
+
+
+def test_text_outside_a_dialogue_points_to_help_in_the_interface_language(new_db):
+    from tests.conftest import json_lines, run_cli
+
+    db = new_db("console.db")
+    for lang, words in (("zh", ("输入 /seller 帮助 查看所有命令", "用法：/seller 帮助")),
+                        ("en", ("Type /seller help to see the commands", "Usage: /seller help"))):
+        result = run_cli(["console", "--json", "--lang", lang, "--db", str(db)], stdin="hello\n")
+        [shown] = json_lines(result.stdout)
+        assert words[0] in shown["text"] and shown["context"][0] == words[1], shown

@@ -203,6 +203,8 @@ def _own_reminder(ctx: Context, token: str | None):
                        params=(REMINDER,), words=("取消", "删除", "删"))
 async def cancel(ctx: Context) -> Response:
     reminder = _own_reminder(ctx, _one_id(ctx, en="cancel", zh="取消"))
+    snoozed = [r.id for r in ctx.svc.reminders.pending(reminder.platform, reminder.channel, reminder.workspace)
+               if r.series_id == reminder.id]
     cancelled = ctx.svc.reminders.cancel(reminder.id)
     if cancelled is None:
         state = status_words(reminder, ctx.lang)
@@ -212,6 +214,9 @@ async def cancel(ctx: Context) -> Response:
         text = ctx.pick(en=f"Repeating reminder #{reminder.id} cancelled ({times.rule_words(reminder.repeat, 'en')}): "
                            f"{reminder.text}",
                         zh=f"已取消重复提醒 #{reminder.id}（{times.rule_words(reminder.repeat, 'zh')}）：{reminder.text}")
+        if snoozed:
+            ids = ", ".join(f"#{i}" for i in snoozed)
+            text += ctx.pick(en=f" (and its snoozed occurrence {ids})", zh=f"（连同推迟出来的 {ids}）")
     else:
         text = ctx.pick(en=f"Reminder #{reminder.id} cancelled: {reminder.text}",
                         zh=f"已取消提醒 #{reminder.id}：{reminder.text}")

@@ -296,3 +296,21 @@ async def test_a_snooze_button_pressed_twice_snoozes_a_series_post_once(ask, ser
     assert done.kind == "error" and done.text.startswith(f"Reminder #{rid} is already done or snoozed: check the ODR")
     typed = await ask(f"remind snooze {rid} 1h", channel="C1")  # typed, it means what it says
     assert typed.kind == "reminder", typed.text
+
+
+async def test_cancelling_a_series_ends_its_snoozed_occurrences_too(ask, services, clock):
+    """A snoozed occurrence became a one-off that cancelling the series ("ends the series") left
+    behind, to be posted later as if the series went on."""
+    series = await ask("remind every day at 9:30 check the ODR", channel="C1")
+    sid = series.data["reminder_id"]
+    snoozed = await ask(f"remind snooze {sid} 2h", channel="C1")
+    copy = snoozed.data["reminder_id"]
+    assert copy != sid and services.reminders.get(copy).series_id == sid
+    other = await ask("remind in 3 hours check the claims", channel="C1")
+    cancelled = await ask(f"remind cancel {sid}", channel="C1")
+    assert cancelled.text.endswith(f"(and its snoozed occurrence #{copy})"), cancelled.text
+    assert [r.id for r in services.reminders.pending("console", "C1")] == [other.data["reminder_id"]]
+    zh = await ask("remind every day at 9:30 check the ODR", channel="C2")
+    await ask(f"remind snooze {zh.data['reminder_id']} 2h", channel="C2")
+    said = await ask(f"remind cancel {zh.data['reminder_id']}", channel="C2", lang="zh")
+    assert "（连同推迟出来的 #" in said.text

@@ -72,8 +72,10 @@ class ReminderService:
         mentions: list[str] | None = None,
         notify: bool = True,
         workspace: str | None = None,
+        series_id: int | None = None,
     ) -> Reminder:
-        """`rule` places a case reminder; `repeat` makes a free reminder recurring (times.next_occurrence)."""
+        """`rule` places a case reminder; `repeat` makes a free reminder recurring (times.next_occurrence);
+        `series_id` names the series whose snoozed occurrence this one-off is."""
         now = to_iso(self.svc.clock.now())
         with self.svc.store.write() as db:
             reminder_id = db.insert("reminders", {
@@ -82,6 +84,7 @@ class ReminderService:
                 "state": "pending", "attempts": 0, "next_attempt_at": to_iso(due), "late": 0, "case_id": case_id,
                 "rule": rule, "key": new_key(), "created_at": now, "updated_at": now, "repeat": repeat,
                 "mentions": json.dumps(mentions or [], ensure_ascii=False), "workspace": workspace,
+                "series_id": series_id,
             })
         if notify:
             self.changed()
@@ -224,7 +227,8 @@ class ReminderService:
                 return None
             copy = self.create(platform=series.platform, channel=series.channel, thread=series.thread,
                                user=series.user, owner=series.owner, text=series.text, due=due, lang=series.lang,
-                               mentions=series.mentions, workspace=series.workspace, notify=False)
+                               mentions=series.mentions, workspace=series.workspace, notify=False,
+                               series_id=series.id)
         self.changed()
         return copy
 
@@ -258,13 +262,17 @@ class ReminderService:
         ]
 
     def cancel(self, reminder_id: int, *, notify: bool = True) -> Reminder | None:
-        """Cancel a pending reminder; None when it was not pending (already sent, or being sent)."""
+        """Cancel a pending reminder, and with a series its snoozed occurrences still waiting (the
+        series ends whole); None when it was not pending (already sent, or being sent)."""
         now = to_iso(self.svc.clock.now())
         with self.svc.store.write() as db:
             cursor = db.execute(
                 "UPDATE reminders SET state = 'cancelled', updated_at = ? WHERE id = ? AND state = 'pending'",
                 [now, reminder_id],
             )
+            if cursor.rowcount:
+                db.execute("UPDATE reminders SET state = 'cancelled', updated_at = ? WHERE series_id = ? AND state = 'pending'",
+                           [now, reminder_id])
         if cursor.rowcount and notify:
             self.changed()
         return self.get(reminder_id) if cursor.rowcount else None

@@ -130,6 +130,12 @@ def m004_case_details(db: sqlite_utils.Database) -> None:
     cases.create_index(["platform", "channel", "state", "type"], if_not_exists=True)
 
 
+@migrations()
+def m005_series_link(db: sqlite_utils.Database) -> None:
+    """A snoozed occurrence of a series names its series, so cancelling the series ends it too."""
+    db.table("reminders").add_column("series_id", int)
+
+
 postgres(
     migrations,
     # No PostgreSQL database predates workspaces, recurring reminders or mentions: the first step
@@ -160,6 +166,7 @@ postgres(
     """,
     m002_workspace="",
     m003_repeat_mentions_done="",
+    m005_series_link="ALTER TABLE reminders ADD COLUMN series_id bigint;",
     m004_case_details="""
         ALTER TABLE cases ADD COLUMN store text, ADD COLUMN marketplace text, ADD COLUMN note text;
         CREATE INDEX cases_platform_channel_state_type ON cases (platform, channel, state, type);
@@ -195,6 +202,8 @@ class Reminder:
     in_doubt: bool = False
     """Set by a claim: the row was left in `sending` by a process that stopped (see delivery.py)."""
     workspace: str | None = None
+    series_id: int | None = None
+    """For a one-off made by snoozing an occurrence of a series: that series."""
 
     @property
     def status(self) -> str:
@@ -231,6 +240,7 @@ class Reminder:
             repeat=row.get("repeat"),
             mentions=json.loads(row.get("mentions") or "[]"),
             done_at=from_iso(row.get("done_at")),
+            series_id=row.get("series_id"),
         )
 
 

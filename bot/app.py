@@ -70,6 +70,11 @@ class App:
         found = self.commands.get(command)
         return found.typed(lang, action) if found else " ".join(w for w in (command, action) if w)
 
+    def line(self, root: str, lang: str, command: str, action: str | None = None, *args: object) -> str:
+        """A command line a reply suggests, in the reader's words (`/seller 申诉 继续 AP-3` /
+        `/seller appeal resume AP-3`), from the Chinese words the commands declare."""
+        return " ".join([f"/{root}", self.typed(lang, command, action), *map(str, args)])
+
     def unique_commands(self) -> list[Command]:
         """Each command once, by name."""
         return sorted({id(c): c for c in self.commands.values()}.values(), key=lambda c: c.name)

@@ -64,10 +64,9 @@ class Context:
         return pick(self.lang, en=en, zh=zh)
 
     def line(self, command: str, action: str | None = None, *args: object) -> str:
-        """A command line a reply suggests, in the reader's words (`/seller 申诉 继续 AP-3` /
-        `/seller appeal resume AP-3`), from the Chinese words the commands declare."""
+        """A command line a reply suggests, in the reader's words (bot/app.py `App.line`)."""
         app = self.app if self.app is not None else self.svc.app
-        return " ".join([f"/{self.svc.config.root_command}", app.typed(self.lang, command, action), *map(str, args)])
+        return app.line(self.svc.config.root_command, self.lang, command, action, *args)
 
     def usage_error(self, message: str) -> UsageError:
         return UsageError(message)

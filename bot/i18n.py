@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -26,6 +27,12 @@ def detect_lang(text: str, default: str = "en") -> str:
 def has_chinese(text: str) -> bool:
     """Whether the text holds a Chinese character (a Chinese command word, a Chinese name)."""
     return bool(_CJK.search(text))
+
+
+def first_chinese(words: Iterable[str], default: str) -> str:
+    """The first Chinese word among `words` (the one a Chinese screen shows for a command, an action
+    or a keyword), else `default`."""
+    return next((w for w in words if has_chinese(w)), default)
 
 
 def pick(lang: str, *, en: str, zh: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.errors import UsageError
-from bot.i18n import Text, has_chinese, pick
+from bot.i18n import Text, first_chinese, has_chinese, pick
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -64,15 +64,15 @@ class Option:
         """The option as a reader of that language types it: its first Chinese word on a Chinese
         screen (`全部`), its value otherwise."""
         if lang == "zh":
-            return next((w for w in (self.label.zh, *self.words) if has_chinese(w) and " " not in w), self.value)
+            return first_chinese((w for w in (self.label.zh, *self.words) if " " not in w), self.value)
         return self.value
 
     def shown(self, lang: str) -> str:
         """The option in a sentence, as it may be typed: `en (English)` / `英文（en）` — the value
         with its meaning in English, a Chinese word it is accepted by (then the value) in Chinese."""
         if lang == "zh":
-            word = next((w for w in (self.label.zh, *self.words) if has_chinese(w) and " " not in w), None)
-            return f"{word}（{self.value}）" if word else self.value
+            word = self.typed(lang)
+            return f"{word}（{self.value}）" if word != self.value else self.value
         said = re.search(rf"\b{re.escape(self.value.replace('-', ' '))}\b", self.label.en.replace("-", " "), re.IGNORECASE)
         return self.value if said else f"{self.value} ({self.label.en})"
 
@@ -176,7 +176,7 @@ class Action:
 
     def word(self, lang: str) -> str:
         """The action's word as a reader of that language types it (`列表` / `list`)."""
-        return next((w for w in self.words if has_chinese(w)), self.name) if lang == "zh" else self.name
+        return first_chinese(self.words, self.name) if lang == "zh" else self.name
 
     def parse(self, args: str, lang: str) -> dict[str, Any]:
         """The values of the parameters, by name, from what followed the action's word.
@@ -280,7 +280,7 @@ class Command:
         found = self.actions.get(action) if action else None
         if lang != "zh":
             return " ".join(w for w in (self.name, found.name if found else action) if w)
-        words = [next((w for w in self.words if has_chinese(w)), self.name)]
+        words = [first_chinese(self.words, self.name)]
         if action:
             words.append(found.word(lang) if found else action)
         return " ".join(words)

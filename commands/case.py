@@ -12,7 +12,7 @@ from bot import marketplaces, paging
 from bot.appeals.store import DraftStore
 from bot.context import Context
 from bot.errors import UsageError
-from bot.i18n import Text
+from bot.i18n import Text, first_chinese
 from bot.model import Choice, Response
 from bot.reminders import times
 from bot.reminders.cases import CaseFilter, CaseType
@@ -38,24 +38,17 @@ MAX_NOTE = 500
 CLEAR = ("-", "none", "无")
 """`case update 3 note -` clears the note."""
 
-
-
-def _zh(words: tuple[str, ...]) -> str:
-    """The first Chinese word of a keyword's words: the one Chinese usage lines show."""
-    return next(w for w in words if not w.isascii())
-
-
 CASE = Param("id", Text("id", "编号"), Text("Case number (for show, update, close)", "案件编号（查看、更新、关闭时填写）"),
              required=True, suggest="case", raw=True)
 OWNER = Param("owner", Text("user", "用户"), Text("Who owns the case (mentioned in its reminders)", "负责人（提醒时会 @ 此人）"),
-              kind="user", keyword="owner", keyword_zh=_zh(OWNER_WORDS))
+              kind="user", keyword="owner", keyword_zh=first_chinese(OWNER_WORDS, "owner"))
 STORE = Param("store", Text("store", "店铺"), Text("The store (seller account) the notice is about", "通知涉及的店铺（卖家账号）"),
-              raw=True, keyword="store", keyword_zh=_zh(STORE_WORDS))
+              raw=True, keyword="store", keyword_zh=first_chinese(STORE_WORDS, "store"))
 MARKETPLACE = Param("marketplace", Text("marketplace", "站点"),
                     Text("Marketplace, e.g. amazon-us, amazon-de, cdiscount-fr", "站点，如 amazon-us、amazon-de、cdiscount-fr"),
-                    raw=True, keyword="marketplace", keyword_zh=_zh(MARKET_WORDS))
+                    raw=True, keyword="marketplace", keyword_zh=first_chinese(MARKET_WORDS, "marketplace"))
 NOTE = Param("note", Text("note", "备注"), Text("A note to tell the case apart (the rest of the line)", "备注，便于区分案件（写在最后）"),
-             rest=True, keyword="note", keyword_zh=_zh(NOTE_WORDS))
+             rest=True, keyword="note", keyword_zh=first_chinese(NOTE_WORDS, "note"))
 
 case = Command(
     "case",
@@ -157,7 +150,7 @@ def _find_type(ctx: Context, name: str) -> CaseType:
                   suggest="case_type", raw=True),
             Param("received", Text("when", "时间"), Text("When the notice arrived (for open), e.g. 2026-11-20 09:00",
                                                          "收到通知的时间（新建时填写），如 2026-11-20 09:00"), raw=True, keyword="received",
-                  keyword_zh=_zh(WHEN_WORDS)),
+                  keyword_zh=first_chinese(WHEN_WORDS, "received")),
             STORE, MARKETPLACE, OWNER, NOTE),
     words=("新建", "开始", "打开"),
 )
@@ -331,10 +324,10 @@ FILTERS = tuple(Option(state, Text(state, words[1]), words[1:]) for state, words
     params=(Param("filter", Text("filter", "筛选"), Text("open, overdue, closed, all, or mine (typed: several, e.g. mine overdue)",
                                                        "进行中、逾期、已关闭、全部或我的（可组合，如 我的 逾期）"), choices=FILTERS),
             Param("type", Text("type", "类型"), Text("Notice type (for open)", "通知类型（新建时填写）"), suggest="case_type",
-                  keyword="type", keyword_zh=_zh(TYPE_WORDS)),
+                  keyword="type", keyword_zh=first_chinese(TYPE_WORDS, "type")),
             STORE, MARKETPLACE, OWNER,
             Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page",
-                  keyword_zh=_zh(paging.PAGE_WORDS))),
+                  keyword_zh=first_chinese(paging.PAGE_WORDS, "page"))),
     words=("列表",),
 )
 async def list_(ctx: Context) -> Response:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot import paging
 from bot.context import Context
 from bot.errors import UsageError
-from bot.i18n import Text
+from bot.i18n import Text, first_chinese
 from bot.model import Choice, Response
 from bot.reminders import times
 from bot.reminders.views import item_id, mention, reminder_item, reminder_list, reminder_response, status_words, user_id
@@ -156,7 +156,7 @@ _PAGE = re.compile(r"^(?:第\s*(\d+)\s*页|p(\d+))$", re.IGNORECASE)
                                     "本频道待发送的提醒，按时间排序，每页 20 条（我的：提醒我或由我设置的）"),
                        params=(Param("filter", Text("filter", "筛选"), Text("all, or mine", "全部，或我的"), choices=LIST_FILTERS),
                                Param("page", Text("page", "页码"), Text("Page of a list", "列表页码"), kind="int", keyword="page",
-                                     keyword_zh=paging.PAGE_WORDS[1])),
+                                     keyword_zh=first_chinese(paging.PAGE_WORDS, "page"))),
                        words=("列表", "查看", "列", "列出"))
 async def list_reminders(ctx: Context) -> Response:
     mine, number = False, 1
@@ -203,8 +203,7 @@ def _own_reminder(ctx: Context, token: str | None):
                        params=(REMINDER,), words=("取消", "删除", "删"))
 async def cancel(ctx: Context) -> Response:
     reminder = _own_reminder(ctx, _one_id(ctx, en="cancel", zh="取消"))
-    snoozed = [r.id for r in ctx.svc.reminders.pending(reminder.platform, reminder.channel, reminder.workspace)
-               if r.series_id == reminder.id]
+    snoozed = ctx.svc.reminders.snoozed_of(reminder.id)
     cancelled = ctx.svc.reminders.cancel(reminder.id)
     if cancelled is None:
         state = status_words(reminder, ctx.lang)

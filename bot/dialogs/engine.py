@@ -613,7 +613,7 @@ class DialogEngine:
 
     def _resume_line(self, lang: str, flow_id: str, *label: str) -> str:
         """`/seller 申诉 继续` / `/seller appeal resume`: a flow's id is the command that owns it."""
-        return " ".join([f"/{self._root}", self.svc.app.typed(lang, flow_id, "resume"), *label])
+        return self.svc.app.line(self._root, lang, flow_id, "resume", *label)
 
     def _flow(self, flow_id: str) -> Flow:
         flow = self.flows.get(flow_id)

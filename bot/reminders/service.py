@@ -261,6 +261,11 @@ class ReminderService:
             )
         ]
 
+    def snoozed_of(self, series_id: int) -> list[int]:
+        """The snoozed occurrences of a series still waiting to be posted (cancelling it ends them)."""
+        return [row["id"] for row in self.db.query(
+            "SELECT id FROM reminders WHERE series_id = ? AND state = 'pending' ORDER BY id", [series_id])]
+
     def cancel(self, reminder_id: int, *, notify: bool = True) -> Reminder | None:
         """Cancel a pending reminder, and with a series its snoozed occurrences still waiting (the
         series ends whole); None when it was not pending (already sent, or being sent)."""

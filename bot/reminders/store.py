@@ -134,6 +134,7 @@ def m004_case_details(db: sqlite_utils.Database) -> None:
 def m005_series_link(db: sqlite_utils.Database) -> None:
     """A snoozed occurrence of a series names its series, so cancelling the series ends it too."""
     db.table("reminders").add_column("series_id", int)
+    db.table("reminders").create_index(["series_id"], if_not_exists=True)
 
 
 postgres(
@@ -166,7 +167,10 @@ postgres(
     """,
     m002_workspace="",
     m003_repeat_mentions_done="",
-    m005_series_link="ALTER TABLE reminders ADD COLUMN series_id bigint;",
+    m005_series_link="""
+        ALTER TABLE reminders ADD COLUMN series_id bigint;
+        CREATE INDEX reminders_series_id ON reminders (series_id);
+    """,
     m004_case_details="""
         ALTER TABLE cases ADD COLUMN store text, ADD COLUMN marketplace text, ADD COLUMN note text;
         CREATE INDEX cases_platform_channel_state_type ON cases (platform, channel, state, type);

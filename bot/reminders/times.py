@@ -259,7 +259,9 @@ def vague(text: str, *, now: datetime, zone: ZoneInfo) -> bool:
     return False
 
 
-_DECIMAL_LENGTH = re.compile(r"(?<![\d.])(\d*\.\d+)\s*(sec(?:ond)?s?|min(?:ute)?s?|h|hrs?|hours?|d|days?|w|weeks?)\b", re.IGNORECASE)
+_LENGTH_UNIT = r"sec(?:ond)?s?|min(?:ute)?s?|h|hrs?|hours?|d|days?|w|weeks?"
+"""An English unit of a length as typed ("1.5 hours", "in 3 d"); `_unit_seconds` gives its size."""
+_DECIMAL_LENGTH = re.compile(rf"(?<![\d.])(\d*\.\d+)\s*({_LENGTH_UNIT})\b", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 31 * 86400, "y": 366 * 86400}
 
 
@@ -375,8 +377,7 @@ def _read_time_as_typed(text: str, now: datetime, zone: ZoneInfo, prefer: str) -
     return None
 
 
-_EN_LENGTH = re.compile(r"^in\s+(\d+)\s*(sec(?:ond)?s?|min(?:ute)?s?|h|hrs?|hours?|d|days?|w|weeks?|months?|years?)$",
-                        re.IGNORECASE)
+_EN_LENGTH = re.compile(rf"^in\s+(\d+)\s*({_LENGTH_UNIT}|months?|years?)$", re.IGNORECASE)
 
 
 def _beyond_years(text: str, now: datetime) -> bool:

@@ -207,18 +207,17 @@ def _next_steps(ctx: Context, case: Case, events: list[str]) -> list[str]:
     trial has no "appeal sent"), and closing; nothing for a closed case."""
     if case.state == "closed":
         return []
-    root = ctx.svc.config.root_command
     rules = ctx.svc.cases.rules
-    resolved = [e for e in rules.types[case.type].resolved_by if e in case.events] if case.type in rules.types else []
+    closing = ctx.line("case", "close", case.id)
+    resolved = [e for e in ctx.svc.cases.case_type(case).resolved_by if e in case.events]
     if resolved:
         label = rules.event_label(resolved[0], ctx.lang)
-        return [ctx.pick(en=f"{label.capitalize()}: nothing is left to do. Close: /{root} case close {case.id}",
-                         zh=f"{label}：案件已无待办。关闭：/{root} 案件 关闭 {case.id}")]
+        return [ctx.pick(en=f"{label.capitalize()}: nothing is left to do. Close: {closing}",
+                         zh=f"{label}：案件已无待办。关闭：{closing}")]
     hints = []
     upcoming = next((event for event in events if event not in case.events), None)
     if upcoming is not None:
-        label = rules.event_label(upcoming, ctx.lang)
-        hints.append(ctx.pick(en=f"Update: /{root} case update {case.id} {label}",
-                              zh=f"更新：/{root} 案件 更新 {case.id} {label}"))
-    hints.append(ctx.pick(en=f"Close: /{root} case close {case.id}", zh=f"关闭：/{root} 案件 关闭 {case.id}"))
+        updating = ctx.line("case", "update", case.id, rules.event_label(upcoming, ctx.lang))
+        hints.append(ctx.pick(en=f"Update: {updating}", zh=f"更新：{updating}"))
+    hints.append(ctx.pick(en=f"Close: {closing}", zh=f"关闭：{closing}"))
     return [" · ".join(hints)]

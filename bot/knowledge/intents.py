@@ -31,6 +31,7 @@ INTENTS: dict[str, str] = {
     "cost": "a fee, a price, money",
     "cause": "why it happens, what causes it",
     "choice": "which option to choose, a comparison",
+    "evidence": "documents, proof or materials to gather, attach or submit",
 }
 """The intents a section may declare (name -> what questions of that kind ask for)."""
 

@@ -55,7 +55,7 @@ _ZH_COUNTED = re.compile(r"([二两三四五六七八九十])(?=[个次部种类
 
 STOP_EN = frozenset(
     """
-    a about above after again against all also am an and any are aren as at be because been before
+    a about above after against all also am an and any are aren as at be because been before
     being below between both but by can cannot could couldn did didn do does doesn doing don down
     during each either else ever every few for from further get gets got had has hasn have haven
     having he her here hers herself him himself his how i if in into is isn it its itself just let
@@ -73,7 +73,8 @@ STOP_EN = frozenset(
     """.split()
 )
 """English function words, question words, light verbs ("take action", "make up") and chat
-fillers ("any tips", "till they get back"): they say nothing about the topic."""
+fillers ("any tips", "till they get back"): they say nothing about the topic. "again" is not one:
+"if it happens again" asks about a repeat offence (synonyms.yaml's repeat group)."""
 
 STOP_FR = frozenset(
     """

@@ -69,6 +69,22 @@ def test_synonym_compounds_do_not_shrink_to_common_words():
     assert "a-to-z" in synonyms.single
 
 
+def test_names_mixing_scripts_are_matched_as_written():
+    """C店 and 法国C站 are neither a Chinese run nor Latin terms: split apart, 法国C站 became 法国, and
+    every question about Amazon France (法国站) was read as one about Cdiscount."""
+    synonyms = Synonyms([["Cdiscount", "法国C站", "C店"], ["Amazon France", "法国站"]])
+    analyzer = Analyzer(synonyms)
+    assert "≈cdiscount" in analyzer.query("c店收到警告信") and "≈cdiscount" in analyzer.query("法国C站的店铺")
+    france = analyzer.query("法国站绩效申诉发哪个邮箱")
+    assert "≈amazon-france" in france and "≈cdiscount" not in france
+
+
+def test_an_ordinary_word_is_never_an_out_of_scope_topic(analyzer):
+    """'marketplace' is how agents name any store ("the JP marketplace"), not another platform."""
+    assert not [t for t in analyzer.query("seller performance email for the JP marketplace") if t.startswith("⊘")]
+    assert [t for t in analyzer.query("can we sell on Walmart too") if t.startswith("⊘")]
+
+
 def test_synonyms_file_errors_name_the_file(tmp_path):
     bad = tmp_path / "synonyms.yaml"
     bad.write_text("groups:\n  - just a string\n")

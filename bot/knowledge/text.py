@@ -203,6 +203,8 @@ class Tokens:
     cjk_runs: list[str] = field(default_factory=list)
     bigrams: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
+    text: str = ""
+    """The normalised text, lower-cased: where a name mixing scripts (C店, 法国C站) is looked for."""
 
     def weigh(self, term: str, weight: float) -> None:
         self.weights[term] = min(MAX_TERM_WEIGHT, self.weights.get(term, 0.0) + weight)
@@ -305,6 +307,7 @@ def split(text: str) -> Tokens:
     """Segment text into plain terms, without synonyms."""
     out = Tokens()
     text = _US.sub(" usa ", text)
+    out.text = normalise(text).lower()
     for run in _SEGMENTS.findall(_ENUMERATOR.sub(" ", normalise(text))):
         if _CJK_RUN.match(run):
             _chinese(run, out)
@@ -370,6 +373,7 @@ class Synonyms:
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         """First term of a Latin phrase -> [(whole phrase, concept)], longest first."""
         chinese: dict[str, set[str]] = {}
+        mixed: dict[str, set[str]] = {}
         tagged = [(CONCEPT, group) for group in groups] + [(OUTSIDE, group) for group in self.outside]
         for prefix, group in tagged:
             if not group:
@@ -382,6 +386,11 @@ class Synonyms:
                 if _CJK_RUN.match(phrase) and all(_CJK_RUN.match(ch) for ch in phrase):
                     chinese.setdefault(phrase, set()).add(concept)
                     continue
+                if any(_CJK_RUN.match(ch) for ch in phrase):
+                    # C店, 法国C站: neither a Chinese run nor Latin terms (法国C站 would shrink to
+                    # 法国, and every 法国 would be Cdiscount); looked for as written.
+                    mixed.setdefault(phrase.lower(), set()).add(concept)
+                    continue
                 terms = _phrase_terms(phrase)
                 if not terms or (len(terms) == 1 and len(phrase.split()) > 1 and terms[0] in phrase.split()[0]):
                     # "send again" minus its stop word is "send": it would fire on every "send"
@@ -393,6 +402,8 @@ class Synonyms:
         for options in self.multi.values():
             options.sort(key=lambda item: -len(item[0]))
         self.chinese = chinese
+        self.mixed = mixed
+        self._mixed_re = re.compile("|".join(re.escape(p) for p in sorted(mixed, key=len, reverse=True))) if mixed else None
         self._chinese_re = (
             re.compile("|".join(re.escape(p) for p in sorted(chinese, key=len, reverse=True))) if chinese else None
         )
@@ -442,6 +453,11 @@ class Synonyms:
             for phrase, concept in self.multi.get(term, ()):
                 if _in_order(phrase, seq, i):
                     found.setdefault(concept, set()).update(phrase)
+        if self._mixed_re is not None:
+            for match in self._mixed_re.finditer(tokens.text):
+                inside = {t for t in seq if t in match.group(0)}
+                for concept in self.mixed[match.group(0)]:
+                    found.setdefault(concept, set()).update(inside)
         if self._chinese_re is not None:
             for run in tokens.cjk_runs:
                 for match in self._chinese_re.finditer(run):

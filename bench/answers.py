@@ -32,6 +32,9 @@ SETS = [
     ROOT / "tests" / "data" / "blind3.jsonl",
     ROOT / "tests" / "data" / "blind4.jsonl",
     ROOT / "tests" / "data" / "blind5.jsonl",
+    ROOT / "tests" / "data" / "blind6.jsonl",
+    ROOT / "tests" / "data" / "blind7.jsonl",
+    ROOT / "tests" / "data" / "blind8.jsonl",
 ]
 
 

@@ -37,12 +37,17 @@ BLIND2 = ROOT / "tests" / "data" / "blind2.jsonl"
 BLIND3 = ROOT / "tests" / "data" / "blind3.jsonl"
 BLIND4 = ROOT / "tests" / "data" / "blind4.jsonl"
 BLIND5 = ROOT / "tests" / "data" / "blind5.jsonl"
-"""Four more sets written the same way, from the seed articles alone, each scored once as it
-arrived (blind2–4 on 2026-12-06, blind5 the same day, after the third round's changes). blind2–4 were
-then development sets: the third round's retrieval changes were measured on them (and they guided
-experiments not kept). All fall short of the goal on wrong answers; their tests hold the figures of
-today's code so that nothing gets worse (blind5 its first score), and the README gives the figures
-and what the misses are."""
+BLIND6 = ROOT / "tests" / "data" / "blind6.jsonl"
+BLIND7 = ROOT / "tests" / "data" / "blind7.jsonl"
+BLIND8 = ROOT / "tests" / "data" / "blind8.jsonl"
+"""Seven more sets written the same way, from the seed articles alone, each scored once as it
+arrived: blind2–5 on 2026-12-06; blind6 on 2026-12-06 against the code of that session's start
+(85.3% right, 14.7% wrong), blind7 and blind8 after that session's knowledge changes (90.7% / 8.0% and
+89.3% / 8.0%; the code of the session's start scores 86.7% / 12.0% and 82.7% / 9.3% on them). Every
+one of them was then a development set: the misses that independent writers kept repeating (the
+core of an appeal, CSBA's hours, the ODR maximum, Cdiscount's first step…) were fixed in the
+knowledge base. Their tests hold today's figures so that nothing gets worse; the README gives the
+first scores, which are the honest measure of unseen questions."""
 
 
 def _public(path: Path) -> Path:
@@ -136,11 +141,14 @@ def test_blind_set_through_the_console(db_target):
 
 
 @pytest.mark.parametrize("path, right_bar, wrong_bar, abstain_bar", [
-    (BLIND2, 0.80, 0.175, 29 / 30),  # first score 77.5% right, 20.0% wrong, 29/30; now 80.0%, 17.5%
-    (BLIND3, 0.86, 0.07, 23 / 25),  # first score 82.7%, 10.7%, 22/25; now 86.7%, 6.7%, 23/25
-    (BLIND4, 0.92, 0.07, 22 / 25),  # first score 90.7%, 8.0%, 22/25; now 92.0%, 6.7%
-    (BLIND5, 0.81, 0.11, 23 / 25),  # scored once: 81.3% right, 10.7% wrong, 23/25 off-topic abstain
-], ids=["blind2", "blind3", "blind4", "blind5"])
+    (BLIND2, 0.90, 0.10, 29 / 30),  # first score 77.5% right, 20.0% wrong, 29/30; now 90.0%, 10.0%
+    (BLIND3, 0.94, 0.03, 24 / 25),  # first score 82.7%, 10.7%, 22/25; now 94.7%, 2.7%, 24/25
+    (BLIND4, 0.97, 0.02, 22 / 25),  # first score 90.7%, 8.0%, 22/25; now 97.3%, 1.3%
+    (BLIND5, 0.96, 0.04, 24 / 25),  # first score 81.3%, 10.7%, 23/25; now 96.0%, 4.0%, 24/25
+    (BLIND6, 0.94, 0.06, 24 / 25),  # first score 85.3%, 14.7%, 23/25; now 94.7%, 5.3%, 24/25
+    (BLIND7, 0.93, 0.06, 23 / 25),  # first score 90.7%, 8.0%, 23/25; now 93.3%, 5.3%
+    (BLIND8, 0.93, 0.06, 22 / 25),  # first score 89.3%, 8.0%, 22/25; now 93.3%, 5.3%
+], ids=["blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8"])
 def test_later_blind_sets_hold_their_first_scores(db_target, path, right_bar, wrong_bar, abstain_bar):
     """Below the goal (90% right, 5% wrong): a guard against getting worse, not a claim."""
     questions = _load(path)
@@ -160,8 +168,9 @@ def _knowledge_wordings() -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("path", [PUBLIC, PUBLIC2, HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5],
-                         ids=["questions", "questions2", "heldout", "blind", "blind2", "blind3", "blind4", "blind5"])
+@pytest.mark.parametrize("path", [PUBLIC, PUBLIC2, HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8],
+                         ids=["questions", "questions2", "heldout", "blind", "blind2", "blind3", "blind4", "blind5",
+                              "blind6", "blind7", "blind8"])
 def test_no_eval_question_is_copied_into_the_knowledge_base(path):
     """The question sets measure questions the knowledge base has not seen: none of their wordings
     may appear among the articles' example questions, aliases or titles."""
@@ -170,7 +179,8 @@ def test_no_eval_question_is_copied_into_the_knowledge_base(path):
     assert copied == COINCIDENCES.get(path.stem, []), copied
 
 
-COINCIDENCES = {"blind5": ["where do i turn on CSBA in seller central?"]}
-"""Wordings a set shares with the knowledge base by chance: csba-japan's example question "where do
-I turn on CSBA in seller central" was written in an earlier round (commit fef534b), before blind5's
-writer, who never saw the articles, asked the same short question."""
+COINCIDENCES = {"blind5": ["where do i turn on CSBA in seller central?"], "blind7": ["CSBA在后台哪里开通"]}
+"""Wordings a set shares with the knowledge base by chance: csba-japan's example questions "where do
+I turn on CSBA in seller central" (commit fef534b) and "CSBA在后台哪里开通" (commit 97b24ee) were
+written in earlier rounds, before blind5's and blind7's writers, who never saw the articles, asked
+the same short questions."""

@@ -69,7 +69,7 @@ def _one(ctx: Context, cmd: Command) -> Response:
     words = [w for w in cmd.words] + [f"{a.name} = {'、'.join(a.words)}" for a in cmd.actions.values() if a.words]
     if words:
         sections.append(Section(title=ctx.pick(en="Chinese words", zh="中文命令词"), text="  ".join(words)))
-    return Response(kind="help", title=f"/{root} {cmd.name}", text=cmd.describe(lang), sections=sections, ephemeral=True)
+    return Response(kind="help", title=f"/{root} {cmd.typed(lang)}", text=cmd.describe(lang), sections=sections, ephemeral=True)
 
 
 async def suggest_commands(ctx: Context, prefix: str) -> list[Choice]:

@@ -81,7 +81,7 @@ def test_chinese_command_words_answer_in_chinese_even_in_an_english_console(new_
                      stdin="/seller 帮助\n/seller 帮助 提醒\n/seller 提醒 列表\n/seller help\n/seller 设置 语言 中文\n/seller help\n")
     first, remind_help, listed, english, saved, chinese = json_lines(result.stdout)
     assert first["kind"] == "help" and "平台政策问答" in first["text"]
-    assert remind_help["title"] == "/seller remind" and remind_help["text"].startswith("在指定时间提醒本频道")
+    assert remind_help["title"] == "/seller 提醒" and remind_help["text"].startswith("在指定时间提醒本频道")
     assert listed["kind"] == "list" and listed["text"] == "本频道没有待发送的提醒。"
     assert english["text"].startswith("Policy answers")
     assert saved["title"] == "语言已保存" and saved["user_lang"] == "zh"

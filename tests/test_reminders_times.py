@@ -84,6 +84,20 @@ def test_a_time_in_the_past_is_refused_with_examples():
     assert "已经过去" in str(caught.value)
 
 
+@pytest.mark.parametrize("typed, lang, said", [
+    ("at 5 check claims", "en", '"5" alone is no clear time, 5 am or 5 pm?'),
+    ("5 check claims", "en", 'Write "5pm" or "5am"'),
+    ("5 检查索赔", "zh", "不能确定是上午还是下午"),
+    ("in 1.5 months renew the licence", "en", "A length in months or years is counted whole"),
+    ("2.5 years renew", "en", "counted whole"),
+])
+def test_a_time_that_cannot_be_read_one_way_says_why(typed, lang, said):
+    """Not "no time found": the reader typed one, and is told what makes it unclear."""
+    with pytest.raises(UsageError) as caught:
+        times.read_reminder(typed, now=NOW, zone=SHANGHAI, lang=lang)
+    assert said in str(caught.value)
+
+
 def test_unreadable_times_are_refused_with_examples_in_the_users_language():
     with pytest.raises(UsageError) as caught:
         times.parse_future("whenever you like", now=NOW, zone=SHANGHAI)

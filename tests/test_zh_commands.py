@@ -21,7 +21,7 @@ def test_the_reviewers_lines_typed_without_spaces_run_in_a_chinese_console(new_d
     reminder, listed, helped = json_lines(result.stdout)
     assert reminder["kind"] == "reminder" and reminder["text"] == "跟进申诉", reminder
     assert listed["kind"] == "list" and "#1" in listed["text"] and "跟进申诉" in listed["text"]
-    assert helped["kind"] == "help" and helped["title"] == "/seller remind"
+    assert helped["kind"] == "help" and helped["title"] == "/seller 提醒"  # the command as this reader types it
 
 
 @pytest.mark.parametrize("line, kind, check", [
@@ -33,7 +33,7 @@ def test_the_reviewers_lines_typed_without_spaces_run_in_a_chinese_console(new_d
     ("提醒后天上午9点 发货", "reminder", "发货"),
     ("案件新建消息违规", "case", "已创建案件 #1"),
     ("案件类型", "list", "messaging-warning"),
-    ("帮助案件", "help", "/seller case"),
+    ("帮助案件", "help", "/seller 案件"),
     ("问订单缺陷率是多少", "answer", ""),
     ("设置语言中文", "settings", "语言已保存"),  # settings' implicit action takes no words: 语言 is unambiguous
 ])

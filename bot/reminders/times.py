@@ -521,6 +521,10 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
     without spaces ("明天上午10点提交申诉") is split inside the first word."""
     if len(words) < 2 and not (words and _CJK.search(words[0])):
         raise UsageError(pick(lang, en="Say when and what to remind.", zh="请写明提醒时间和内容。"))
+    if any(_PART_OF_MONTH.match(" ".join(words[:size])) for size in (2, 3)):  # before "2.5" reads as 5 February
+        raise UsageError(pick(lang, en='A length in months or years is counted whole: write weeks or days instead '
+                                       '(e.g. "in 6 weeks", "in 45 days").',
+                              zh="以月或年计的时长只能用整数：请改用周或天（如“6周后”“45天后”）。"))
     past: datetime | None = None
     out_of_range: OutOfRange | None = None  # told only when no shorter phrase is a time
     for size in range(min(max_words, _time_words(words)), 0, -1):
@@ -545,6 +549,8 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
     if _CJK.search(first):
         # The whole word first: "明天上午10点" alone is a time with no text, not "明天上午10" + "点".
         for cut in range(min(len(first), MAX_GLUED_CHARS), 0, -1):
+            if first[cut - 1:cut + 1] in _TEXT_WORDS:
+                continue  # 7天内容: 7天 and the text's 内容, not 7天内 and 容
             try:
                 when = read_time(first[:cut], now=now, zone=zone, lang=lang)
             except OutOfRange as exc:
@@ -560,6 +566,11 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
                 past = past or when
     if out_of_range is not None:
         raise out_of_range
+    if _BARE_HOUR.match(first):
+        hour = int(first)
+        raise UsageError(pick(lang, en=f'"{hour}" alone is no clear time, {hour} am or {hour} pm? Write "{hour}pm" or "{hour}am" '
+                                       f'(or "in {hour} hours").',
+                              zh=f"“{hour}”不是明确的时间，不能确定是上午还是下午：请写“下午{hour}点”或“上午{hour}点”（或“{hour}小时后”）。"))
     if past is not None:
         raise UsageError(
             pick(lang, en=f"That time is in the past ({human(past, zone, lang)}). ",
@@ -570,6 +581,11 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
              zh=f"没有在“{' '.join(words)}”开头找到时间。") + _examples(lang)
     )
 
+
+_BARE_HOUR = re.compile(r"^(?:[1-9]|1[0-2])$")
+"""A lone hour ("at 5 check claims"): 5 am and 5 pm are both a person's reading, so it is asked, not guessed."""
+_PART_OF_MONTH = re.compile(r"^(?:in )?\d+[.,]\d+ (?:months?|years?)$", re.IGNORECASE)
+"""1.5 months: a calendar month has no fixed length to take half of."""
 
 _UTC = ZoneInfo("UTC")
 _DURATION_BASES = (datetime(2001, 1, 1, 0, 0, tzinfo=timezone.utc), datetime(2001, 1, 2, 7, 13, tzinfo=timezone.utc))
@@ -715,11 +731,17 @@ _NIGHT = {"晚上", "晚", "夜里", "夜间", "半夜"}
 _AM = {"凌晨", "清晨", "早上", "早晨", "早", "上午", "半夜"}
 _NOT_A_CLOCK = r"(?![零〇一二两三四五六七八九十\d]*\s*(?:点钟|点|點|时|[:：]))"
 """After the first day of 每周一三五, a day numeral is not the hour that follows it (每周一三点 is Monday at 3)."""
+_TEXT_WORDS = frozenset({"内容", "内部", "后台", "后面", "前台", "前面", "点击"})
+"""Words a reminder's text may start with whose first character also ends a time (7天内, 3天后, 3点):
+a glued time is never cut between their two characters."""
+
+_NOT_INTO_WORD = "(?!" + "|".join(f"(?<={w[0]}){w[1]}" for w in sorted(_TEXT_WORDS)) + ")"
+"""After a time's last character: not the rest of one of those words."""
 _TOKENS = [
     ("recur", re.compile(rf"每个?(?:天|日)|(?:每个?)?工作日(?:每天)?|每个?月(?P<mday>{_NUM})[号日]|每个?(?:周|星期|礼拜)"
                          rf"(?:(?P<first>[{_WD_CHARS}])\s*(?:至|到|-|~|～|—)\s*(?:周|星期|礼拜)?(?P<last>[{_WD_CHARS}])"
                          rf"|(?P<days>[{_WD_CHARS}](?:[、,，和及与]?(?:周|星期|礼拜)?[{_WD_CHARS}]{_NOT_A_CLOCK})*))")),
-    ("rel", re.compile(rf"(?:过)?(?:{_NUM}|(半))\s*个?(半)?\s*(秒钟|秒|分钟|刻钟|小时|钟头|天|日|周|星期|礼拜|个月|年)\s*(以后|之后|后|以前|之前|前|以内|之内|内)")),
+    ("rel", re.compile(rf"(?:过)?(?:{_NUM}|(半))\s*个?(半)?\s*(秒钟|秒|分钟|刻钟|小时|钟头|天|日|周|星期|礼拜|个月|年)\s*(以后|之后|后|以前|之前|前|以内|之内|内){_NOT_INTO_WORD}")),
     ("year_date", re.compile(rf"(\d{{4}}|明年|今年|去年)年?\s*{_NUM}\s*月\s*{_NUM}\s*[日号]?")),
     ("iso_date", re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")),
     ("date", re.compile(rf"{_NUM}\s*月\s*{_NUM}\s*[日号]")),

@@ -194,6 +194,15 @@ def test_the_ip_letter_reports_the_retraction_instead_of_admitting_infringement(
     assert "retracted" not in rendered(appeals, answers).email
 
 
+@pytest.mark.parametrize("retraction, offered", [("retracted", True), ("not-retracted", False), ("authorised", False)])
+def test_the_retraction_is_offered_as_evidence_only_when_there_is_one(appeals, retraction, offered):
+    """A letter that asks the owner to retract cannot also attach the owner's retraction."""
+    flow = appeals.flow
+    answers = {**fixed_answers(flow, "ip-infringement", effect="listing-removed"), "retraction": retraction}
+    keys = [c.value for c in flow.choices_for(flow.step("evidence"), answers)]
+    assert ("ip-ev-retraction" in keys) is offered
+
+
 ENTITLEMENTS = ["brand-owner", "licence", "owner-authorisation", "distributor-authorisation", "distributor-invoices"]
 
 

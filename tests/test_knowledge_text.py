@@ -79,6 +79,13 @@ def test_names_mixing_scripts_are_matched_as_written():
     assert "≈amazon-france" in france and "≈cdiscount" not in france
 
 
+def test_a_latin_nickname_names_its_concept_inside_chinese_only():
+    """Agents write cd for Cdiscount in Chinese sentences; in English, "a music CD" is no shop."""
+    analyzer = Analyzer(Synonyms([["Cdiscount", "C店"]], in_chinese={"Cdiscount": ["cd"]}))
+    assert "≈cdiscount" in analyzer.query("cd那个30天监管期是哪个团队在盯")
+    assert "≈cdiscount" not in analyzer.query("can I sell a used music CD on amazon")
+
+
 def test_an_ordinary_word_is_never_an_out_of_scope_topic(analyzer):
     """'marketplace' is how agents name any store ("the JP marketplace"), not another platform."""
     assert not [t for t in analyzer.query("seller performance email for the JP marketplace") if t.startswith("⊘")]

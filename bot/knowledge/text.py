@@ -360,6 +360,7 @@ class Synonyms:
         words: Iterable[str] = (),
         outside: Iterable[list[str]] = (),
         marketplaces: dict[str, Iterable[str]] | None = None,
+        in_chinese: dict[str, Iterable[str]] | None = None,
     ):
         self.groups = groups
         self.words = list(words)
@@ -368,6 +369,12 @@ class Synonyms:
             self.concept_of(name): frozenset(codes) for name, codes in (marketplaces or {}).items()
         }
         """Concept of a place (`≈amazon-uk`) -> the article `marketplaces` codes that cover it."""
+        self.in_chinese: dict[str, set[str]] = {}
+        """Latin word -> concepts it names inside a Chinese sentence only (cd是Cdiscount; a music CD is not)."""
+        for name, nicknames in (in_chinese or {}).items():
+            for nickname in nicknames:
+                for term in _phrase_terms(str(nickname)):
+                    self.in_chinese.setdefault(term, set()).add(self.concept_of(name))
         self.single: dict[str, set[str]] = {}
         """One-term phrase -> concept terms."""
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -433,7 +440,11 @@ class Synonyms:
         places = data.get("marketplaces") or {}
         if not isinstance(places, dict) or not all(isinstance(v, list) for v in places.values()):
             raise ValueError(f"{path}: `marketplaces` must map a place to a list of marketplace codes")
-        return cls(groups, [str(w) for w in words], outside, {str(k): [str(c) for c in v] for k, v in places.items()})
+        in_chinese = data.get("in_chinese") or {}
+        if not isinstance(in_chinese, dict) or not all(isinstance(v, list) for v in in_chinese.values()):
+            raise ValueError(f"{path}: `in_chinese` must map a concept to a list of Latin nicknames")
+        return cls(groups, [str(w) for w in words], outside, {str(k): [str(c) for c in v] for k, v in places.items()},
+                   {str(k): [str(n) for n in v] for k, v in in_chinese.items()})
 
     @classmethod
     def empty(cls) -> "Synonyms":
@@ -453,6 +464,10 @@ class Synonyms:
             for phrase, concept in self.multi.get(term, ()):
                 if _in_order(phrase, seq, i):
                     found.setdefault(concept, set()).update(phrase)
+        if tokens.cjk_runs:
+            for term in seq:
+                for concept in self.in_chinese.get(term, ()):
+                    found.setdefault(concept, set()).add(term)
         if self._mixed_re is not None:
             for match in self._mixed_re.finditer(tokens.text):
                 inside = {t for t in seq if t in match.group(0)}

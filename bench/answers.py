@@ -35,6 +35,7 @@ SETS = [
     ROOT / "tests" / "data" / "blind6.jsonl",
     ROOT / "tests" / "data" / "blind7.jsonl",
     ROOT / "tests" / "data" / "blind8.jsonl",
+    ROOT / "tests" / "data" / "blind9.jsonl",
 ]
 
 

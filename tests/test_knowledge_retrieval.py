@@ -157,3 +157,12 @@ def test_a_quoted_notice_names_the_topic_and_the_own_words_ask(kb):
     assert quoted["high"] == plain["high"] / 2 and quoted["long"] == plain["long"]
     alone = index.analyzer.query("“your order defect rate is too high”")
     assert index._quotes_as_context("“your order defect rate is too high”", alone) == alone
+
+
+def test_a_quoted_name_counts_as_the_questions_own_words(kb):
+    """A few quoted words ('order defect rate') name the topic the way unquoted ones do: halving them
+    let a neighbouring article win on the asking words alone."""
+    index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
+    question = "got the 'order defect rate' warning, how long do we have?"
+    query = index.analyzer.query(question)
+    assert index._quotes_as_context(question, query) == query

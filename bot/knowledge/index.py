@@ -79,6 +79,9 @@ FOCUS_DISCOUNT = 0.5
 站内信, "messaging") count this much less in the body, so the rest of the question (三部分,
 "repeated") picks the section."""
 QUOTE_WEIGHT = 0.5
+QUOTE_MIN_TERMS = 4
+"""A quotation of fewer words ('inappropriate communication') names the topic, as the question's own
+words do; only a notice's sentence is context."""
 _QUOTED = re.compile(r"[\"“”«»「」『』](.{8,}?)[\"“”«»「」『』]|(?<![A-Za-z])'(.{8,}?)'(?![A-Za-z])")
 CANDIDATES = 48
 SHOWN_INTENTS = {
@@ -467,6 +470,8 @@ class Index:
         quotation outweighs them and wins the section that repeats the notice, whatever was
         asked. A question that is all quotation keeps its weights."""
         spans = [m.group(1) or m.group(2) for m in _QUOTED.finditer(question)]
+        spans = [span for span in spans if sum(not t.startswith((BIGRAM, CONCEPT)) for t in self.analyzer.query(span))
+                 >= QUOTE_MIN_TERMS]
         if not spans:
             return query
         rest = _QUOTED.sub(" ", question)

@@ -36,6 +36,8 @@ SETS = [
     ROOT / "tests" / "data" / "blind7.jsonl",
     ROOT / "tests" / "data" / "blind8.jsonl",
     ROOT / "tests" / "data" / "blind9.jsonl",
+    ROOT / "tests" / "data" / "blind10.jsonl",
+    ROOT / "tests" / "data" / "blind11.jsonl",
 ]
 
 

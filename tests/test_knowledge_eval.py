@@ -41,11 +41,15 @@ BLIND6 = ROOT / "tests" / "data" / "blind6.jsonl"
 BLIND7 = ROOT / "tests" / "data" / "blind7.jsonl"
 BLIND8 = ROOT / "tests" / "data" / "blind8.jsonl"
 BLIND9 = ROOT / "tests" / "data" / "blind9.jsonl"
-"""Eight more sets written the same way, from the seed articles alone, each scored once as it
+BLIND10 = ROOT / "tests" / "data" / "blind10.jsonl"
+BLIND11 = ROOT / "tests" / "data" / "blind11.jsonl"
+"""Ten more sets written the same way, from the seed articles alone, each scored once as it
 arrived: blind2–5 on 2026-12-06; blind6 on 2026-12-06 against the code of that session's start
 (85.3% right, 14.7% wrong), blind7 and blind8 after that session's knowledge changes (90.7% / 8.0% and
 89.3% / 8.0%; the code of the session's start scores 86.7% / 12.0% and 82.7% / 9.3% on them), blind9
-after a review of those changes (84.0% / 12.0%; the session's starting code 78.7% / 14.7%). Every
+after a review of those changes (84.0% / 12.0%; the session's starting code 78.7% / 14.7%), blind10
+and blind11 after blind9's fixes (81.3% / 9.3% and 82.7% / 10.7%; the starting code 74.7% / 16.0%
+and 76.0% / 14.7%). Every
 one of them was then a development set: the misses that independent writers kept repeating (the
 core of an appeal, CSBA's hours, the ODR maximum, Cdiscount's first step…) were fixed in the
 knowledge base. Their tests hold today's figures so that nothing gets worse; the README gives the
@@ -147,11 +151,13 @@ def test_blind_set_through_the_console(db_target):
     (BLIND3, 0.94, 0.03, 24 / 25),  # first score 82.7%, 10.7%, 22/25; now 94.7%, 2.7%, 24/25
     (BLIND4, 0.97, 0.02, 22 / 25),  # first score 90.7%, 8.0%, 22/25; now 97.3%, 1.3%
     (BLIND5, 0.96, 0.04, 24 / 25),  # first score 81.3%, 10.7%, 23/25; now 96.0%, 4.0%, 24/25
-    (BLIND6, 0.94, 0.06, 24 / 25),  # first score 85.3%, 14.7%, 23/25; now 94.7%, 5.3%, 24/25
-    (BLIND7, 0.93, 0.06, 24 / 25),  # first score 90.7%, 8.0%, 23/25; now 93.3%, 5.3%, 24/25
+    (BLIND6, 0.96, 0.04, 24 / 25),  # first score 85.3%, 14.7%, 23/25; now 96.0%, 4.0%, 24/25
+    (BLIND7, 0.94, 0.04, 24 / 25),  # first score 90.7%, 8.0%, 23/25; now 94.7%, 4.0%, 24/25
     (BLIND8, 0.93, 0.06, 23 / 25),  # first score 89.3%, 8.0%, 22/25; now 93.3%, 5.3%, 23/25
-    (BLIND9, 0.88, 0.10, 24 / 25),  # first score 84.0%, 12.0%, 22/25; now 88.0%, 9.3%, 24/25
-], ids=["blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9"])
+    (BLIND9, 0.89, 0.08, 24 / 25),  # first score 84.0%, 12.0%, 22/25; now 89.3%, 8.0%, 24/25
+    (BLIND10, 0.85, 0.07, 22 / 25),  # first score 81.3%, 9.3%, 22/25; now 85.3%, 6.7%
+    (BLIND11, 0.85, 0.08, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now 85.3%, 8.0%
+], ids=["blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"])
 def test_later_blind_sets_hold_their_first_scores(db_target, path, right_bar, wrong_bar, abstain_bar):
     """Below the goal (90% right, 5% wrong): a guard against getting worse, not a claim."""
     questions = _load(path)
@@ -172,9 +178,9 @@ def _knowledge_wordings() -> set[str]:
 
 
 @pytest.mark.parametrize("path", [PUBLIC, PUBLIC2, HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8,
-                                  BLIND9],
+                                  BLIND9, BLIND10, BLIND11],
                          ids=["questions", "questions2", "heldout", "blind", "blind2", "blind3", "blind4", "blind5",
-                              "blind6", "blind7", "blind8", "blind9"])
+                              "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"])
 def test_no_eval_question_is_copied_into_the_knowledge_base(path):
     """The question sets measure questions the knowledge base has not seen: none of their wordings
     may appear among the articles' example questions, aliases or titles."""

@@ -416,7 +416,7 @@ class Index:
         query = self._without_inner_pairs(query)
         query = self._quotes_as_context(question, query)
         terms = list(query)
-        asking = self.intents.asking(question)
+        asking = self.intents.asking(self._without_notices(question)) or self.intents.asking(question)
         intents = frozenset(asking)
         if not terms or not self.units:
             return SearchResult([], terms, False, intents=intents)
@@ -462,6 +462,21 @@ class Index:
         )
         return SearchResult(hits[:limit], terms, answered, known_share, intents, rivals[:3])
 
+    def _notices(self, question: str) -> list[re.Match]:
+        """The quoted notices of a question: quotations of at least QUOTE_MIN_TERMS words (a
+        shorter one is a name, 'inappropriate communication', and counts as the question's words)."""
+        return [m for m in _QUOTED.finditer(question)
+                if sum(not t.startswith((BIGRAM, CONCEPT)) for t in self.analyzer.query(m.group(1) or m.group(2)))
+                >= QUOTE_MIN_TERMS]
+
+    def _without_notices(self, question: str) -> str:
+        """The question without its quoted notices: the kind of question is read from the asker's own
+        words ("what should they do now"), not from the notice ("…so they count as shipped"), unless
+        they ask nothing and the quotation is the question (客户问 "亚马逊一般多久回")."""
+        for match in reversed(self._notices(question)):
+            question = question[:match.start()] + " " + question[match.end():]
+        return question
+
     def _quotes_as_context(self, question: str, query: dict[str, float]) -> dict[str, float]:
         """The words of a quoted notice count QUOTE_WEIGHT as much as the question's own words.
 
@@ -469,12 +484,11 @@ class Index:
         words around it ask the question ("how long do we have", 还能卖吗). At full weight the
         quotation outweighs them and wins the section that repeats the notice, whatever was
         asked. A question that is all quotation keeps its weights."""
-        spans = [m.group(1) or m.group(2) for m in _QUOTED.finditer(question)]
-        spans = [span for span in spans if sum(not t.startswith((BIGRAM, CONCEPT)) for t in self.analyzer.query(span))
-                 >= QUOTE_MIN_TERMS]
-        if not spans:
+        notices = self._notices(question)
+        if not notices:
             return query
-        rest = _QUOTED.sub(" ", question)
+        spans = [m.group(1) or m.group(2) for m in notices]
+        rest = self._without_notices(question)
         own = set(self.analyzer.query(rest))
         if not own:
             return query

@@ -166,3 +166,15 @@ def test_a_quoted_name_counts_as_the_questions_own_words(kb):
     question = "got the 'order defect rate' warning, how long do we have?"
     query = index.analyzer.query(question)
     assert index._quotes_as_context(question, query) == query
+
+
+def test_the_kind_of_question_is_read_from_the_askers_words_not_a_quoted_notice(kb):
+    """"…so they count as shipped" inside a quotation asks nothing; "what should they do" does. When
+    the quotation is the whole question (客户问 "…多久回"), it is read."""
+    index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
+    told = 'seller said "we upload tracking early so the orders count as shipped on time" what should they do now'
+    asked = index.intents.asking(index._without_notices(told))
+    assert "howto" in asked and "components" not in asked
+    quoted_question = '客户天天催 "我们的订单缺陷率申诉发出去了 亚马逊一般多久回复"'
+    assert index._without_notices(quoted_question).strip() == "客户天天催"
+    assert "time" in index.search(quoted_question, "zh").intents

@@ -128,3 +128,8 @@ def test_a_valid_article_parses_into_twin_sections(tmp_path):
     assert problems == []
     assert [s.position for s in article.sections["en"]] == [0, 1] == [s.position for s in article.sections["zh"]]
     assert article.review_due.isoformat() == "2026-12-30"
+
+
+def test_chat_shorthand_reads_as_the_word_it_stands_for():
+    """'acct' is unknown to every article; as an unknown word it counted against the answer."""
+    assert split("our acct got linked, msgs too").sequence == split("our account got linked, messages too").sequence

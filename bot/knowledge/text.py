@@ -76,6 +76,10 @@ STOP_EN = frozenset(
 fillers ("any tips", "till they get back"): they say nothing about the topic. "again" is not one:
 "if it happens again" asks about a repeat offence (synonyms.yaml's repeat group)."""
 
+SHORTHAND = {"acct": "account", "accts": "accounts", "acc": "account", "msg": "message", "msgs": "messages",
+             "info": "information", "reqs": "requirements", "req": "requirement"}
+"""Chat shorthand agents type, read as the word it stands for (English only)."""
+
 STOP_FR = frozenset(
     """
     le la les l de des du d un une et ou en au aux pour par sur dans avec sans vous nous votre vos
@@ -240,6 +244,8 @@ def _latin(run: str, out: Tokens) -> None:
             continue
         if token in NUMBERS:
             token = NUMBERS[token]
+        elif token in SHORTHAND:
+            token = SHORTHAND[token]
         elif token in STOP_EN or token in STOP_FR or (len(token) == 1 and not token.isdigit()):
             continue
         token = stem(token)

@@ -38,6 +38,8 @@ SETS = [
     ROOT / "tests" / "data" / "blind9.jsonl",
     ROOT / "tests" / "data" / "blind10.jsonl",
     ROOT / "tests" / "data" / "blind11.jsonl",
+    ROOT / "tests" / "data" / "blind12.jsonl",
+    ROOT / "tests" / "data" / "blind13.jsonl",
 ]
 
 

@@ -43,13 +43,16 @@ BLIND8 = ROOT / "tests" / "data" / "blind8.jsonl"
 BLIND9 = ROOT / "tests" / "data" / "blind9.jsonl"
 BLIND10 = ROOT / "tests" / "data" / "blind10.jsonl"
 BLIND11 = ROOT / "tests" / "data" / "blind11.jsonl"
-"""Ten more sets written the same way, from the seed articles alone, each scored once as it
+BLIND12 = ROOT / "tests" / "data" / "blind12.jsonl"
+BLIND13 = ROOT / "tests" / "data" / "blind13.jsonl"
+"""Twelve more sets written the same way, from the seed articles alone, each scored once as it
 arrived: blind2–5 on 2026-12-06; blind6 on 2026-12-06 against the code of that session's start
 (85.3% right, 14.7% wrong), blind7 and blind8 after that session's knowledge changes (90.7% / 8.0% and
 89.3% / 8.0%; the code of the session's start scores 86.7% / 12.0% and 82.7% / 9.3% on them), blind9
 after a review of those changes (84.0% / 12.0%; the session's starting code 78.7% / 14.7%), blind10
 and blind11 after blind9's fixes (81.3% / 9.3% and 82.7% / 10.7%; the starting code 74.7% / 16.0%
-and 76.0% / 14.7%). Every
+and 76.0% / 14.7%), blind12 and blind13 after those sets' fixes (89.3% / 6.7% and 92.0% / 8.0%; the
+starting code 80.0% / 12.0% and 88.0% / 10.7%). Every
 one of them was then a development set: the misses that independent writers kept repeating (the
 core of an appeal, CSBA's hours, the ODR maximum, Cdiscount's first step…) were fixed in the
 knowledge base. Their tests hold today's figures so that nothing gets worse; the README gives the
@@ -148,16 +151,19 @@ def test_blind_set_through_the_console(db_target):
 
 @pytest.mark.parametrize("path, right_bar, wrong_bar, abstain_bar", [
     (BLIND2, 0.91, 0.09, 29 / 30),  # first score 77.5% right, 20.0% wrong, 29/30; now 91.2%, 8.8%
-    (BLIND3, 0.94, 0.03, 24 / 25),  # first score 82.7%, 10.7%, 22/25; now 94.7%, 2.7%, 24/25
+    (BLIND3, 0.96, 0.03, 24 / 25),  # first score 82.7%, 10.7%, 22/25; now 96.0%, 2.7%, 24/25
     (BLIND4, 0.97, 0.02, 22 / 25),  # first score 90.7%, 8.0%, 22/25; now 97.3%, 1.3%
     (BLIND5, 0.96, 0.04, 24 / 25),  # first score 81.3%, 10.7%, 23/25; now 96.0%, 4.0%, 24/25
-    (BLIND6, 0.96, 0.04, 24 / 25),  # first score 85.3%, 14.7%, 23/25; now 96.0%, 4.0%, 24/25
+    (BLIND6, 0.96, 0.04, 25 / 25),  # first score 85.3%, 14.7%, 23/25; now 96.0%, 4.0%, 25/25
     (BLIND7, 0.94, 0.04, 24 / 25),  # first score 90.7%, 8.0%, 23/25; now 94.7%, 4.0%, 24/25
-    (BLIND8, 0.93, 0.06, 23 / 25),  # first score 89.3%, 8.0%, 22/25; now 93.3%, 5.3%, 23/25
+    (BLIND8, 0.93, 0.06, 24 / 25),  # first score 89.3%, 8.0%, 22/25; now 93.3%, 5.3%, 24/25
     (BLIND9, 0.89, 0.08, 24 / 25),  # first score 84.0%, 12.0%, 22/25; now 89.3%, 8.0%, 24/25
-    (BLIND10, 0.85, 0.07, 22 / 25),  # first score 81.3%, 9.3%, 22/25; now 85.3%, 6.7%
-    (BLIND11, 0.85, 0.08, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now 85.3%, 8.0%
-], ids=["blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"])
+    (BLIND10, 0.88, 0.07, 23 / 25),  # first score 81.3%, 9.3%, 22/25; now 88.0%, 6.7%, 23/25
+    (BLIND11, 0.86, 0.08, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now 86.7%, 8.0%
+    (BLIND12, 0.92, 0.06, 22 / 25),  # first score 89.3%, 6.7%, 21/25; now 92.0%, 5.3%, 22/25
+    (BLIND13, 0.94, 0.06, 24 / 25),  # first score 92.0%, 8.0%, 22/25; now 94.7%, 5.3%, 24/25
+], ids=["blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11",
+        "blind12", "blind13"])
 def test_later_blind_sets_hold_their_first_scores(db_target, path, right_bar, wrong_bar, abstain_bar):
     """Below the goal (90% right, 5% wrong): a guard against getting worse, not a claim."""
     questions = _load(path)
@@ -178,9 +184,9 @@ def _knowledge_wordings() -> set[str]:
 
 
 @pytest.mark.parametrize("path", [PUBLIC, PUBLIC2, HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8,
-                                  BLIND9, BLIND10, BLIND11],
+                                  BLIND9, BLIND10, BLIND11, BLIND12, BLIND13],
                          ids=["questions", "questions2", "heldout", "blind", "blind2", "blind3", "blind4", "blind5",
-                              "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"])
+                              "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13"])
 def test_no_eval_question_is_copied_into_the_knowledge_base(path):
     """The question sets measure questions the knowledge base has not seen: none of their wordings
     may appear among the articles' example questions, aliases or titles."""
@@ -189,8 +195,12 @@ def test_no_eval_question_is_copied_into_the_knowledge_base(path):
     assert copied == COINCIDENCES.get(path.stem, []), copied
 
 
-COINCIDENCES = {"blind5": ["where do i turn on CSBA in seller central?"], "blind7": ["CSBA在后台哪里开通"]}
+COINCIDENCES = {
+    "blind5": ["where do i turn on CSBA in seller central?"],
+    "blind7": ["CSBA在后台哪里开通"],
+    "blind12": ["CSBA在后台哪里开通", "how long is the CSBA free trial"],
+}
 """Wordings a set shares with the knowledge base by chance: csba-japan's example questions "where do
-I turn on CSBA in seller central" (commit fef534b) and "CSBA在后台哪里开通" (commit 97b24ee) were
-written in earlier rounds, before blind5's and blind7's writers, who never saw the articles, asked
-the same short questions."""
+I turn on CSBA in seller central" (commit fef534b), "CSBA在后台哪里开通" (commit 97b24ee) and "how
+long is the CSBA free trial" (commit fef534b) were written in earlier rounds, before the writers of
+blind5, blind7 and blind12, who never saw the articles, asked the same short questions."""

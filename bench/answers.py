@@ -40,6 +40,8 @@ SETS = [
     ROOT / "tests" / "data" / "blind11.jsonl",
     ROOT / "tests" / "data" / "blind12.jsonl",
     ROOT / "tests" / "data" / "blind13.jsonl",
+    ROOT / "tests" / "data" / "blind14.jsonl",
+    ROOT / "tests" / "data" / "blind15.jsonl",
 ]
 
 

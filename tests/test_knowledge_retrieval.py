@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 from bot.knowledge import index as index_module
+from bot.knowledge.index import _notices, _without
 from bot.knowledge.service import build_index
 from bot.knowledge.text import OUTSIDE, Analyzer, Synonyms, split, warm_up
 from tests.conftest import ROOT
@@ -149,23 +150,32 @@ def test_a_quoted_notice_names_the_topic_and_the_own_words_ask(kb):
     """The words of a quoted notice count half: a long quotation must not outweigh the few words
     that ask the question. A question that is only a quotation keeps its weights."""
     index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
+
+    def weights(question: str) -> dict[str, float]:
+        notices = _notices(question)
+        return index._quotes_as_context(notices, _without(question, notices), index.analyzer.query(question))
+
     plain = index.analyzer.query("your order defect rate is too high. how long do we have?")
-    quoted = index._quotes_as_context(
-        "notice: 'your order defect rate is too high'. how long do we have?",
-        index.analyzer.query("notice: 'your order defect rate is too high'. how long do we have?"),
-    )
+    quoted = weights("notice: 'your order defect rate is too high'. how long do we have?")
     assert quoted["high"] == plain["high"] / 2 and quoted["long"] == plain["long"]
     alone = index.analyzer.query("“your order defect rate is too high”")
-    assert index._quotes_as_context("“your order defect rate is too high”", alone) == alone
+    assert weights("“your order defect rate is too high”") == alone
 
 
-def test_a_quoted_name_counts_as_the_questions_own_words(kb):
-    """A few quoted words ('order defect rate') name the topic the way unquoted ones do: halving them
-    let a neighbouring article win on the asking words alone."""
-    index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
-    question = "got the 'order defect rate' warning, how long do we have?"
-    query = index.analyzer.query(question)
-    assert index._quotes_as_context(question, query) == query
+@pytest.mark.parametrize("question", [
+    "got the 'order defect rate' warning, how long do we have?",
+    "got the 'Amazon A-to-z Guarantee claim' notice, how long do we have?",
+    "收到了“违反卖家行为准则”的警告，多久内要申诉？",
+])
+def test_a_quoted_name_counts_as_the_questions_own_words(question):
+    """A few quoted words name the topic the way unquoted ones do: halving them let a neighbouring
+    article win on the asking words alone. Chinese counts two characters a word."""
+    assert _notices(question) == []
+
+
+def test_a_quoted_sentence_is_a_notice_even_of_short_words():
+    assert len(_notices("the buyer wrote 'we don't know when it ships' - what now?")) == 1
+    assert len(_notices("通知说“您向亚马逊社区的成员发送了不礼貌的邮件”，怎么办")) == 1
 
 
 def test_the_kind_of_question_is_read_from_the_askers_words_not_a_quoted_notice(kb):
@@ -173,8 +183,8 @@ def test_the_kind_of_question_is_read_from_the_askers_words_not_a_quoted_notice(
     the quotation is the whole question (客户问 "…多久回"), it is read."""
     index = kb({"order-defect-rate": ODR, "late-shipment-rate": LSR})
     told = 'seller said "we upload tracking early so the orders count as shipped on time" what should they do now'
-    asked = index.intents.asking(index._without_notices(told))
+    asked = index.search(told, "en").intents
     assert "howto" in asked and "components" not in asked
     quoted_question = '客户天天催 "我们的订单缺陷率申诉发出去了 亚马逊一般多久回复"'
-    assert index._without_notices(quoted_question).strip() == "客户天天催"
+    assert _without(quoted_question, _notices(quoted_question)).strip() == "客户天天催"
     assert "time" in index.search(quoted_question, "zh").intents

@@ -90,6 +90,9 @@ def test_a_time_in_the_past_is_refused_with_examples():
     ("5 检查索赔", "zh", "不能确定是上午还是下午"),
     ("in 1.5 months renew the licence", "en", "A length in months or years is counted whole"),
     ("2.5 years renew", "en", "counted whole"),
+    ("in 1.5months renew", "en", "counted whole"),
+    ("1.5个月后 续费", "zh", "只能用整数"),  # was read as 1 January, text "5个月后 续费"
+    ("提醒我 1.5个月后 续费", "zh", "只能用整数"),
 ])
 def test_a_time_that_cannot_be_read_one_way_says_why(typed, lang, said):
     """Not "no time found": the reader typed one, and is told what makes it unclear."""

@@ -79,9 +79,10 @@ FOCUS_DISCOUNT = 0.5
 站内信, "messaging") count this much less in the body, so the rest of the question (三部分,
 "repeated") picks the section."""
 QUOTE_WEIGHT = 0.5
-QUOTE_MIN_TERMS = 4
-"""A quotation of fewer words ('inappropriate communication') names the topic, as the question's own
-words do; only a notice's sentence is context."""
+"""The words of a quoted notice, beside the question's own (see `_quotes_as_context`)."""
+NOTICE_MIN_WORDS = 5
+"""A quotation of fewer words ('inappropriate communication', 违反卖家行为准则) names the topic, as the
+question's own words do; only a sentence of a notice is context. Chinese counts two characters a word."""
 _QUOTED = re.compile(r"[\"“”«»「」『』](.{8,}?)[\"“”«»「」『』]|(?<![A-Za-z])'(.{8,}?)'(?![A-Za-z])")
 CANDIDATES = 48
 SHOWN_INTENTS = {
@@ -95,6 +96,8 @@ _CJK_TERM = re.compile(r"^[\u3400-\u9fff]")
 _FIGURE = re.compile(r"^\d+(?:[.,]\d+)?%?$")
 """A bare figure (7, 3.5%): it says which number, never which topic."""
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
+_ONE_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_START = re.compile(r"(^|[.?!。？！:：]\s*)$")
 
 
@@ -414,9 +417,14 @@ class Index:
         question = self.spelling.correct(question)
         query, concepts = self.analyzer.parse(question)
         query = self._without_inner_pairs(query)
-        query = self._quotes_as_context(question, query)
+        notices = _notices(question)
+        own_words = _without(question, notices)
+        query = self._quotes_as_context(notices, own_words, query)
         terms = list(query)
-        asking = self.intents.asking(self._without_notices(question)) or self.intents.asking(question)
+        # The kind of question is read from the asker's own words ("what should they do now"), not
+        # from a notice they quote ("…so they count as shipped"), unless those ask nothing and the
+        # quotation is the question (客户问 "亚马逊一般多久回").
+        asking = self.intents.asking(own_words) or self.intents.asking(question)
         intents = frozenset(asking)
         if not terms or not self.units:
             return SearchResult([], terms, False, intents=intents)
@@ -462,34 +470,17 @@ class Index:
         )
         return SearchResult(hits[:limit], terms, answered, known_share, intents, rivals[:3])
 
-    def _notices(self, question: str) -> list[re.Match]:
-        """The quoted notices of a question: quotations of at least QUOTE_MIN_TERMS words (a
-        shorter one is a name, 'inappropriate communication', and counts as the question's words)."""
-        return [m for m in _QUOTED.finditer(question)
-                if sum(not t.startswith((BIGRAM, CONCEPT)) for t in self.analyzer.query(m.group(1) or m.group(2)))
-                >= QUOTE_MIN_TERMS]
-
-    def _without_notices(self, question: str) -> str:
-        """The question without its quoted notices: the kind of question is read from the asker's own
-        words ("what should they do now"), not from the notice ("…so they count as shipped"), unless
-        they ask nothing and the quotation is the question (客户问 "亚马逊一般多久回")."""
-        for match in reversed(self._notices(question)):
-            question = question[:match.start()] + " " + question[match.end():]
-        return question
-
-    def _quotes_as_context(self, question: str, query: dict[str, float]) -> dict[str, float]:
+    def _quotes_as_context(self, notices: list[re.Match], own_words: str, query: dict[str, float]) -> dict[str, float]:
         """The words of a quoted notice count QUOTE_WEIGHT as much as the question's own words.
 
         A quotation names the topic (which notice), and a long one names it many times over; the
         words around it ask the question ("how long do we have", 还能卖吗). At full weight the
         quotation outweighs them and wins the section that repeats the notice, whatever was
         asked. A question that is all quotation keeps its weights."""
-        notices = self._notices(question)
         if not notices:
             return query
         spans = [m.group(1) or m.group(2) for m in notices]
-        rest = self._without_notices(question)
-        own = set(self.analyzer.query(rest))
+        own = set(self.analyzer.query(own_words))
         if not own:
             return query
         quoted = set().union(*(self.analyzer.query(span) for span in spans)) - own
@@ -641,6 +632,22 @@ class Index:
         """A marketplace named in the question (≈amazon-uk) is covered by an article written for it."""
         codes = self.analyzer.synonyms.marketplaces.get(concept)
         return bool(codes and codes & set(article.marketplaces))
+
+
+def _notices(question: str) -> list[re.Match]:
+    """The quoted notices of a question: quotations of NOTICE_MIN_WORDS words or more."""
+    return [m for m in _QUOTED.finditer(question) if _words(m.group(1) or m.group(2)) >= NOTICE_MIN_WORDS]
+
+
+def _words(text: str) -> float:
+    """Latin words, and Chinese characters two to a word (a word is one to three of them)."""
+    return len(_ONE_WORD.findall(text)) + len(_CJK_CHAR.findall(text)) / 2
+
+
+def _without(question: str, notices: list[re.Match]) -> str:
+    for match in reversed(notices):
+        question = question[:match.start()] + " " + question[match.end():]
+    return question
 
 
 class Spelling:

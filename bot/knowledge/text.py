@@ -208,7 +208,7 @@ class Tokens:
     bigrams: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     text: str = ""
-    """The normalised text, lower-cased: where a name mixing scripts (C店, 法国C站) is looked for."""
+    """The normalised (lower-case) text: where a name mixing scripts (C店, 法国C站) is looked for."""
 
     def weigh(self, term: str, weight: float) -> None:
         self.weights[term] = min(MAX_TERM_WEIGHT, self.weights.get(term, 0.0) + weight)
@@ -313,7 +313,7 @@ def split(text: str) -> Tokens:
     """Segment text into plain terms, without synonyms."""
     out = Tokens()
     text = _US.sub(" usa ", text)
-    out.text = normalise(text).lower()
+    out.text = normalise(text)
     for run in _SEGMENTS.findall(_ENUMERATOR.sub(" ", normalise(text))):
         if _CJK_RUN.match(run):
             _chinese(run, out)
@@ -377,10 +377,15 @@ class Synonyms:
         """Concept of a place (`≈amazon-uk`) -> the article `marketplaces` codes that cover it."""
         self.in_chinese: dict[str, set[str]] = {}
         """Latin word -> concepts it names inside a Chinese sentence only (cd是Cdiscount; a music CD is not)."""
+        heads = {self.concept_of(str(group[0])) for group in groups if group}
         for name, nicknames in (in_chinese or {}).items():
+            if self.concept_of(name) not in heads:
+                raise ValueError(f"in_chinese: {name!r} is not the first word of a group")
             for nickname in nicknames:
-                for term in _phrase_terms(str(nickname)):
-                    self.in_chinese.setdefault(term, set()).add(self.concept_of(name))
+                terms = _phrase_terms(str(nickname))
+                if len(terms) != 1 or len(str(nickname).split()) != 1:
+                    raise ValueError(f"in_chinese: {nickname!r} must be one Latin word")
+                self.in_chinese.setdefault(terms[0], set()).add(self.concept_of(name))
         self.single: dict[str, set[str]] = {}
         """One-term phrase -> concept terms."""
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -402,11 +407,12 @@ class Synonyms:
                 if any(_CJK_RUN.match(ch) for ch in phrase):
                     # C店, 法国C站: neither a Chinese run nor Latin terms (法国C站 would shrink to
                     # 法国, and every 法国 would be Cdiscount); looked for as written.
-                    mixed.setdefault(phrase.lower(), set()).add(concept)
+                    mixed.setdefault(phrase, set()).add(concept)
                     continue
                 terms = _phrase_terms(phrase)
-                if not terms or (len(terms) == 1 and len(phrase.split()) > 1 and terms[0] in phrase.split()[0]):
-                    # "send again" minus its stop word is "send": it would fire on every "send"
+                if not terms or (len(terms) == 1 and len(phrase.split()) > 1):
+                    # "send again" minus its stop word is "send", "under watch" is "watch": they would
+                    # fire on every "send" and every smart watch
                     continue
                 if len(terms) == 1:
                     self.single.setdefault(terms[0], set()).add(concept)
@@ -416,10 +422,8 @@ class Synonyms:
             options.sort(key=lambda item: -len(item[0]))
         self.chinese = chinese
         self.mixed = mixed
-        self._mixed_re = re.compile("|".join(re.escape(p) for p in sorted(mixed, key=len, reverse=True))) if mixed else None
-        self._chinese_re = (
-            re.compile("|".join(re.escape(p) for p in sorted(chinese, key=len, reverse=True))) if chinese else None
-        )
+        self._chinese_re = _longest_first(chinese)
+        self._mixed_re = _longest_first(mixed, latin_edge=True)
 
     @staticmethod
     def concept_of(name: str, prefix: str = CONCEPT) -> str:
@@ -474,18 +478,36 @@ class Synonyms:
             for term in seq:
                 for concept in self.in_chinese.get(term, ()):
                     found.setdefault(concept, set()).add(term)
-        if self._mixed_re is not None:
-            for match in self._mixed_re.finditer(tokens.text):
-                inside = {t for t in seq if t in match.group(0)}
-                for concept in self.mixed[match.group(0)]:
-                    found.setdefault(concept, set()).update(inside)
-        if self._chinese_re is not None:
-            for run in tokens.cjk_runs:
-                for match in self._chinese_re.finditer(run):
-                    inside = {t for t in seq if t in match.group(0)}
-                    for concept in self.chinese[match.group(0)]:
-                        found.setdefault(concept, set()).update(inside)
+        for text in tokens.cjk_runs:
+            _name_concepts(self._chinese_re, self.chinese, text, seq, found)
+        _name_concepts(self._mixed_re, self.mixed, tokens.text, seq, found)
         return found
+
+
+def _longest_first(phrases: Iterable[str], latin_edge: bool = False) -> re.Pattern | None:
+    """One pattern for the phrases, the longest tried first; with `latin_edge`, a phrase that starts
+    or ends with a Latin letter must not continue a Latin word (C店 is no part of "abc店")."""
+    def edged(phrase: str) -> str:
+        pattern = re.escape(phrase)
+        if latin_edge and phrase[:1].isascii() and phrase[:1].isalnum():
+            pattern = r"(?<![a-z0-9])" + pattern
+        if latin_edge and phrase[-1:].isascii() and phrase[-1:].isalnum():
+            pattern += r"(?![a-z0-9])"
+        return pattern
+
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile("|".join(edged(p) for p in ordered)) if ordered else None
+
+
+def _name_concepts(pattern: re.Pattern | None, concepts_of: dict[str, set[str]], text: str, seq: list[str],
+                   found: dict[str, set[str]]) -> None:
+    """Add the concepts of every name `pattern` finds in `text`, with the terms inside each."""
+    if pattern is None:
+        return
+    for match in pattern.finditer(text):
+        inside = {t for t in seq if t in match.group(0)}
+        for concept in concepts_of[match.group(0)]:
+            found.setdefault(concept, set()).update(inside)
 
 
 class Analyzer:

@@ -521,10 +521,7 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
     without spaces ("明天上午10点提交申诉") is split inside the first word."""
     if len(words) < 2 and not (words and _CJK.search(words[0])):
         raise UsageError(pick(lang, en="Say when and what to remind.", zh="请写明提醒时间和内容。"))
-    if any(_PART_OF_MONTH.match(" ".join(words[:size])) for size in (2, 3)):  # before "2.5" reads as 5 February
-        raise UsageError(pick(lang, en='A length in months or years is counted whole: write weeks or days instead '
-                                       '(e.g. "in 6 weeks", "in 45 days").',
-                              zh="以月或年计的时长只能用整数：请改用周或天（如“6周后”“45天后”）。"))
+    _refuse_part_of_month(" ".join(words), lang)
     past: datetime | None = None
     out_of_range: OutOfRange | None = None  # told only when no shorter phrase is a time
     for size in range(min(max_words, _time_words(words)), 0, -1):
@@ -584,8 +581,16 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
 
 _BARE_HOUR = re.compile(r"^(?:[1-9]|1[0-2])$")
 """A lone hour ("at 5 check claims"): 5 am and 5 pm are both a person's reading, so it is asked, not guessed."""
-_PART_OF_MONTH = re.compile(r"^(?:in )?\d+[.,]\d+ (?:months?|years?)$", re.IGNORECASE)
-"""1.5 months: a calendar month has no fixed length to take half of."""
+_PART_OF_MONTH = re.compile(r"^\s*(?:in\s+)?\d+[.,]\d+\s*(?:months?\b|years?\b|个月|年)", re.IGNORECASE)
+"""1.5 months, 1.5个月后: a calendar month has no fixed length to take half of."""
+
+
+def _refuse_part_of_month(text: str, lang: str) -> None:
+    """Refused before any reading: "2.5 years" read as 5 February, "1.5个月后" as 1 January."""
+    if _PART_OF_MONTH.match(text):
+        raise UsageError(pick(lang, en='A length in months or years is counted whole: write weeks or days instead '
+                                       '(e.g. "in 6 weeks", "in 45 days").',
+                              zh="以月或年计的时长只能用整数：请改用周或天（如“6周后”“45天后”）。"))
 
 _UTC = ZoneInfo("UTC")
 _DURATION_BASES = (datetime(2001, 1, 1, 0, 0, tzinfo=timezone.utc), datetime(2001, 1, 2, 7, 13, tzinfo=timezone.utc))
@@ -731,7 +736,7 @@ _NIGHT = {"晚上", "晚", "夜里", "夜间", "半夜"}
 _AM = {"凌晨", "清晨", "早上", "早晨", "早", "上午", "半夜"}
 _NOT_A_CLOCK = r"(?![零〇一二两三四五六七八九十\d]*\s*(?:点钟|点|點|时|[:：]))"
 """After the first day of 每周一三五, a day numeral is not the hour that follows it (每周一三点 is Monday at 3)."""
-_TEXT_WORDS = frozenset({"内容", "内部", "后台", "后面", "前台", "前面", "点击"})
+_TEXT_WORDS = frozenset({"内容", "后台", "前台"})
 """Words a reminder's text may start with whose first character also ends a time (7天内, 3天后, 3点):
 a glued time is never cut between their two characters."""
 
@@ -1309,6 +1314,7 @@ def read_reminder(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en")
 
 
 def _read_reminder(text: str, now: datetime, zone: ZoneInfo, lang: str) -> Reading:
+    _refuse_part_of_month(_LEAD.sub("", _EN_LEAD.sub("", text, count=1), count=1), lang)
     if _CJK.search(text.split(" ", 1)[0]):
         reading = _read_zh(text, now, zone, lang)
         if reading is not None:

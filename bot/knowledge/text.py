@@ -69,7 +69,7 @@ STOP_EN = frozenset(
     take takes taking taken took make makes making made happen happens happened happening go goes
     going went come comes coming
     many till told tip tips vs versus done back usual usually enough exactly basically anyway nowadays
-    currently guys pls plz asap hey sure mean means meant whats sound sounds think thinks totally
+    currently guy guys pls plz asap hey sure mean means meant whats sound sounds think thinks totally
     """.split()
 )
 """English function words, question words, light verbs ("take action", "make up") and chat

@@ -42,6 +42,8 @@ SETS = [
     ROOT / "tests" / "data" / "blind13.jsonl",
     ROOT / "tests" / "data" / "blind14.jsonl",
     ROOT / "tests" / "data" / "blind15.jsonl",
+    ROOT / "tests" / "data" / "blind16.jsonl",
+    ROOT / "tests" / "data" / "blind17.jsonl",
 ]
 
 

@@ -47,7 +47,9 @@ BLIND12 = ROOT / "tests" / "data" / "blind12.jsonl"
 BLIND13 = ROOT / "tests" / "data" / "blind13.jsonl"
 BLIND14 = ROOT / "tests" / "data" / "blind14.jsonl"
 BLIND15 = ROOT / "tests" / "data" / "blind15.jsonl"
-"""Fourteen more sets written the same way, from the seed articles alone, each scored once as it
+BLIND16 = ROOT / "tests" / "data" / "blind16.jsonl"
+BLIND17 = ROOT / "tests" / "data" / "blind17.jsonl"
+"""Sixteen more sets written the same way, from the seed articles alone, each scored once as it
 arrived: blind2–5 on 2026-12-06; blind6 on 2026-12-06 against the code of that session's start
 (85.3% right, 14.7% wrong), blind7 and blind8 after that session's knowledge changes (90.7% / 8.0% and
 89.3% / 8.0%; the code of the session's start scores 86.7% / 12.0% and 82.7% / 9.3% on them), blind9
@@ -55,7 +57,9 @@ after a review of those changes (84.0% / 12.0%; the session's starting code 78.7
 and blind11 after blind9's fixes (81.3% / 9.3% and 82.7% / 10.7%; the starting code 74.7% / 16.0%
 and 76.0% / 14.7%), blind12 and blind13 after those sets' fixes (89.3% / 6.7% and 92.0% / 8.0%; the
 starting code 80.0% / 12.0% and 88.0% / 10.7%), blind14 and blind15 after blind12-13's fixes (94.7% /
-4.0% and 76.0% / 10.7%; the starting code 86.7% / 8.0% and 65.3% / 16.0%). Every
+4.0% and 76.0% / 10.7%; the starting code 86.7% / 8.0% and 65.3% / 16.0%), blind16 and blind17 after a
+review of the session's code (86.7% / 9.3% and 82.7% / 10.7%; the starting code 78.7% / 10.7% and
+74.7% / 10.7%). Every
 one of them was then a development set: the misses that independent writers kept repeating (the
 core of an appeal, CSBA's hours, the ODR maximum, Cdiscount's first step…) were fixed in the
 knowledge base. Their tests hold today's figures so that nothing gets worse; the README gives the
@@ -153,22 +157,24 @@ def test_blind_set_through_the_console(db_target):
 
 
 @pytest.mark.parametrize("path, right_bar, wrong_bar, abstain_bar", [
-    (BLIND2, 0.91, 0.09, 29 / 30),  # first score 77.5% right, 20.0% wrong, 29/30; now 91.2%, 8.8%
+    (BLIND2, 0.93, 0.07, 29 / 30),  # first score 77.5% right, 20.0% wrong, 29/30; now 93.8%, 6.2%
     (BLIND3, 0.96, 0.03, 24 / 25),  # first score 82.7%, 10.7%, 22/25; now 96.0%, 2.7%, 24/25
     (BLIND4, 0.97, 0.02, 22 / 25),  # first score 90.7%, 8.0%, 22/25; now 97.3%, 1.3%
     (BLIND5, 0.96, 0.04, 24 / 25),  # first score 81.3%, 10.7%, 23/25; now 96.0%, 4.0%, 24/25
     (BLIND6, 0.96, 0.04, 25 / 25),  # first score 85.3%, 14.7%, 23/25; now 96.0%, 4.0%, 25/25
     (BLIND7, 0.94, 0.04, 24 / 25),  # first score 90.7%, 8.0%, 23/25; now 94.7%, 4.0%, 24/25
     (BLIND8, 0.92, 0.07, 24 / 25),  # first score 89.3%, 8.0%, 22/25; now 92.0%, 6.7%, 24/25
-    (BLIND9, 0.89, 0.08, 24 / 25),  # first score 84.0%, 12.0%, 22/25; now 89.3%, 8.0%, 24/25
+    (BLIND9, 0.90, 0.07, 24 / 25),  # first score 84.0%, 12.0%, 22/25; now 90.7%, 6.7%, 24/25
     (BLIND10, 0.88, 0.07, 22 / 25),  # first score 81.3%, 9.3%, 22/25; now 88.0%, 6.7%, 22/25
-    (BLIND11, 0.88, 0.07, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now 88.0%, 6.7%
+    (BLIND11, 0.89, 0.07, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now 89.3%, 6.7%
     (BLIND12, 0.92, 0.06, 22 / 25),  # first score 89.3%, 6.7%, 21/25; now 92.0%, 5.3%, 22/25
     (BLIND13, 0.94, 0.06, 24 / 25),  # first score 92.0%, 8.0%, 22/25; now 94.7%, 5.3%, 24/25
     (BLIND14, 0.94, 0.04, 24 / 25),  # first score 94.7%, 4.0%, 24/25; now the same
-    (BLIND15, 0.80, 0.10, 22 / 25),  # first score 76.0%, 10.7%, 22/25; now 80.0%, 9.3%
+    (BLIND15, 0.84, 0.10, 23 / 25),  # first score 76.0%, 10.7%, 22/25; now 84.0%, 9.3%, 23/25
+    (BLIND16, 0.88, 0.08, 23 / 25),  # first score 86.7%, 9.3%, 23/25; now 88.0%, 8.0%
+    (BLIND17, 0.82, 0.11, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now the same
 ], ids=["blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11",
-        "blind12", "blind13", "blind14", "blind15"])
+        "blind12", "blind13", "blind14", "blind15", "blind16", "blind17"])
 def test_later_blind_sets_hold_todays_figures(db_target, path, right_bar, wrong_bar, abstain_bar):
     """Development sets since their first score (README): a guard against getting worse, at today's
     figures; the claim about unseen questions is their first scores, not these."""
@@ -190,10 +196,11 @@ def _knowledge_wordings() -> set[str]:
 
 
 @pytest.mark.parametrize("path", [PUBLIC, PUBLIC2, HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8,
-                                  BLIND9, BLIND10, BLIND11, BLIND12, BLIND13, BLIND14, BLIND15],
+                                  BLIND9, BLIND10, BLIND11, BLIND12, BLIND13, BLIND14, BLIND15,
+                                  BLIND16, BLIND17],
                          ids=["questions", "questions2", "heldout", "blind", "blind2", "blind3", "blind4", "blind5",
                               "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
-                              "blind14", "blind15"])
+                              "blind14", "blind15", "blind16", "blind17"])
 def test_no_eval_question_is_copied_into_the_knowledge_base(path):
     """The question sets measure questions the knowledge base has not seen: none of their wordings
     may appear among the articles' example questions, aliases or titles."""

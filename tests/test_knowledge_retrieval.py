@@ -4,10 +4,11 @@ marketplaces and the section that matches the question's focus."""
 
 import pickle
 
+import numpy as np
 import pytest
 
 from bot.knowledge import index as index_module
-from bot.knowledge.index import _notices, _without
+from bot.knowledge.index import _best_units, _notices, _without
 from bot.knowledge.service import build_index
 from bot.knowledge.text import OUTSIDE, Analyzer, Synonyms, split, warm_up
 from tests.conftest import ROOT
@@ -188,3 +189,15 @@ def test_the_kind_of_question_is_read_from_the_askers_words_not_a_quoted_notice(
     quoted_question = '客户天天催 "我们的订单缺陷率申诉发出去了 亚马逊一般多久回复"'
     assert _without(quoted_question, _notices(quoted_question)).strip() == "客户天天催"
     assert "time" in index.search(quoted_question, "zh").intents
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_best_units_are_the_highest_scores_however_they_are_spread(seed):
+    """The sampled cut of `_best_units` keeps exactly the units a full sort would."""
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(10, 50_000))
+    scores = np.zeros(size, dtype=np.float32)
+    scored = rng.choice(size, int(size * rng.uniform(0.001, 1.0)), replace=False)
+    scores[scored] = rng.permutation(len(scored)).astype(np.float32) + 1  # distinct: no ties to choose from
+    best = set(np.argsort(-scores)[:48].tolist()) & set(np.flatnonzero(scores).tolist())
+    assert set(_best_units(scores, 48).tolist()) == best

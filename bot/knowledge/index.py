@@ -430,9 +430,8 @@ class Index:
             return SearchResult([], terms, False, intents=intents)
         scores = self._scores(query)
         recognised = self._apply_taught(scores, query, taught)
-        top = np.argpartition(-scores, CANDIDATES)[:CANDIDATES] if len(scores) > CANDIDATES else np.arange(len(scores))
+        top = _best_units(scores, CANDIDATES)
         top = top[np.lexsort((top, -scores[top]))]
-        top = top[scores[top] > 0]
         if not len(top):
             return SearchResult([], terms, False, intents=intents)
         order = top.tolist()
@@ -632,6 +631,26 @@ class Index:
         """A marketplace named in the question (≈amazon-uk) is covered by an article written for it."""
         codes = self.analyzer.synonyms.marketplaces.get(concept)
         return bool(codes and codes & set(article.marketplaces))
+
+
+def _best_units(scores: np.ndarray, count: int) -> np.ndarray:
+    """The units of the `count` highest positive scores, in no order.
+
+    A full partition of every scored unit cost a third of a search at 10k articles (an article
+    name scores all its sections). A cut taken from every 16th score (its 4th highest, about the
+    64th overall) keeps the few above it; when at least `count` are kept, they hold every one of
+    the best `count` (the count-th best is at least the cut), so the result is the same."""
+    units = np.flatnonzero(scores > 0)
+    values = scores[units]
+    if len(units) <= count:
+        return units
+    sample = values[::16]
+    if len(sample) > 2 * count:
+        cut = np.partition(sample, len(sample) - 4)[len(sample) - 4]
+        kept = values >= cut
+        if np.count_nonzero(kept) >= count:
+            units, values = units[kept], values[kept]
+    return units[np.argpartition(values, len(values) - count)[len(values) - count:]]
 
 
 def _notices(question: str) -> list[re.Match]:

@@ -92,12 +92,12 @@ SHOWN_INTENTS = {
     "where": re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
 }
 """Intents read from a section's text when its article declares none."""
-_CJK_TERM = re.compile(r"^[\u3400-\u9fff]")
 _FIGURE = re.compile(r"^\d+(?:[.,]\d+)?%?$")
 """A bare figure (7, 3.5%): it says which number, never which topic."""
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _ONE_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+"""A Chinese character: `match` tells a Chinese term, `findall` counts a quotation's characters."""
 _SENTENCE_START = re.compile(r"(^|[.?!。？！:：]\s*)$")
 
 
@@ -424,7 +424,9 @@ class Index:
         # The kind of question is read from the asker's own words ("what should they do now"), not
         # from a notice they quote ("…so they count as shipped"), unless those ask nothing and the
         # quotation is the question (客户问 "亚马逊一般多久回").
-        asking = self.intents.asking(own_words) or self.intents.asking(question)
+        asking = self.intents.asking(own_words)
+        if not asking and notices:
+            asking = self.intents.asking(question)
         intents = frozenset(asking)
         if not terms or not self.units:
             return SearchResult([], terms, False, intents=intents)
@@ -491,7 +493,7 @@ class Index:
         added its weight again, and a third of a long question's terms with it. The pairs of
         words the index has never seen, and those across two words, stay: they are how a
         colloquial or mis-segmented word still finds its sections."""
-        words = [t for t in query if len(t) > 1 and _CJK_TERM.match(t) and self.known(t)]
+        words = [t for t in query if len(t) > 1 and _CJK_CHAR.match(t) and self.known(t)]
         if not words:
             return query
         return {t: w for t, w in query.items() if not (t.startswith(BIGRAM) and any(t[1:] in word for word in words))}
@@ -577,7 +579,7 @@ class Index:
             elif term.startswith(OUTSIDE) or term in names:
                 weights[term] = 2 * top * w
             elif not term.startswith(BIGRAM) and term not in naming:
-                share = UNKNOWN_WEIGHT if _CJK_TERM.match(term) else UNKNOWN_LATIN_WEIGHT
+                share = UNKNOWN_WEIGHT if _CJK_CHAR.match(term) else UNKNOWN_LATIN_WEIGHT
                 weights[term] = share * top * w
             total += weights.get(term, 0.0) or (self._idf(term) * w if not term.startswith(BIGRAM) else 0.0)
         known_weight = sum(known.values())

@@ -312,9 +312,8 @@ _US = re.compile(r"(?<![A-Za-z])U\.?S\.?A?(?![A-Za-z])")
 def split(text: str) -> Tokens:
     """Segment text into plain terms, without synonyms."""
     out = Tokens()
-    text = _US.sub(" usa ", text)
-    out.text = normalise(text)
-    for run in _SEGMENTS.findall(_ENUMERATOR.sub(" ", normalise(text))):
+    out.text = normalise(_US.sub(" usa ", text))
+    for run in _SEGMENTS.findall(_ENUMERATOR.sub(" ", out.text)):
         if _CJK_RUN.match(run):
             _chinese(run, out)
         else:

@@ -521,7 +521,6 @@ def split_when(words: list[str], *, now: datetime, zone: ZoneInfo, lang: str = "
     without spaces ("明天上午10点提交申诉") is split inside the first word."""
     if len(words) < 2 and not (words and _CJK.search(words[0])):
         raise UsageError(pick(lang, en="Say when and what to remind.", zh="请写明提醒时间和内容。"))
-    _refuse_part_of_month(" ".join(words), lang)
     past: datetime | None = None
     out_of_range: OutOfRange | None = None  # told only when no shorter phrase is a time
     for size in range(min(max_words, _time_words(words)), 0, -1):

@@ -22,28 +22,14 @@ from bot.knowledge.articles import LANGS, Section
 from bot.knowledge.service import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
 SETS = [
     ROOT.parent / "shared" / "eval" / "questions.jsonl",
     ROOT.parent / "shared" / "eval" / "questions2.jsonl",
-    ROOT / "tests" / "data" / "paraphrases.jsonl",
-    ROOT / "tests" / "data" / "heldout.jsonl",
-    ROOT / "tests" / "data" / "blind.jsonl",
-    ROOT / "tests" / "data" / "blind2.jsonl",
-    ROOT / "tests" / "data" / "blind3.jsonl",
-    ROOT / "tests" / "data" / "blind4.jsonl",
-    ROOT / "tests" / "data" / "blind5.jsonl",
-    ROOT / "tests" / "data" / "blind6.jsonl",
-    ROOT / "tests" / "data" / "blind7.jsonl",
-    ROOT / "tests" / "data" / "blind8.jsonl",
-    ROOT / "tests" / "data" / "blind9.jsonl",
-    ROOT / "tests" / "data" / "blind10.jsonl",
-    ROOT / "tests" / "data" / "blind11.jsonl",
-    ROOT / "tests" / "data" / "blind12.jsonl",
-    ROOT / "tests" / "data" / "blind13.jsonl",
-    ROOT / "tests" / "data" / "blind14.jsonl",
-    ROOT / "tests" / "data" / "blind15.jsonl",
-    ROOT / "tests" / "data" / "blind16.jsonl",
-    ROOT / "tests" / "data" / "blind17.jsonl",
+    DATA / "paraphrases.jsonl",
+    DATA / "heldout.jsonl",
+    # blind.jsonl, blind2.jsonl … in the order they were written
+    *sorted(DATA.glob("blind*.jsonl"), key=lambda path: int(path.stem[len("blind"):] or 1)),
 ]
 
 

@@ -33,24 +33,9 @@ HELDOUT = ROOT / "tests" / "data" / "heldout.jsonl"
 BLIND = ROOT / "tests" / "data" / "blind.jsonl"
 """Written by a writer who saw neither the knowledge base nor the other sets, and scored once
 before anything was changed because of it (README: answer quality)."""
-BLIND2 = ROOT / "tests" / "data" / "blind2.jsonl"
-BLIND3 = ROOT / "tests" / "data" / "blind3.jsonl"
-BLIND4 = ROOT / "tests" / "data" / "blind4.jsonl"
-BLIND5 = ROOT / "tests" / "data" / "blind5.jsonl"
-BLIND6 = ROOT / "tests" / "data" / "blind6.jsonl"
-BLIND7 = ROOT / "tests" / "data" / "blind7.jsonl"
-BLIND8 = ROOT / "tests" / "data" / "blind8.jsonl"
-BLIND9 = ROOT / "tests" / "data" / "blind9.jsonl"
-BLIND10 = ROOT / "tests" / "data" / "blind10.jsonl"
-BLIND11 = ROOT / "tests" / "data" / "blind11.jsonl"
-BLIND12 = ROOT / "tests" / "data" / "blind12.jsonl"
-BLIND13 = ROOT / "tests" / "data" / "blind13.jsonl"
-BLIND14 = ROOT / "tests" / "data" / "blind14.jsonl"
-BLIND15 = ROOT / "tests" / "data" / "blind15.jsonl"
-BLIND16 = ROOT / "tests" / "data" / "blind16.jsonl"
-BLIND17 = ROOT / "tests" / "data" / "blind17.jsonl"
-"""Sixteen more sets written the same way, from the seed articles alone, each scored once as it
-arrived: blind2–5 on 2026-12-06; blind6 on 2026-12-06 against the code of that session's start
+DATA = ROOT / "tests" / "data"
+"""Later sets (`LATER_SETS` below) were written the same way, from the seed articles alone, each
+scored once as it arrived: blind2–5 on 2026-12-06; blind6 on 2026-12-06 against the code of that session's start
 (85.3% right, 14.7% wrong), blind7 and blind8 after that session's knowledge changes (90.7% / 8.0% and
 89.3% / 8.0%; the code of the session's start scores 86.7% / 12.0% and 82.7% / 9.3% on them), blind9
 after a review of those changes (84.0% / 12.0%; the session's starting code 78.7% / 14.7%), blind10
@@ -59,7 +44,7 @@ and 76.0% / 14.7%), blind12 and blind13 after those sets' fixes (89.3% / 6.7% an
 starting code 80.0% / 12.0% and 88.0% / 10.7%), blind14 and blind15 after blind12-13's fixes (94.7% /
 4.0% and 76.0% / 10.7%; the starting code 86.7% / 8.0% and 65.3% / 16.0%), blind16 and blind17 after a
 review of the session's code (86.7% / 9.3% and 82.7% / 10.7%; the starting code 78.7% / 10.7% and
-74.7% / 10.7%). Every
+74.7% / 10.7%), blind18-20 on 2026-12-07 against the code of that session's start. Every
 one of them was then a development set: the misses that independent writers kept repeating (the
 core of an appeal, CSBA's hours, the ODR maximum, Cdiscount's first step…) were fixed in the
 knowledge base. Their tests hold today's figures so that nothing gets worse; the README gives the
@@ -156,29 +141,37 @@ def test_blind_set_through_the_console(db_target):
     _check(questions, _ask_all(questions, db_target), right_bar=0.90, wrong_bar=0.05, abstain_bar=0.9)
 
 
-@pytest.mark.parametrize("path, right_bar, wrong_bar, abstain_bar", [
-    (BLIND2, 0.93, 0.07, 29 / 30),  # first score 77.5% right, 20.0% wrong, 29/30; now 93.8%, 6.2%
-    (BLIND3, 0.96, 0.03, 24 / 25),  # first score 82.7%, 10.7%, 22/25; now 96.0%, 2.7%, 24/25
-    (BLIND4, 0.97, 0.02, 22 / 25),  # first score 90.7%, 8.0%, 22/25; now 97.3%, 1.3%
-    (BLIND5, 0.96, 0.04, 24 / 25),  # first score 81.3%, 10.7%, 23/25; now 96.0%, 4.0%, 24/25
-    (BLIND6, 0.96, 0.04, 25 / 25),  # first score 85.3%, 14.7%, 23/25; now 96.0%, 4.0%, 25/25
-    (BLIND7, 0.94, 0.04, 24 / 25),  # first score 90.7%, 8.0%, 23/25; now 94.7%, 4.0%, 24/25
-    (BLIND8, 0.92, 0.07, 24 / 25),  # first score 89.3%, 8.0%, 22/25; now 92.0%, 6.7%, 24/25
-    (BLIND9, 0.90, 0.07, 24 / 25),  # first score 84.0%, 12.0%, 22/25; now 90.7%, 6.7%, 24/25
-    (BLIND10, 0.88, 0.07, 22 / 25),  # first score 81.3%, 9.3%, 22/25; now 88.0%, 6.7%, 22/25
-    (BLIND11, 0.89, 0.07, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now 89.3%, 6.7%
-    (BLIND12, 0.92, 0.06, 22 / 25),  # first score 89.3%, 6.7%, 21/25; now 92.0%, 5.3%, 22/25
-    (BLIND13, 0.94, 0.06, 24 / 25),  # first score 92.0%, 8.0%, 22/25; now 94.7%, 5.3%, 24/25
-    (BLIND14, 0.94, 0.04, 24 / 25),  # first score 94.7%, 4.0%, 24/25; now the same
-    (BLIND15, 0.84, 0.10, 23 / 25),  # first score 76.0%, 10.7%, 22/25; now 84.0%, 9.3%, 23/25
-    (BLIND16, 0.88, 0.08, 23 / 25),  # first score 86.7%, 9.3%, 23/25; now 88.0%, 8.0%
-    (BLIND17, 0.82, 0.11, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now the same
-], ids=["blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11",
-        "blind12", "blind13", "blind14", "blind15", "blind16", "blind17"])
-def test_later_blind_sets_hold_todays_figures(db_target, path, right_bar, wrong_bar, abstain_bar):
+LATER_SETS = {
+    # name: (right bar, wrong bar, share of off-topic questions that must abstain), at today's
+    # figures; the comment gives the first score (the honest one) and today's.
+    "blind2": (0.95, 0.05, 29 / 30),  # first score 77.5% right, 20.0% wrong, 29/30; now 95.0%, 5.0%
+    "blind3": (0.96, 0.03, 24 / 25),  # first score 82.7%, 10.7%, 22/25; now 96.0%, 2.7%, 24/25
+    "blind4": (0.97, 0.02, 22 / 25),  # first score 90.7%, 8.0%, 22/25; now 97.3%, 1.3%
+    "blind5": (0.96, 0.04, 24 / 25),  # first score 81.3%, 10.7%, 23/25; now 96.0%, 4.0%, 24/25
+    "blind6": (0.96, 0.04, 25 / 25),  # first score 85.3%, 14.7%, 23/25; now 96.0%, 4.0%, 25/25
+    "blind7": (0.96, 0.03, 24 / 25),  # first score 90.7%, 8.0%, 23/25; now 96.0%, 2.7%, 24/25
+    "blind8": (0.92, 0.07, 24 / 25),  # first score 89.3%, 8.0%, 22/25; now 92.0%, 6.7%, 24/25
+    "blind9": (0.92, 0.06, 24 / 25),  # first score 84.0%, 12.0%, 22/25; now 92.0%, 5.3%, 24/25
+    "blind10": (0.89, 0.07, 22 / 25),  # first score 81.3%, 9.3%, 22/25; now 89.3%, 6.7%, 22/25
+    "blind11": (0.90, 0.06, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now 90.7%, 5.3%
+    "blind12": (0.94, 0.03, 22 / 25),  # first score 89.3%, 6.7%, 21/25; now 94.7%, 2.7%, 22/25
+    "blind13": (0.96, 0.04, 24 / 25),  # first score 92.0%, 8.0%, 22/25; now 96.0%, 4.0%, 24/25
+    "blind14": (0.94, 0.04, 24 / 25),  # first score 94.7%, 4.0%, 24/25; now the same
+    "blind15": (0.84, 0.10, 23 / 25),  # first score 76.0%, 10.7%, 22/25; now 84.0%, 9.3%, 23/25
+    "blind16": (0.90, 0.07, 23 / 25),  # first score 86.7%, 9.3%, 23/25; now 90.7%, 6.7%
+    "blind17": (0.82, 0.11, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now the same
+    "blind18": (0.93, 0.06, 24 / 25),  # first score 89.3%, 6.7%, 24/25; now 93.3%, 5.3%
+    "blind19": (0.96, 0.04, 22 / 25),  # first score 93.3%, 6.7%, 22/25; now 96.0%, 4.0%
+    "blind20": (0.92, 0.04, 22 / 25),  # first score 84.0%, 12.0%, 22/25; now 92.0%, 4.0%
+}
+
+
+@pytest.mark.parametrize("name", LATER_SETS)
+def test_later_blind_sets_hold_todays_figures(db_target, name):
     """Development sets since their first score (README): a guard against getting worse, at today's
     figures; the claim about unseen questions is their first scores, not these."""
-    questions = _load(path)
+    right_bar, wrong_bar, abstain_bar = LATER_SETS[name]
+    questions = _load(DATA / f"{name}.jsonl")
     assert len(questions) >= 100 and {q["lang"] for q in questions} == {"en", "zh"}
     _check(questions, _ask_all(questions, db_target), right_bar, wrong_bar, abstain_bar)
 
@@ -195,12 +188,8 @@ def _knowledge_wordings() -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("path", [PUBLIC, PUBLIC2, HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8,
-                                  BLIND9, BLIND10, BLIND11, BLIND12, BLIND13, BLIND14, BLIND15,
-                                  BLIND16, BLIND17],
-                         ids=["questions", "questions2", "heldout", "blind", "blind2", "blind3", "blind4", "blind5",
-                              "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
-                              "blind14", "blind15", "blind16", "blind17"])
+@pytest.mark.parametrize("path", [PUBLIC, PUBLIC2, HELDOUT, BLIND, *(DATA / f"{name}.jsonl" for name in LATER_SETS)],
+                         ids=lambda path: path.stem)
 def test_no_eval_question_is_copied_into_the_knowledge_base(path):
     """The question sets measure questions the knowledge base has not seen: none of their wordings
     may appear among the articles' example questions, aliases or titles."""
@@ -213,8 +202,11 @@ COINCIDENCES = {
     "blind5": ["where do i turn on CSBA in seller central?"],
     "blind7": ["CSBA在后台哪里开通"],
     "blind12": ["CSBA在后台哪里开通", "how long is the CSBA free trial"],
+    "blind19": ["站内信里能问买家要whatsapp吗", "CSBA在后台哪里开通"],
 }
 """Wordings a set shares with the knowledge base by chance: csba-japan's example questions "where do
 I turn on CSBA in seller central" (commit fef534b), "CSBA在后台哪里开通" (commit 97b24ee) and "how
 long is the CSBA free trial" (commit fef534b) were written in earlier rounds, before the writers of
-blind5, blind7 and blind12, who never saw the articles, asked the same short questions."""
+blind5, blind7 and blind12, who never saw the articles, asked the same short questions; so did
+blind19's writer, with "站内信里能问买家要WhatsApp吗" of seller-code-of-conduct-messaging (commit 07294b5)
+besides."""

@@ -44,7 +44,9 @@ and 76.0% / 14.7%), blind12 and blind13 after those sets' fixes (89.3% / 6.7% an
 starting code 80.0% / 12.0% and 88.0% / 10.7%), blind14 and blind15 after blind12-13's fixes (94.7% /
 4.0% and 76.0% / 10.7%; the starting code 86.7% / 8.0% and 65.3% / 16.0%), blind16 and blind17 after a
 review of the session's code (86.7% / 9.3% and 82.7% / 10.7%; the starting code 78.7% / 10.7% and
-74.7% / 10.7%), blind18-20 on 2026-12-07 against the code of that session's start. Every
+74.7% / 10.7%), blind18-20 on 2026-12-07 against the code of that session's start (89.3% / 6.7%,
+93.3% / 6.7%, 84.0% / 12.0%), blind21-23 after blind18-20's fixes (93.3% / 5.3%, 90.7% / 4.0%, 88.0% /
+5.3%; the session's starting code 92.0% / 6.7%, 86.7% / 8.0%, 88.0% / 5.3%). Every
 one of them was then a development set: the misses that independent writers kept repeating (the
 core of an appeal, CSBA's hours, the ODR maximum, Cdiscount's first step…) were fixed in the
 knowledge base. Their tests hold today's figures so that nothing gets worse; the README gives the
@@ -163,6 +165,9 @@ LATER_SETS = {
     "blind18": (0.93, 0.06, 24 / 25),  # first score 89.3%, 6.7%, 24/25; now 93.3%, 5.3%
     "blind19": (0.96, 0.04, 22 / 25),  # first score 93.3%, 6.7%, 22/25; now 96.0%, 4.0%
     "blind20": (0.92, 0.04, 22 / 25),  # first score 84.0%, 12.0%, 22/25; now 92.0%, 4.0%
+    "blind21": (0.97, 0.02, 24 / 25),  # first score 93.3%, 5.3%, 23/25; now 97.3%, 1.3%, 24/25
+    "blind22": (0.90, 0.04, 24 / 25),  # first score 90.7%, 4.0%, 23/25; now 90.7%, 4.0%, 24/25
+    "blind23": (0.89, 0.04, 23 / 25),  # first score 88.0%, 5.3%, 22/25; now 89.3%, 4.0%, 23/25
 }
 
 
@@ -203,10 +208,11 @@ COINCIDENCES = {
     "blind7": ["CSBA在后台哪里开通"],
     "blind12": ["CSBA在后台哪里开通", "how long is the CSBA free trial"],
     "blind19": ["站内信里能问买家要whatsapp吗", "CSBA在后台哪里开通"],
+    "blind21": ["where do i turn on csba in seller central?"],
 }
 """Wordings a set shares with the knowledge base by chance: csba-japan's example questions "where do
 I turn on CSBA in seller central" (commit fef534b), "CSBA在后台哪里开通" (commit 97b24ee) and "how
 long is the CSBA free trial" (commit fef534b) were written in earlier rounds, before the writers of
-blind5, blind7 and blind12, who never saw the articles, asked the same short questions; so did
+blind5, blind7, blind12 and blind21, who never saw the articles, asked the same short questions; so did
 blind19's writer, with "站内信里能问买家要WhatsApp吗" of seller-code-of-conduct-messaging (commit 07294b5)
 besides."""

@@ -33,7 +33,7 @@ import numpy as np
 
 from bot.knowledge.articles import LANGS, Article, Section
 from bot.knowledge.intents import IntentReader
-from bot.knowledge.text import BIGRAM, CONCEPT, OUTSIDE, Analyzer, stem
+from bot.knowledge.text import BIGRAM, CONCEPT, OUTSIDE, SHORTHAND, Analyzer, stem
 
 ASK_WEIGHT = 1.0
 """The closest example question, against the section body (which counts 1)."""
@@ -675,9 +675,10 @@ class Spelling:
     """Misspelt words of a question, read as the knowledge base's word they nearly are ("cdiscont",
     "recieved", "apeal"): an unknown word otherwise counts as a topic the knowledge base lacks, and a
     typo would sink a question it answers. Only a word that neither the knowledge base nor an
-    English or French dictionary knows, of at least MIN_TYPO letters, one edit (a swap of two
-    letters included) from exactly one word the knowledge base writes with the same first letter,
-    or two edits for a long word; the distance is `rapidfuzz`'s."""
+    English or French dictionary knows, nor chat shorthand the analyzer reads as a word (accts), of
+    at least MIN_TYPO letters, one edit (a swap of two letters included) from exactly one word the
+    knowledge base writes with the same first letter, or two edits for a long word; the distance is
+    `rapidfuzz`'s."""
 
     def __init__(self, words: set[str]):
         self.words = words
@@ -695,7 +696,10 @@ class Spelling:
     def _word(self, match: re.Match) -> str:
         word = match.group(0)
         lower = word.lower()
-        if len(lower) < MIN_TYPO or lower in self.words or not lower.isalpha() or _dictionary().known([lower]):
+        if (
+            len(lower) < MIN_TYPO or lower in self.words or lower in SHORTHAND or not lower.isalpha()
+            or _dictionary().known([lower])
+        ):
             return word
         from rapidfuzz import process
         from rapidfuzz.distance import OSA

@@ -48,7 +48,8 @@ review of the session's code (86.7% / 9.3% and 82.7% / 10.7%; the starting code 
 93.3% / 6.7%, 84.0% / 12.0%), blind21-23 after blind18-20's fixes (93.3% / 5.3%, 90.7% / 4.0%, 88.0% /
 5.3%; the session's starting code 92.0% / 6.7%, 86.7% / 8.0%, 88.0% / 5.3%), blind24-26 after
 blind21-23's fixes (82.7% / 10.7%, 88.0% / 6.7%, 85.3% / 12.0%; the starting code 81.3% / 12.0%, 88.0% /
-6.7%, 86.7% / 12.0%). Every
+6.7%, 86.7% / 12.0%), blind27-29 after blind24-26's fixes (89.3% / 9.3%, 89.3% / 8.0%, 93.3% / 4.0%;
+the starting code 89.3% / 9.3%, 89.3% / 8.0%, 89.3% / 6.7%). Every
 one of them was then a development set: the misses that independent writers kept repeating (the
 core of an appeal, CSBA's hours, the ODR maximum, Cdiscount's first step…) were fixed in the
 knowledge base. Their tests hold today's figures so that nothing gets worse; the README gives the
@@ -150,29 +151,32 @@ LATER_SETS = {
     # figures; the comment gives the first score (the honest one) and today's.
     "blind2": (0.96, 0.04, 29 / 30),  # first score 77.5% right, 20.0% wrong, 29/30; now 96.2%, 3.8%, 29/30
     "blind3": (0.97, 0.02, 24 / 25),  # first score 82.7%, 10.7%, 22/25; now 97.3%, 1.3%, 24/25
-    "blind4": (0.97, 0.02, 22 / 25),  # first score 90.7%, 8.0%, 22/25; now 97.3%, 1.3%, 22/25
+    "blind4": (0.97, 0.02, 23 / 25),  # first score 90.7%, 8.0%, 22/25; now 97.3%, 1.3%, 23/25
     "blind5": (0.96, 0.04, 24 / 25),  # first score 81.3%, 10.7%, 23/25; now 96.0%, 4.0%, 24/25
     "blind6": (0.96, 0.04, 25 / 25),  # first score 85.3%, 14.7%, 23/25; now 96.0%, 4.0%, 25/25
     "blind7": (0.96, 0.03, 24 / 25),  # first score 90.7%, 8.0%, 23/25; now 96.0%, 2.7%, 24/25
     "blind8": (0.92, 0.07, 24 / 25),  # first score 89.3%, 8.0%, 22/25; now 92.0%, 6.7%, 24/25
-    "blind9": (0.93, 0.04, 25 / 25),  # first score 84.0%, 12.0%, 22/25; now 93.3%, 4.0%, 25/25
+    "blind9": (0.94, 0.04, 25 / 25),  # first score 84.0%, 12.0%, 22/25; now 94.7%, 4.0%, 25/25
     "blind10": (0.90, 0.06, 22 / 25),  # first score 81.3%, 9.3%, 22/25; now 90.7%, 5.3%, 22/25
-    "blind11": (0.89, 0.07, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now 89.3%, 6.7%, 23/25
+    "blind11": (0.89, 0.07, 24 / 25),  # first score 82.7%, 10.7%, 23/25; now 89.3%, 6.7%, 24/25
     "blind12": (0.96, 0.02, 22 / 25),  # first score 89.3%, 6.7%, 21/25; now 96.0%, 1.3%, 22/25
     "blind13": (0.96, 0.04, 24 / 25),  # first score 92.0%, 8.0%, 22/25; now 96.0%, 4.0%, 24/25
     "blind14": (0.94, 0.04, 24 / 25),  # first score 94.7%, 4.0%, 24/25; now 94.7%, 4.0%, 24/25
-    "blind15": (0.86, 0.08, 23 / 25),  # first score 76.0%, 10.7%, 22/25; now 86.7%, 8.0%, 23/25
+    "blind15": (0.88, 0.07, 23 / 25),  # first score 76.0%, 10.7%, 22/25; now 88.0%, 6.7%, 23/25
     "blind16": (0.93, 0.06, 24 / 25),  # first score 86.7%, 9.3%, 23/25; now 93.3%, 5.3%, 24/25
     "blind17": (0.85, 0.10, 23 / 25),  # first score 82.7%, 10.7%, 23/25; now 85.3%, 9.3%, 23/25
     "blind18": (0.93, 0.06, 24 / 25),  # first score 89.3%, 6.7%, 24/25; now 93.3%, 5.3%, 24/25
     "blind19": (0.96, 0.04, 22 / 25),  # first score 93.3%, 6.7%, 22/25; now 96.0%, 4.0%, 22/25
-    "blind20": (0.92, 0.04, 24 / 25),  # first score 84.0%, 12.0%, 22/25; now 92.0%, 4.0%, 24/25
+    "blind20": (0.93, 0.03, 24 / 25),  # first score 84.0%, 12.0%, 22/25; now 93.3%, 2.7%, 24/25
     "blind21": (0.97, 0.02, 24 / 25),  # first score 93.3%, 5.3%, 23/25; now 97.3%, 1.3%, 24/25
     "blind22": (0.90, 0.04, 24 / 25),  # first score 90.7%, 4.0%, 23/25; now 90.7%, 4.0%, 24/25
     "blind23": (0.89, 0.04, 23 / 25),  # first score 88.0%, 5.3%, 22/25; now 89.3%, 4.0%, 23/25
     "blind24": (0.86, 0.08, 20 / 25),  # first score 82.7%, 10.7%, 20/25; now 86.7%, 8.0%, 20/25
     "blind25": (0.88, 0.07, 25 / 25),  # first score 88.0%, 6.7%, 24/25; now 88.0%, 6.7%, 25/25
-    "blind26": (0.86, 0.11, 22 / 25),  # first score 85.3%, 12.0%, 21/25; now 86.7%, 10.7%, 22/25
+    "blind26": (0.86, 0.11, 23 / 25),  # first score 85.3%, 12.0%, 21/25; now 86.7%, 10.7%, 23/25
+    "blind27": (0.92, 0.07, 24 / 25),  # first score 89.3%, 9.3%, 23/25; now 92.0%, 6.7%, 24/25
+    "blind28": (0.89, 0.08, 22 / 25),  # first score 89.3%, 8.0%, 21/25; now 89.3%, 8.0%, 22/25
+    "blind29": (0.96, 0.02, 24 / 25),  # first score 93.3%, 4.0%, 23/25; now 96.0%, 1.3%, 24/25
 }
 
 
@@ -214,10 +218,11 @@ COINCIDENCES = {
     "blind12": ["CSBA在后台哪里开通", "how long is the CSBA free trial"],
     "blind19": ["站内信里能问买家要whatsapp吗", "CSBA在后台哪里开通"],
     "blind21": ["where do i turn on csba in seller central?"],
+    "blind27": ["CSBA在后台哪里开通"],
 }
 """Wordings a set shares with the knowledge base by chance: csba-japan's example questions "where do
 I turn on CSBA in seller central" (commit fef534b), "CSBA在后台哪里开通" (commit 97b24ee) and "how
 long is the CSBA free trial" (commit fef534b) were written in earlier rounds, before the writers of
-blind5, blind7, blind12 and blind21, who never saw the articles, asked the same short questions; so did
+blind5, blind7, blind12, blind21 and blind27, who never saw the articles, asked the same short questions; so did
 blind19's writer, with "站内信里能问买家要WhatsApp吗" of seller-code-of-conduct-messaging (commit 07294b5)
 besides."""

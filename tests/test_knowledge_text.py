@@ -154,3 +154,19 @@ def test_a_nickname_must_name_a_group_and_be_one_word():
         Synonyms([["Cdiscount", "C店"]], in_chinese={"Cdiscunt": ["cd"]})
     with pytest.raises(ValueError, match="one Latin word"):
         Synonyms([["Cdiscount", "C店"]], in_chinese={"Cdiscount": ["c d"]})
+
+
+def test_marketplace_codes_in_capitals_are_places_not_stop_words():
+    """'US' and 'DE' in capitals name Amazon's marketplaces; the pronoun 'us', the French 'de' of a
+    quoted notice and an address ending in .de stay what they are."""
+    assert split("DE marketplace, US site").sequence == split("germany marketplace, usa site").sequence
+    assert "germani" not in split("mise en demeure de Cdiscount, tell us").sequence
+    assert "germani" not in split("mail verkaeufer-performance@amazon.de").sequence
+
+
+def test_every_curated_synonym_entry_can_match():
+    """An entry that shrinks to one common term ("A+ content" is "content", "under watch" is
+    "watch") is skipped rather than firing on every sentence; the curated file holds none, so no
+    curator believes a phrase works that never matches."""
+    assert Synonyms([["guarantee", "A+ content", "under watch"]]).ignored == ["A+ content", "under watch"]
+    assert Synonyms.load(ROOT / "knowledge" / "synonyms.yaml").ignored == []

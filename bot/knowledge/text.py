@@ -307,12 +307,14 @@ _ENUMERATOR = re.compile(r"\(\d{1,2}\)|\b[a-h]\)")
 
 _US = re.compile(r"(?<![A-Za-z])U\.?S\.?A?(?![A-Za-z])")
 """"US" in capitals is the marketplace, not the pronoun "us" that stop words drop."""
+_DE = re.compile(r"(?<![A-Za-z.@-])DE(?![A-Za-z.@-])")
+""""DE" in capitals is Amazon's German marketplace, not the French "de" that stop words drop."""
 
 
 def split(text: str) -> Tokens:
     """Segment text into plain terms, without synonyms."""
     out = Tokens()
-    out.text = normalise(_US.sub(" usa ", text))
+    out.text = normalise(_DE.sub(" germany ", _US.sub(" usa ", text)))
     for run in _SEGMENTS.findall(_ENUMERATOR.sub(" ", out.text)):
         if _CJK_RUN.match(run):
             _chinese(run, out)
@@ -391,13 +393,16 @@ class Synonyms:
         """First term of a Latin phrase -> [(whole phrase, concept)], longest first."""
         chinese: dict[str, set[str]] = {}
         mixed: dict[str, set[str]] = {}
+        self.ignored: list[str] = []
+        """Entries that shrink to a single common term once stop words and signs go ("A+ content" is
+        "content"): never matched, listed so that a test can keep the curated file free of them."""
         tagged = [(CONCEPT, group) for group in groups] + [(OUTSIDE, group) for group in self.outside]
         for prefix, group in tagged:
             if not group:
                 continue
             concept = self.concept_of(str(group[0]), prefix)
-            for phrase in group:
-                phrase = normalise(str(phrase)).strip()
+            for entry in group:
+                phrase = normalise(str(entry)).strip()
                 if not phrase:
                     continue
                 if _CJK_RUN.match(phrase) and all(_CJK_RUN.match(ch) for ch in phrase):
@@ -412,6 +417,7 @@ class Synonyms:
                 if not terms or (len(terms) == 1 and len(phrase.split()) > 1):
                     # "send again" minus its stop word is "send", "under watch" is "watch": they would
                     # fire on every "send" and every smart watch
+                    self.ignored.append(str(entry))
                     continue
                 if len(terms) == 1:
                     self.single.setdefault(terms[0], set()).add(concept)

@@ -666,6 +666,7 @@ def _words(text: str) -> float:
 
 
 def _without(question: str, notices: list[re.Match]) -> str:
+    """The question with its quoted notices blanked out: the asker's own words."""
     for match in reversed(notices):
         question = question[:match.start()] + " " + question[match.end():]
     return question

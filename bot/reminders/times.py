@@ -1313,14 +1313,14 @@ def read_reminder(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en")
 
 
 def _read_reminder(text: str, now: datetime, zone: ZoneInfo, lang: str) -> Reading:
-    _refuse_part_of_month(_LEAD.sub("", _EN_LEAD.sub("", text, count=1), count=1), lang)
+    english = _EN_LEAD.sub("", text, count=1)
+    _refuse_part_of_month(_LEAD.sub("", english, count=1), lang)
     if _CJK.search(text.split(" ", 1)[0]):
         reading = _read_zh(text, now, zone, lang)
         if reading is not None:
             if not reading.text:
                 raise _ask_text(lang)
             return reading
-    english = _EN_LEAD.sub("", text, count=1)
     for pattern, replacement in _EN_REWRITES:
         english = pattern.sub(replacement, english)
     recurring = _en_recurrence(english)
